@@ -1,0 +1,123 @@
+// Package config loads Roster's settings from the environment once, validates
+// them, and hands them around by value. Nothing else reads the environment.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is every setting a Roster process needs. It is loaded once by Load and
+// passed by value; no package keeps a global copy.
+type Config struct {
+	// DataDir holds the SQLite file and other local state (ROSTER_DATA_DIR).
+	DataDir string
+	// DatabaseURL selects PostgreSQL when it starts with postgres:// or
+	// postgresql:// (DATABASE_URL); empty means SQLite in DataDir.
+	DatabaseURL string
+	// Addr is the host:port the HTTP server listens on (ROSTER_ADDR).
+	Addr string
+	// BaseURL is the public URL of this deployment, used in links (ROSTER_BASE_URL).
+	BaseURL string
+	// EncryptionKey is the 32-byte key that seals secrets at rest
+	// (ROSTER_ENCRYPTION_KEY, base64). EncryptionKeyGenerated reports that a
+	// development key was made up because --demo was given.
+	EncryptionKey          []byte
+	EncryptionKeyGenerated bool
+	// RedisURL enables the shared cache when set (REDIS_URL).
+	RedisURL string
+	// Demo makes start-up forgiving and seeds a demo workspace.
+	Demo bool
+	// Whop integration settings, used by the Whop packages.
+	WhopClientID       string
+	WhopClientSecret   string
+	WhopCallbackURL    string
+	WhopWebhookSecret  string
+	WhopAPIBaseURL     string
+	WhopOAuthBaseURL   string
+	WhopAPIVersionDate string
+}
+
+// Getenv is the lookup Load uses; tests pass a map-backed one.
+type Getenv func(string) string
+
+// Load reads the environment into a Config. demo relaxes the requirement for an
+// encryption key: a random development key is generated instead. The error is
+// one line naming the variable and what is wrong with it.
+func Load(getenv Getenv, demo bool) (Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	c := Config{
+		DataDir:            getenv("ROSTER_DATA_DIR"),
+		DatabaseURL:        strings.TrimSpace(getenv("DATABASE_URL")),
+		Addr:               getenv("ROSTER_ADDR"),
+		BaseURL:            strings.TrimRight(getenv("ROSTER_BASE_URL"), "/"),
+		RedisURL:           getenv("REDIS_URL"),
+		Demo:               demo,
+		WhopClientID:       getenv("AUTH_WHOP_CLIENT_ID"),
+		WhopClientSecret:   getenv("AUTH_WHOP_CLIENT_SECRET"),
+		WhopCallbackURL:    getenv("AUTH_WHOP_CALLBACK_URL"),
+		WhopWebhookSecret:  getenv("WHOP_WEBHOOK_SECRET"),
+		WhopAPIBaseURL:     getenv("WHOP_API_BASE_URL"),
+		WhopOAuthBaseURL:   getenv("WHOP_OAUTH_BASE_URL"),
+		WhopAPIVersionDate: getenv("WHOP_API_VERSION_DATE"),
+	}
+	if c.DataDir == "" {
+		c.DataDir = "data"
+	}
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return Config{}, fmt.Errorf("config: ROSTER_ADDR %q must be host:port", c.Addr)
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	if c.DatabaseURL != "" && !c.Postgres() {
+		return Config{}, fmt.Errorf("config: DATABASE_URL must start with postgres:// or postgresql://")
+	}
+	if c.WhopAPIBaseURL == "" {
+		c.WhopAPIBaseURL = "https://api.whop.com/api/v1"
+	}
+	if c.WhopOAuthBaseURL == "" {
+		c.WhopOAuthBaseURL = "https://api.whop.com"
+	}
+	if c.WhopAPIVersionDate == "" {
+		c.WhopAPIVersionDate = "2025-01-01"
+	}
+	raw := strings.TrimSpace(getenv("ROSTER_ENCRYPTION_KEY"))
+	switch {
+	case raw != "":
+		key, err := base64.StdEncoding.DecodeString(raw)
+		if err != nil || len(key) != 32 {
+			return Config{}, fmt.Errorf("config: ROSTER_ENCRYPTION_KEY must be 32 random bytes in base64 (try: openssl rand -base64 32)")
+		}
+		c.EncryptionKey = key
+	case demo:
+		c.EncryptionKey = make([]byte, 32)
+		if _, err := rand.Read(c.EncryptionKey); err != nil {
+			return Config{}, fmt.Errorf("config: generate development encryption key: %w", err)
+		}
+		c.EncryptionKeyGenerated = true
+	default:
+		return Config{}, fmt.Errorf("config: ROSTER_ENCRYPTION_KEY is not set: it must be 32 random bytes in base64 (try: openssl rand -base64 32), or run with --demo")
+	}
+	return c, nil
+}
+
+// Postgres reports whether the configuration selects PostgreSQL.
+func (c Config) Postgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// SQLitePath is the database file used when PostgreSQL is not selected.
+func (c Config) SQLitePath() string {
+	return filepath.Join(c.DataDir, "roster.db")
+}

@@ -1,0 +1,9 @@
+// Package sqlite holds the SQLite schema migrations, embedded in the binary.
+package sqlite
+
+import "embed"
+
+// Migrations are goose SQL migrations under migrations/, each with a down step.
+//
+//go:embed migrations/*.sql
+var Migrations embed.FS

@@ -1,0 +1,113 @@
+// Package storetest opens real, freshly migrated databases for tests: a new
+// SQLite file per test, and a new PostgreSQL schema per test when
+// ROSTER_TEST_DATABASE_URL is set. A set but unreachable URL fails the test;
+// it is never skipped, so CI cannot go green without PostgreSQL.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/roster-crm/roster/internal/store"
+)
+
+// EnvPostgresURL names the variable that turns on the PostgreSQL run.
+const EnvPostgresURL = "ROSTER_TEST_DATABASE_URL"
+
+// Dialects runs fn once per available dialect as a subtest named after it,
+// each with its own fresh, migrated store. This is how the conformance suite
+// runs every test against both databases.
+func Dialects(t *testing.T, fn func(t *testing.T, s *store.Store)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, NewSQLite(t)) })
+	if os.Getenv(EnvPostgresURL) != "" {
+		t.Run("postgres", func(t *testing.T) { fn(t, NewPostgres(t)) })
+	}
+}
+
+// NewSQLite returns a migrated store on a new SQLite file in t.TempDir().
+func NewSQLite(t testing.TB) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.OpenParams{SQLitePath: filepath.Join(t.TempDir(), "roster.db")})
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.MigrateUp(ctx); err != nil {
+		t.Fatalf("migrate sqlite: %v", err)
+	}
+	return s
+}
+
+var prepareOnce sync.Once
+var prepareErr error
+
+// PostgresURL returns a connection URL for a new, empty schema of the test
+// database (dropped when the test ends), or fails the test. Callers that need
+// to run migrations themselves use it directly.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(EnvPostgresURL)
+	if base == "" {
+		t.Fatalf("%s is not set", EnvPostgresURL)
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("open %s: %v", EnvPostgresURL, err)
+	}
+	defer admin.Close()
+	ctx := context.Background()
+	prepareOnce.Do(func() {
+		// Extensions live in the database, not the schema; create them once in
+		// public so every test schema can use them through its search_path.
+		_, prepareErr = admin.ExecContext(ctx, `CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public`)
+	})
+	if prepareErr != nil {
+		t.Fatalf("postgres at %s: %v", EnvPostgresURL, prepareErr)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		_, _ = db.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parse %s: %v", EnvPostgresURL, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema+",public")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// NewPostgres returns a migrated store on a new schema of the test database.
+func NewPostgres(t testing.TB) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.OpenParams{DatabaseURL: PostgresURL(t), MaxConns: 8})
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.MigrateUp(ctx); err != nil {
+		t.Fatalf("migrate postgres: %v", err)
+	}
+	return s
+}

@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/roster-crm/roster/internal/crm"
+)
+
+// Workspace is one tenant: a business using Roster.
+type Workspace struct {
+	ID        string
+	Name      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// WorkspaceCreateParams are the inputs of WorkspaceCreate.
+type WorkspaceCreateParams struct {
+	Name string
+	Now  time.Time
+}
+
+// WorkspaceCreate inserts a workspace inside tx.
+func (s *Store) WorkspaceCreate(ctx context.Context, tx *sql.Tx, p *WorkspaceCreateParams) (*Workspace, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, fmt.Errorf("store: new id: %w", err)
+	}
+	w := &Workspace{ID: id.String(), Name: p.Name, CreatedAt: p.Now.UTC(), UpdatedAt: p.Now.UTC()}
+	_, err = tx.ExecContext(ctx, `INSERT INTO workspaces (id, name, created_at, updated_at) VALUES ($1, $2, $3, $4)`,
+		w.ID, w.Name, s.Dialect.Time(w.CreatedAt), s.Dialect.Time(w.UpdatedAt))
+	if err != nil {
+		return nil, fmt.Errorf("store: create workspace %q: %w", p.Name, err)
+	}
+	return w, nil
+}
+
+// WorkspaceGet returns one workspace, or crm.ErrNotFound.
+func (s *Store) WorkspaceGet(ctx context.Context, id string) (*Workspace, error) {
+	w := &Workspace{}
+	err := s.Read.QueryRowContext(ctx, `SELECT id, name, created_at, updated_at FROM workspaces WHERE id = $1`, id).
+		Scan(&w.ID, &w.Name, TimeScanner{&w.CreatedAt}, TimeScanner{&w.UpdatedAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: fmt.Sprintf("workspace %q not found", id)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get workspace: %w", err)
+	}
+	return w, nil
+}
+
+// WorkspaceList returns every workspace, oldest first.
+func (s *Store) WorkspaceList(ctx context.Context) ([]*Workspace, error) {
+	rows, err := s.Read.QueryContext(ctx, `SELECT id, name, created_at, updated_at FROM workspaces ORDER BY created_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: list workspaces: %w", err)
+	}
+	defer rows.Close()
+	var out []*Workspace
+	for rows.Next() {
+		w := &Workspace{}
+		if err := rows.Scan(&w.ID, &w.Name, TimeScanner{&w.CreatedAt}, TimeScanner{&w.UpdatedAt}); err != nil {
+			return nil, fmt.Errorf("store: list workspaces: %w", err)
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
