@@ -61,15 +61,15 @@ func (f *Field) Sub() string {
 
 // Object describes one record type and its table.
 type Object struct {
-	Name     ObjectName
-	Plural   string // "people"
-	Label    string // "Person"
-	Table    string
-	Fields   []*Field
-	Custom   bool         // accepts custom fields
-	New      func() Record // a zero record of this type
-	byName   map[string]*Field
-	groups   map[string][]*Field
+	Name       ObjectName
+	Plural     string // "people"
+	Label      string // "Person"
+	Table      string
+	Fields     []*Field
+	Custom     bool          // accepts custom fields
+	New        func() Record // a zero record of this type
+	byName     map[string]*Field
+	groups     map[string][]*Field
 	Searchable []string // field names searched by the quick search
 }
 
@@ -119,7 +119,7 @@ func field[T Record](name, column string, kind Kind, ptr func(T) any) *Field {
 }
 
 func (f *Field) options(o ...string) *Field { f.Options = o; return f }
-func (f *Field) ref(o ObjectName) *Field   { f.Ref = o; f.Nullable = true; return f }
+func (f *Field) ref(o ObjectName) *Field    { f.Ref = o; f.Nullable = true; return f }
 func (f *Field) readOnly() *Field           { f.ReadOnly = true; return f }
 func (f *Field) nullable() *Field           { f.Nullable = true; return f }
 
