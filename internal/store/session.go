@@ -23,9 +23,10 @@ type Session struct {
 	LastSeenAt  time.Time
 	ExpiresAt   time.Time
 
-	Role  string
-	Email string
-	Name  string
+	MemberID string
+	Role     string
+	Email    string
+	Name     string
 }
 
 // SessionCreateParams are the inputs of SessionCreate. ID is the token hash.
@@ -53,12 +54,12 @@ func (s *Store) SessionCreate(ctx context.Context, tx *sql.Tx, p *SessionCreateP
 // workspace is known, so this is one of the few reads without a workspace ID.
 func (s *Store) SessionGet(ctx context.Context, id string) (*Session, error) {
 	ss := &Session{}
-	err := s.Read.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.workspace_id, s.created_at, s.last_seen_at, s.expires_at, m.role, u.email, u.name
+	err := s.Read.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.workspace_id, s.created_at, s.last_seen_at, s.expires_at, m.id, m.role, u.email, u.name
 FROM sessions s
 JOIN workspace_members m ON m.workspace_id = s.workspace_id AND m.user_id = s.user_id
 JOIN users u ON u.id = s.user_id
 WHERE s.id = $1`, id).Scan(&ss.ID, &ss.UserID, &ss.WorkspaceID, TimeScanner{&ss.CreatedAt}, TimeScanner{&ss.LastSeenAt},
-		TimeScanner{&ss.ExpiresAt}, &ss.Role, &ss.Email, &ss.Name)
+		TimeScanner{&ss.ExpiresAt}, &ss.MemberID, &ss.Role, &ss.Email, &ss.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "session not found"}
 	}

@@ -27,7 +27,8 @@ func TestSession(t *testing.T) {
 		ctx := context.Background()
 		ws := authWorkspace(t, s, "A")
 		ada, bob := authUser(t, s, "ada@example.com"), authUser(t, s, "bob@example.com")
-		if _, err := authAddMember(ctx, s, ws.ID, ada.ID, "admin"); err != nil {
+		member, err := authAddMember(ctx, s, ws.ID, ada.ID, "admin")
+		if err != nil {
 			t.Fatal(err)
 		}
 		expires := authNow.Add(time.Hour)
@@ -40,7 +41,7 @@ func TestSession(t *testing.T) {
 			t.Fatalf("SessionGet() error = %v", err)
 		}
 		want := store.Session{ID: "h1", UserID: ada.ID, WorkspaceID: ws.ID, CreatedAt: authNow, LastSeenAt: authNow,
-			ExpiresAt: expires, Role: "admin", Email: ada.Email, Name: ada.Name}
+			ExpiresAt: expires, MemberID: member.ID, Role: "admin", Email: ada.Email, Name: ada.Name}
 		if *got != want {
 			t.Fatalf("SessionGet() = %+v; want %+v", got, want)
 		}
