@@ -109,7 +109,8 @@ func IsUniqueViolation(err error) (string, bool) {
 	if errors.As(err, &sqErr) && (sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
 		msg := sqErr.Error()
 		if i := strings.Index(msg, "UNIQUE constraint failed: "); i >= 0 {
-			return strings.TrimSuffix(msg[i+len("UNIQUE constraint failed: "):], ")"), true
+			cols, _, _ := strings.Cut(msg[i+len("UNIQUE constraint failed: "):], " (")
+			return cols, true
 		}
 		return msg, true
 	}

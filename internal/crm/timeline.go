@@ -1,0 +1,55 @@
+package crm
+
+import "time"
+
+// TimelineActivity is one entry on a record's timeline: a create, update
+// (with the changed fields), delete, restore, or an integration event such as
+// "payment.succeeded".
+type TimelineActivity struct {
+	ID           string         `json:"id"`
+	WorkspaceID  string         `json:"-"`
+	HappensAt    time.Time      `json:"happensAt"`
+	Name         string         `json:"name"`
+	Properties   map[string]any `json:"properties"`
+	RecordObject ObjectName     `json:"recordObject"`
+	RecordID     string         `json:"recordId"`
+	// LinkedRecord points at a second record the activity is about, e.g. the
+	// note that was attached to a person.
+	LinkedRecordObject ObjectName `json:"linkedRecordObject"`
+	LinkedRecordID     *string    `json:"linkedRecordId"`
+	Actor              Actor      `json:"actor"`
+}
+
+// Event kinds recorded on the timeline and carried by domain events.
+const (
+	EventCreated   = "created"
+	EventUpdated   = "updated"
+	EventDeleted   = "deleted"
+	EventRestored  = "restored"
+	EventDestroyed = "destroyed"
+)
+
+// Event is a committed change to a record. The records service emits one per
+// record per write, in the same transaction as the write, so later consumers
+// (workflows, outgoing webhooks) see exactly what was committed.
+type Event struct {
+	WorkspaceID   string     `json:"workspaceId"`
+	Object        ObjectName `json:"object"`
+	RecordID      string     `json:"recordId"`
+	Kind          string     `json:"kind"`
+	UpdatedFields []string   `json:"updatedFields,omitempty"`
+	Actor         Actor      `json:"actor"`
+	At            time.Time  `json:"at"`
+}
+
+// TargetLink links a note or a task to a person, company or opportunity; exactly
+// one of the three IDs is set.
+type TargetLink struct {
+	ID            string    `json:"id"`
+	WorkspaceID   string    `json:"-"`
+	ParentID      string    `json:"-"` // the note or task
+	PersonID      *string   `json:"personId"`
+	CompanyID     *string   `json:"companyId"`
+	OpportunityID *string   `json:"opportunityId"`
+	CreatedAt     time.Time `json:"createdAt"`
+}

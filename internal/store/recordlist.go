@@ -1,0 +1,461 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/roster-crm/roster/internal/crm"
+)
+
+// query accumulates SQL text and its bound arguments. Client values only ever
+// travel as arguments; identifiers come from object metadata or from custom
+// field names that crm.ValidateDefinition restricts to letters and digits.
+type query struct {
+	d    Dialect
+	args []any
+}
+
+func (q *query) bind(v any) string {
+	if t, ok := v.(time.Time); ok {
+		v = q.d.Time(t)
+	}
+	q.args = append(q.args, v)
+	return fmt.Sprintf("$%d", len(q.args))
+}
+
+// expr is the SQL expression of a target. Custom values are read out of the
+// JSON column and cast so that comparisons and ordering are typed.
+func (q *query) expr(t crm.Target) string {
+	if t.Field != nil {
+		return t.Field.Column
+	}
+	name := t.Custom.Name
+	if q.d == SQLite {
+		path := "$." + name
+		if t.Sub != "" {
+			path += "." + t.Sub
+		}
+		return "json_extract(custom_fields, '" + path + "')"
+	}
+	text := "(custom_fields->>'" + name + "')"
+	if t.Sub != "" {
+		text = "(custom_fields->'" + name + "'->>'" + t.Sub + "')"
+	}
+	switch {
+	case t.Custom.Type == crm.TypeNumber || (t.Custom.Type == crm.TypeCurrency && t.Sub == "amountMicros"):
+		return "(" + text + ")::double precision"
+	case t.Custom.Type == crm.TypeBoolean:
+		return "(" + text + ")::boolean"
+	}
+	return text
+}
+
+// jsonExpr is the JSON value of a list target, for containsAny.
+func (q *query) jsonExpr(t crm.Target) string {
+	if t.Field != nil {
+		return t.Field.Column
+	}
+	if q.d == SQLite {
+		return "json_extract(custom_fields, '$." + t.Custom.Name + "')"
+	}
+	return "(custom_fields->'" + t.Custom.Name + "')"
+}
+
+func textual(t crm.Target) bool {
+	if t.Field != nil {
+		switch t.Field.Kind {
+		case crm.KindText, crm.KindEmail, crm.KindEnum:
+			return true
+		}
+	}
+	return false
+}
+
+// filter compiles a filter tree. Under a "not", a comparison with NULL would
+// make the whole negation NULL and drop the row, so there conditions are
+// forced to true/false; elsewhere they stay bare so indexes apply.
+func (q *query) filter(f *crm.Filter, negated bool) string {
+	if f.Empty() {
+		return "1=1"
+	}
+	var parts []string
+	for _, c := range f.Conds {
+		cond := q.cond(c)
+		if negated {
+			cond = "COALESCE(" + cond + ", " + q.falseLit() + ")"
+		}
+		parts = append(parts, cond)
+	}
+	for _, g := range f.And {
+		parts = append(parts, "("+q.filter(g, negated)+")")
+	}
+	if len(f.Or) > 0 {
+		ors := make([]string, len(f.Or))
+		for i, g := range f.Or {
+			ors[i] = "(" + q.filter(g, negated) + ")"
+		}
+		parts = append(parts, "("+strings.Join(ors, " OR ")+")")
+	}
+	if f.Not != nil {
+		parts = append(parts, "NOT ("+q.filter(f.Not, true)+")")
+	}
+	return strings.Join(parts, " AND ")
+}
+
+func (q *query) falseLit() string {
+	if q.d == SQLite {
+		return "0"
+	}
+	return "FALSE"
+}
+
+func (q *query) cond(c crm.Cond) string {
+	e := q.expr(c.Target)
+	switch c.Op {
+	case crm.OpEq:
+		return e + " = " + q.bind(c.Value)
+	case crm.OpNeq:
+		return "(" + e + " IS NULL OR " + e + " <> " + q.bind(c.Value) + ")"
+	case crm.OpGt:
+		return e + " > " + q.bind(c.Value)
+	case crm.OpGte:
+		return e + " >= " + q.bind(c.Value)
+	case crm.OpLt:
+		return e + " < " + q.bind(c.Value)
+	case crm.OpLte:
+		return e + " <= " + q.bind(c.Value)
+	case crm.OpIn:
+		list := c.Value.([]any)
+		if len(list) == 0 {
+			return "1=0"
+		}
+		ph := make([]string, len(list))
+		for i, v := range list {
+			ph[i] = q.bind(v)
+		}
+		return e + " IN (" + strings.Join(ph, ", ") + ")"
+	case crm.OpIs:
+		null := e + " IS NULL"
+		if textual(c.Target) || (c.Custom != nil && c.Custom.Type == crm.TypeText) {
+			null = "(" + e + " IS NULL OR " + e + " = '')"
+		}
+		if c.Value == crm.IsNull {
+			return null
+		}
+		return "NOT " + null
+	case crm.OpLike:
+		if q.d == SQLite {
+			return e + " GLOB " + q.bind(likeToGlob(c.Value.(string)))
+		}
+		return e + " LIKE " + q.bind(c.Value)
+	case crm.OpILike:
+		if q.d == SQLite {
+			// SQLite's LIKE is case-insensitive (for ASCII) already.
+			return e + " LIKE " + q.bind(c.Value)
+		}
+		return e + " ILIKE " + q.bind(c.Value)
+	case crm.OpStartsWith, crm.OpEndsWith:
+		v := c.Value.(string)
+		if q.d == SQLite {
+			g := globEscape(v)
+			if c.Op == crm.OpStartsWith {
+				return e + " GLOB " + q.bind(g+"*")
+			}
+			return e + " GLOB " + q.bind("*"+g)
+		}
+		l := likeEscape(v)
+		if c.Op == crm.OpStartsWith {
+			return e + " LIKE " + q.bind(l+"%")
+		}
+		return e + " LIKE " + q.bind("%"+l)
+	case crm.OpContainsAny:
+		list := c.Value.([]any)
+		if len(list) == 0 {
+			return "1=0"
+		}
+		ph := make([]string, len(list))
+		for i, v := range list {
+			ph[i] = q.bind(v)
+		}
+		if q.d == SQLite {
+			return "EXISTS (SELECT 1 FROM json_each(" + q.jsonExpr(c.Target) + ") WHERE value IN (" + strings.Join(ph, ", ") + "))"
+		}
+		return "jsonb_exists_any(" + q.jsonExpr(c.Target) + ", ARRAY[" + strings.Join(ph, ", ") + "]::text[])"
+	}
+	panic("store: unhandled operator " + string(c.Op))
+}
+
+// likeToGlob turns a LIKE pattern into an equivalent case-sensitive GLOB
+// pattern for SQLite, whose LIKE ignores case.
+func likeToGlob(p string) string {
+	var sb strings.Builder
+	for _, r := range p {
+		switch r {
+		case '%':
+			sb.WriteByte('*')
+		case '_':
+			sb.WriteByte('?')
+		default:
+			sb.WriteString(globEscape(string(r)))
+		}
+	}
+	return sb.String()
+}
+
+func globEscape(s string) string {
+	var sb strings.Builder
+	for _, r := range s {
+		switch r {
+		case '*', '?', '[':
+			sb.WriteString("[" + string(r) + "]")
+		default:
+			sb.WriteRune(r)
+		}
+	}
+	return sb.String()
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// idOrder is the final tie-breaker of every ordering, so keyset pagination is
+// total even when sort values repeat.
+var idOrder = crm.Order{Target: crm.Target{Field: mustField(crm.PersonObject, "id")}, Dir: crm.AscNullsFirst}
+
+func mustField(o *crm.Object, name string) *crm.Field {
+	f, _ := o.Field(name)
+	return f
+}
+
+func flip(d crm.Direction) crm.Direction {
+	switch d {
+	case crm.AscNullsFirst:
+		return crm.DescNullsLast
+	case crm.AscNullsLast:
+		return crm.DescNullsFirst
+	case crm.DescNullsFirst:
+		return crm.AscNullsLast
+	}
+	return crm.AscNullsFirst
+}
+
+func (q *query) orderBy(orders []crm.Order) string {
+	parts := make([]string, len(orders))
+	for i, o := range orders {
+		dir := " ASC"
+		if o.Dir.Desc() {
+			dir = " DESC"
+		}
+		nulls := " NULLS LAST"
+		if o.Dir.NullsFirst() {
+			nulls = " NULLS FIRST"
+		}
+		parts[i] = q.expr(o.Target) + dir + nulls
+	}
+	return strings.Join(parts, ", ")
+}
+
+// after builds the keyset condition "row sorts strictly after the cursor"
+// for the orderings, handling NULL placement explicitly since SQL
+// comparisons with NULL are never true.
+func (q *query) after(orders []crm.Order, vals []any) string {
+	if len(orders) == 0 {
+		return "1=0"
+	}
+	o, v := orders[0], vals[0]
+	e := q.expr(o.Target)
+	var strictly, tie string
+	if v == nil {
+		tie = e + " IS NULL"
+		if o.Dir.NullsFirst() {
+			strictly = e + " IS NOT NULL"
+		} else {
+			strictly = "1=0"
+		}
+	} else {
+		cmp := " > "
+		if o.Dir.Desc() {
+			cmp = " < "
+		}
+		ph := q.bind(v)
+		tie = e + " = " + ph
+		strictly = e + cmp + ph
+		if !o.Dir.NullsFirst() {
+			strictly = "(" + strictly + " OR " + e + " IS NULL)"
+		}
+	}
+	if len(orders) == 1 {
+		return strictly
+	}
+	return "(" + strictly + " OR (" + tie + " AND " + q.after(orders[1:], vals[1:]) + "))"
+}
+
+// sortValue is the value a record has for an ordering key, as bound in SQL.
+func sortValue(t crm.Target, r crm.Record) any {
+	if t.Field != nil {
+		return t.Field.Value(r)
+	}
+	v := r.Meta().CustomFields[t.Custom.Name]
+	if t.Sub != "" {
+		m, _ := v.(map[string]any)
+		v = m[t.Sub]
+	}
+	return v
+}
+
+// Cursors are opaque to clients: base64url of a JSON array of the record's
+// sort values followed by its ID. Times travel as RFC 3339 strings.
+func encodeCursor(orders []crm.Order, r crm.Record) string {
+	vals := make([]any, len(orders))
+	for i, o := range orders {
+		v := sortValue(o.Target, r)
+		if t, ok := v.(time.Time); ok {
+			v = t.UTC().Format(time.RFC3339Nano)
+		}
+		vals[i] = v
+	}
+	b, _ := json.Marshal(vals)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(orders []crm.Order, cursor, param string) ([]any, error) {
+	bad := crm.Invalid(param, crm.CodeMalformedCursor, "cursor %q is malformed or belongs to a different ordering", cursor)
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil {
+		return nil, bad
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.UseNumber()
+	var vals []any
+	if err := dec.Decode(&vals); err != nil || len(vals) != len(orders) {
+		return nil, bad
+	}
+	for i, o := range orders {
+		v := vals[i]
+		if v == nil {
+			continue
+		}
+		kind := crm.KindText
+		if o.Field != nil {
+			kind = o.Field.Kind
+		} else if o.Custom.Type == crm.TypeNumber || o.Custom.Type == crm.TypeCurrency {
+			kind = crm.KindFloat
+		} else if o.Custom.Type == crm.TypeBoolean {
+			kind = crm.KindBool
+		}
+		var ok bool
+		switch kind {
+		case crm.KindDateTime:
+			s, _ := v.(string)
+			var t time.Time
+			t, err = time.Parse(time.RFC3339Nano, s)
+			v, ok = t, err == nil
+		case crm.KindInt:
+			n, _ := v.(json.Number)
+			var x int64
+			x, err = n.Int64()
+			v, ok = x, err == nil
+		case crm.KindFloat:
+			n, _ := v.(json.Number)
+			var x float64
+			x, err = n.Float64()
+			v, ok = x, err == nil
+		case crm.KindBool:
+			_, ok = v.(bool)
+		default:
+			_, ok = v.(string)
+		}
+		if !ok {
+			return nil, bad
+		}
+		vals[i] = v
+	}
+	return vals, nil
+}
+
+// RecordListParams select a page of one object's records.
+type RecordListParams struct {
+	Schema      *crm.Schema
+	WorkspaceID string
+	crm.ListParams
+}
+
+// RecordList returns a page of records matching the filter, in the requested
+// order, using keyset pagination so that deep pages cost the same as the
+// first. Soft-deleted records are left out unless the filter mentions
+// deletedAt.
+func (s *Store) RecordList(ctx context.Context, p *RecordListParams) (*crm.Page, error) {
+	o := p.Schema.Object
+	q := &query{d: s.Dialect}
+	where := "workspace_id = " + q.bind(p.WorkspaceID)
+	if !p.Filter.Mentions("deletedAt") {
+		where += " AND deleted_at IS NULL"
+	}
+	if !p.Filter.Empty() {
+		where += " AND " + q.filter(p.Filter, false)
+	}
+	orders := append(append([]crm.Order{}, p.OrderBy...), idOrder)
+
+	limit, backward, cursor, param := p.First, false, p.After, "after"
+	if p.Last > 0 || p.Before != "" {
+		limit, backward, cursor, param = p.Last, true, p.Before, "before"
+	}
+	if limit <= 0 {
+		limit = crm.DefaultPageSize
+	}
+	if limit > crm.MaxPageSize {
+		return nil, crm.Invalid("first", crm.CodeInvalidValue, "page size %d is over the maximum of %d", limit, crm.MaxPageSize)
+	}
+
+	page := &crm.Page{}
+	if p.WithTotal {
+		cq := &query{d: s.Dialect, args: append([]any{}, q.args...)}
+		if err := s.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+o.Table+" WHERE "+where, cq.args...).Scan(&page.TotalCount); err != nil {
+			return nil, fmt.Errorf("store: count %s: %w", o.Plural, err)
+		}
+	}
+
+	scan := orders
+	if backward {
+		scan = make([]crm.Order, len(orders))
+		for i, x := range orders {
+			scan[i] = crm.Order{Target: x.Target, Dir: flip(x.Dir)}
+		}
+	}
+	if cursor != "" {
+		vals, err := decodeCursor(orders, cursor, param)
+		if err != nil {
+			return nil, err
+		}
+		where += " AND " + q.after(scan, vals)
+	}
+	sqlText := "SELECT " + s.selectList(o) + " FROM " + o.Table + " WHERE " + where +
+		" ORDER BY " + q.orderBy(scan) + fmt.Sprintf(" LIMIT %d", limit+1)
+	recs, err := s.queryRecords(ctx, s.Read, o, p.WorkspaceID, sqlText, q.args)
+	if err != nil {
+		return nil, err
+	}
+	more := len(recs) > limit
+	if more {
+		recs = recs[:limit]
+	}
+	if backward {
+		for i, j := 0, len(recs)-1; i < j; i, j = i+1, j-1 {
+			recs[i], recs[j] = recs[j], recs[i]
+		}
+		page.HasPreviousPage, page.HasNextPage = more, cursor != ""
+	} else {
+		page.HasNextPage, page.HasPreviousPage = more, cursor != ""
+	}
+	page.Records = recs
+	page.Cursors = make([]string, len(recs))
+	for i, r := range recs {
+		page.Cursors[i] = encodeCursor(orders, r)
+	}
+	return page, nil
+}
