@@ -500,4 +500,3 @@ const (
 	DefaultPageSize = 60
 	MaxPageSize     = 200
 )
-
