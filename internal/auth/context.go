@@ -1,0 +1,77 @@
+package auth
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/roster-crm/roster/internal/crm"
+)
+
+type principalKey struct{}
+
+// WithPrincipal returns a context carrying the authenticated caller.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the caller the Middleware authenticated, or nil.
+func PrincipalFrom(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}
+
+// RequirePrincipal returns the caller, or an ErrUnauthenticated error.
+func RequirePrincipal(ctx context.Context) (*Principal, error) {
+	if p := PrincipalFrom(ctx); p != nil {
+		return p, nil
+	}
+	return nil, errUnauthenticated()
+}
+
+// Actor is how the caller appears in createdBy and on the timeline.
+func (p *Principal) Actor() crm.Actor {
+	if p.APIKeyID != nil {
+		return crm.Actor{Source: crm.SourceAPI, Name: p.Name}
+	}
+	return crm.Actor{Source: crm.SourceManual, WorkspaceMemberID: p.MemberID, Name: p.Name}
+}
+
+// SessionCookie is the name of the web UI's session cookie.
+const SessionCookie = "roster_session"
+
+// Middleware authenticates a request by its API key (Authorization: Bearer)
+// or its session cookie and stores the principal in the request context. A
+// request with bad credentials is rejected with 401 by onError; a request
+// without any passes through unauthenticated, and handlers decide.
+func (s *Service) Middleware(onError func(http.ResponseWriter, *http.Request, error)) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var (
+				p   *Principal
+				err error
+			)
+			if h := r.Header.Get("Authorization"); h != "" {
+				token, ok := strings.CutPrefix(h, "Bearer ")
+				if !ok {
+					onError(w, r, &crm.Error{Cause: crm.ErrUnauthenticated, Code: crm.CodeUnauthenticated, Message: "Authorization must be \"Bearer <api key>\""})
+					return
+				}
+				p, err = s.AuthenticateAPIKey(r.Context(), strings.TrimSpace(token))
+			} else if c, cerr := r.Cookie(SessionCookie); cerr == nil && c.Value != "" {
+				p, err = s.AuthenticateSession(r.Context(), c.Value)
+				if err != nil {
+					p, err = nil, nil // an expired session cookie is just "signed out"
+				}
+			}
+			if err != nil {
+				onError(w, r, err)
+				return
+			}
+			if p != nil {
+				r = r.WithContext(WithPrincipal(r.Context(), p))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
