@@ -46,10 +46,21 @@ type Config struct {
 // Getenv is the lookup Load uses; tests pass a map-backed one.
 type Getenv func(string) string
 
-// Load reads the environment into a Config. demo relaxes the requirement for an
-// encryption key: a random development key is generated instead. The error is
-// one line naming the variable and what is wrong with it.
-func Load(getenv Getenv, demo bool) (Config, error) {
+// Options say how strict Load is.
+type Options struct {
+	// Demo relaxes the requirement for an encryption key: a development key is
+	// generated instead (the app keeps it in the data directory).
+	Demo bool
+	// KeyOptional lets commands that never touch sealed secrets (migrate,
+	// backup, workspace and API key management) run without
+	// ROSTER_ENCRYPTION_KEY. A malformed key is still an error.
+	KeyOptional bool
+}
+
+// Load reads the environment into a Config. The error is one line naming the
+// variable and what is wrong with it.
+func Load(getenv Getenv, opts Options) (Config, error) {
+	demo := opts.Demo
 	if getenv == nil {
 		getenv = os.Getenv
 	}
@@ -100,6 +111,7 @@ func Load(getenv Getenv, demo bool) (Config, error) {
 			return Config{}, fmt.Errorf("config: ROSTER_ENCRYPTION_KEY must be 32 random bytes in base64 (try: openssl rand -base64 32)")
 		}
 		c.EncryptionKey = key
+	case opts.KeyOptional && !demo:
 	case demo:
 		c.EncryptionKey = make([]byte, 32)
 		if _, err := rand.Read(c.EncryptionKey); err != nil {

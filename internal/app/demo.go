@@ -1,0 +1,94 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/records"
+)
+
+// Demo sign-in. The demo listens on localhost with throwaway data, so a
+// fixed, documented password is friendlier than one lost in scrollback.
+const (
+	demoWorkspace = "Demo"
+	demoEmail     = "admin@demo.roster.test"
+	demoPassword  = "roster-demo"
+)
+
+// seedDemo makes sure a demo workspace exists (creating it with sample
+// records on the first run) and prints how to sign in and a fresh API key.
+func (a *App) seedDemo(ctx context.Context, out io.Writer) error {
+	list, err := a.Store.WorkspaceList(ctx)
+	if err != nil {
+		return err
+	}
+	var wsID string
+	for _, w := range list {
+		if w.Name == demoWorkspace {
+			wsID = w.ID
+			break
+		}
+	}
+	if wsID == "" {
+		ws, _, err := a.Auth.CreateWorkspace(ctx, auth.CreateWorkspaceParams{Name: demoWorkspace, AdminEmail: demoEmail, AdminPassword: demoPassword, AdminName: "Demo Admin"})
+		if err != nil {
+			return err
+		}
+		wsID = ws.ID
+		if err := seedRecords(ctx, a.Records, wsID); err != nil {
+			return err
+		}
+	}
+	_, key, err := a.Auth.CreateAPIKey(ctx, wsID, "demo", nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nDemo workspace %s\n  admin login:  %s / %s\n  API key:      %s\n  try:          curl -H 'Authorization: Bearer %s' %s/rest/people\n\n",
+		wsID, demoEmail, demoPassword, key, key, a.Config.BaseURL)
+	return nil
+}
+
+// seedRecords writes a small, plausible book of business.
+func seedRecords(ctx context.Context, svc *records.Service, workspaceID string) error {
+	actor := crm.Actor{Source: crm.SourceSystem, Name: "Demo"}
+	companies := []crm.Input{
+		{"name": "Pickaxe Analytics", "domainName": map[string]any{"primaryLinkUrl": "https://pickaxe.example"}, "employees": 12},
+		{"name": "Northwind Traders", "domainName": map[string]any{"primaryLinkUrl": "https://northwind.example"}, "employees": 85},
+		{"name": "Blue Lantern Media", "domainName": map[string]any{"primaryLinkUrl": "https://bluelantern.example"}, "employees": 4},
+	}
+	cs, err := svc.Create(ctx, records.CreateParams{WorkspaceID: workspaceID, Object: crm.CompanyObject, Actor: actor, Inputs: companies})
+	if err != nil {
+		return err
+	}
+	first := []string{"Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Tim", "Barbara", "Dennis", "Frances"}
+	last := []string{"Lovelace", "Hopper", "Turing", "Johnson", "Torvalds", "Hamilton", "Berners-Lee", "Liskov", "Ritchie", "Allen"}
+	var people []crm.Input
+	for i := range first {
+		people = append(people, crm.Input{
+			"name":      map[string]any{"firstName": first[i], "lastName": last[i]},
+			"emails":    map[string]any{"primaryEmail": fmt.Sprintf("%s.%s@example.com", first[i], last[i])},
+			"city":      []string{"London", "New York", "Berlin", "Lisbon"}[i%4],
+			"jobTitle":  []string{"Founder", "Head of Growth", "Engineer"}[i%3],
+			"companyId": cs[i%len(cs)].Meta().ID,
+		})
+	}
+	ps, err := svc.Create(ctx, records.CreateParams{WorkspaceID: workspaceID, Object: crm.PersonObject, Actor: actor, Inputs: people})
+	if err != nil {
+		return err
+	}
+	var opps []crm.Input
+	for i, p := range ps {
+		opps = append(opps, crm.Input{
+			"name":             fmt.Sprintf("Annual plan - %s", p.(*crm.Person).Name.FirstName),
+			"stage":            crm.DefaultStages[i%len(crm.DefaultStages)],
+			"amount":           map[string]any{"amountMicros": int64(49+i*10) * 1_000_000, "currencyCode": "USD"},
+			"pointOfContactId": p.Meta().ID,
+			"companyId":        *p.(*crm.Person).CompanyID,
+		})
+	}
+	_, err = svc.Create(ctx, records.CreateParams{WorkspaceID: workspaceID, Object: crm.OpportunityObject, Actor: actor, Inputs: opps})
+	return err
+}

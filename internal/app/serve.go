@@ -1,0 +1,116 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/roster-crm/roster/internal/config"
+	"github.com/roster-crm/roster/internal/httpserver"
+	"github.com/roster-crm/roster/internal/jobs"
+)
+
+// Process roles: one binary can serve requests, work jobs, or both.
+const (
+	roleAll    = "all"
+	roleWeb    = "web"
+	roleWorker = "worker"
+)
+
+// cmdServe runs Roster until the context ends (SIGINT/SIGTERM), then drains
+// in-flight requests and jobs before returning.
+func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
+	fs := env.flags("serve")
+	demo := fs.Bool("demo", false, "create a demo workspace, admin and API key (development key if ROSTER_ENCRYPTION_KEY is unset)")
+	role := fs.String("role", roleAll, "what this process does: all, web (HTTP only) or worker (jobs only)")
+	addr := fs.String("addr", "", "listen address host:port (overrides ROSTER_ADDR)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *role != roleAll && *role != roleWeb && *role != roleWorker {
+		return fmt.Errorf("%w: --role must be all, web or worker", errUsage)
+	}
+	getenv := env.getenv
+	if *addr != "" {
+		getenv = func(k string) string {
+			if k == "ROSTER_ADDR" {
+				return *addr
+			}
+			return env.getenv(k)
+		}
+	}
+	cfg, err := config.Load(getenv, config.Options{Demo: *demo})
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewJSONHandler(env.stderr, nil))
+	if cfg.EncryptionKeyGenerated {
+		if cfg.EncryptionKey, err = demoKey(cfg.DataDir, cfg.EncryptionKey); err != nil {
+			return err
+		}
+		logger.Warn("using a development encryption key kept in the data directory; set ROSTER_ENCRYPTION_KEY in production")
+	}
+	a, err := open(ctx, cfg, logger, openParams{Migrate: true, WorkJobs: *role != roleWeb})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *demo {
+		if err := a.seedDemo(ctx, env.stdout); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+
+	srv := httpserver.New(httpserver.Config{
+		Addr: cfg.Addr, Logger: logger, Metrics: a.Metrics, Store: a.Store,
+		Ready: func(ctx context.Context) error {
+			ok, err := jobs.MigrationsCurrent(ctx, a.Store)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return errors.New("job queue migrations are not current")
+			}
+			return nil
+		},
+	})
+	if *role != roleWorker {
+		a.mount(srv)
+	}
+	if err := a.Queue.Start(ctx); err != nil {
+		return err
+	}
+	go func() {
+		select {
+		case <-srv.Listening():
+			fmt.Fprintf(env.stdout, "Roster %s listening on http://%s (%s, role %s)\n", Version(), srv.Addr(), a.Store.Dialect, *role)
+		case <-ctx.Done():
+		}
+	}()
+	serveErr := srv.Serve(ctx)
+	stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	stopErr := a.Queue.Stop(stopCtx)
+	logger.Info("stopped")
+	return errors.Join(serveErr, stopErr)
+}
+
+// demoKey keeps the development encryption key of a demo in the data
+// directory, so secrets sealed in one run still open in the next.
+func demoKey(dataDir string, fresh []byte) ([]byte, error) {
+	path := filepath.Join(dataDir, "demo-encryption.key")
+	if b, err := os.ReadFile(path); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("demo key: %w", err)
+	}
+	if err := os.WriteFile(path, fresh, 0o600); err != nil {
+		return nil, fmt.Errorf("demo key: %w", err)
+	}
+	return fresh, nil
+}
