@@ -112,7 +112,9 @@ func TestLoginFailures(t *testing.T) {
 		if err != nil || sess.Principal.WorkspaceID != wsB.ID || sess.Principal.Role != auth.RoleMember {
 			t.Fatalf("Login(bob) = %+v, %v; want member of B", sess, err)
 		}
-		_ = wsA
+		if sess, err := svc.Login(ctx, "ada@example.com", "password-ada@example.com", wsA.ID); err != nil || sess.Principal.WorkspaceID != wsA.ID {
+			t.Fatalf("Login(ada, A) = %+v, %v; want a session in A", sess, err)
+		}
 
 		for _, token := range []string{"", "short", strings.Repeat("A", 43), sess.Token + "x"} {
 			_, err := svc.AuthenticateSession(ctx, token)
