@@ -116,8 +116,8 @@ func pluralNames() string {
 }
 
 // Response keys, as Twenty names them: "person", "createPerson", "createPeople".
-func singular(o *crm.Object) string { return string(o.Name) }
-func pluralKey(o *crm.Object) string { return o.Plural }
+func singular(o *crm.Object) string         { return string(o.Name) }
+func pluralKey(o *crm.Object) string        { return o.Plural }
 func opKey(op string, o *crm.Object) string { return op + o.Label }
 func opManyKey(op string, o *crm.Object) string {
 	return op + strings.ToUpper(o.Plural[:1]) + o.Plural[1:]
