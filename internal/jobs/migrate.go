@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -84,4 +85,20 @@ func MigrationsCurrent(ctx context.Context, s *store.Store) (bool, error) {
 		return false, fmt.Errorf("jobs: migration status: %w", err)
 	}
 	return res.OK, nil
+}
+
+// ReadyCheck returns a readiness check for httpserver.Config.Ready that
+// fails while River's migrations are pending. Its messages are shown by
+// /readyz, so they carry no database details.
+func ReadyCheck(s *store.Store) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		ok, err := MigrationsCurrent(ctx, s)
+		if err != nil {
+			return errors.New("job queue migration status unknown")
+		}
+		if !ok {
+			return errors.New("job queue migrations pending")
+		}
+		return nil
+	}
 }

@@ -21,6 +21,9 @@ func TestMigrate(t *testing.T) {
 			if got != want {
 				t.Errorf("%s: MigrationsCurrent() = %v; want %v", step, got, want)
 			}
+			if err := jobs.ReadyCheck(s)(ctx); (err == nil) != want {
+				t.Errorf("%s: ReadyCheck() = %v; want ready=%v", step, err, want)
+			}
 			if ok, err := s.MigrationsCurrent(ctx); err != nil || !ok {
 				t.Errorf("%s: store.MigrationsCurrent() = %v, %v; want true (River must not disturb goose)", step, ok, err)
 			}

@@ -39,7 +39,9 @@ type Config struct {
 	// roster_job_duration_seconds.
 	Metrics prometheus.Registerer
 	// InsertOnly builds a client that enqueues but never works jobs, for CLI
-	// commands: Start and Stop do nothing, and no LISTEN connection is made.
+	// commands: Start and Stop do nothing, no LISTEN connection is made, and
+	// the Registry's periodic jobs are not scheduled. Its workers, if any, are
+	// only used to check that inserted kinds are known.
 	InsertOnly bool
 	// FetchPollInterval is how often River polls for jobs when no insert
 	// notification arrives (0: River's default, 1 s).
