@@ -67,16 +67,7 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 
 	srv := httpserver.New(httpserver.Config{
 		Addr: cfg.Addr, Logger: logger, Metrics: a.Metrics, Store: a.Store,
-		Ready: func(ctx context.Context) error {
-			ok, err := jobs.MigrationsCurrent(ctx, a.Store)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return errors.New("job queue migrations are not current")
-			}
-			return nil
-		},
+		Ready: jobs.ReadyCheck(a.Store),
 	})
 	if *role != roleWorker {
 		a.mount(srv)

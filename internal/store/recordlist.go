@@ -16,6 +16,7 @@ import (
 // field names that crm.ValidateDefinition restricts to letters and digits.
 type query struct {
 	d    Dialect
+	obj  *crm.Object
 	args []any
 }
 
@@ -149,13 +150,13 @@ func (q *query) cond(c crm.Cond) string {
 		return "NOT " + null
 	case crm.OpLike:
 		if q.d == SQLite {
-			return e + " GLOB " + q.bind(likeToGlob(c.Value.(string)))
+			return q.searchable(c, "GLOB", likeToGlob(c.Value.(string)))
 		}
 		return e + " LIKE " + q.bind(c.Value)
 	case crm.OpILike:
 		if q.d == SQLite {
 			// SQLite's LIKE is case-insensitive (for ASCII) already.
-			return e + " LIKE " + q.bind(c.Value)
+			return q.searchable(c, "LIKE", c.Value.(string))
 		}
 		return e + " ILIKE " + q.bind(c.Value)
 	case crm.OpStartsWith, crm.OpEndsWith:
@@ -187,6 +188,45 @@ func (q *query) cond(c crm.Cond) string {
 		return "jsonb_exists_any(" + q.jsonExpr(c.Target) + ", ARRAY[" + strings.Join(ph, ", ") + "]::text[])"
 	}
 	panic("store: unhandled operator " + string(c.Op))
+}
+
+// searchable compiles a SQLite LIKE/GLOB pattern match. When the column has
+// a trigram full-text index and the pattern has a literal run of at least
+// three characters, the index narrows the rows first ("seq IN ..."); the
+// plain comparison stays, so the result is exact either way.
+func (q *query) searchable(c crm.Cond, op, pattern string) string {
+	e := q.expr(c.Target)
+	ph := q.bind(pattern)
+	plain := e + " " + op + " " + ph
+	if c.Field == nil || q.obj == nil || !contains(q.obj.Searchable, c.Field.Name) || longestLiteral(pattern) < 3 {
+		return plain
+	}
+	return "(seq IN (SELECT rowid FROM " + q.obj.Table + "_search WHERE " + e + " " + op + " " + ph + ") AND " + plain + ")"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// longestLiteral is the longest run of non-wildcard characters in a LIKE or
+// GLOB pattern: the trigram index needs three.
+func longestLiteral(p string) int {
+	best, run := 0, 0
+	for _, r := range p {
+		switch r {
+		case '%', '_', '*', '?', '[', ']':
+			run = 0
+		default:
+			run++
+			best = max(best, run)
+		}
+	}
+	return best
 }
 
 // likeToGlob turns a LIKE pattern into an equivalent case-sensitive GLOB
@@ -391,7 +431,7 @@ type RecordListParams struct {
 // deletedAt.
 func (s *Store) RecordList(ctx context.Context, p *RecordListParams) (*crm.Page, error) {
 	o := p.Schema.Object
-	q := &query{d: s.Dialect}
+	q := &query{d: s.Dialect, obj: o}
 	where := "workspace_id = " + q.bind(p.WorkspaceID)
 	if !p.Filter.Mentions("deletedAt") {
 		where += " AND deleted_at IS NULL"
@@ -414,8 +454,7 @@ func (s *Store) RecordList(ctx context.Context, p *RecordListParams) (*crm.Page,
 
 	page := &crm.Page{}
 	if p.WithTotal {
-		cq := &query{d: s.Dialect, args: append([]any{}, q.args...)}
-		if err := s.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+o.Table+" WHERE "+where, cq.args...).Scan(&page.TotalCount); err != nil {
+		if err := s.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+o.Table+" WHERE "+where, q.args...).Scan(&page.TotalCount); err != nil {
 			return nil, fmt.Errorf("store: count %s: %w", o.Plural, err)
 		}
 	}

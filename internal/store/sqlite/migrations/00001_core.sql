@@ -8,7 +8,8 @@ CREATE TABLE workspaces (
     updated_at TEXT NOT NULL
 );
 CREATE TABLE companies (
-    id TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
@@ -41,7 +42,8 @@ CREATE TABLE companies (
     custom_fields TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE people (
-    id TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
@@ -71,7 +73,8 @@ CREATE TABLE people (
     custom_fields TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE opportunities (
-    id TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
@@ -97,7 +100,8 @@ CREATE TABLE opportunities (
     custom_fields TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE notes (
-    id TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
@@ -111,7 +115,8 @@ CREATE TABLE notes (
     body_v2_blocknote TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE tasks (
-    id TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
@@ -128,7 +133,8 @@ CREATE TABLE tasks (
     assignee_id TEXT
 );
 CREATE TABLE note_targets (
-    id TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
@@ -143,7 +149,8 @@ CREATE TABLE note_targets (
     opportunity_id TEXT REFERENCES opportunities(id) ON DELETE CASCADE
 );
 CREATE TABLE task_targets (
-    id TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
