@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -40,10 +41,18 @@ func (p *Principal) Actor() crm.Actor {
 // SessionCookie is the name of the web UI's session cookie.
 const SessionCookie = "roster_session"
 
+// CSRFHeader carries the CSRF token of cookie-authenticated API calls.
+const CSRFHeader = "X-CSRF-Token"
+
 // Middleware authenticates a request by its API key (Authorization: Bearer)
 // or its session cookie and stores the principal in the request context. A
 // request with bad credentials is rejected with 401 by onError; a request
 // without any passes through unauthenticated, and handlers decide.
+//
+// A session cookie is sent by the browser on any request, including forged
+// cross-site ones, so a cookie-authenticated request that is not GET/HEAD
+// must also carry the session's CSRF token in X-CSRF-Token; API keys need no
+// such check because browsers never attach them on their own.
 func (s *Service) Middleware(onError func(http.ResponseWriter, *http.Request, error)) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -60,8 +69,12 @@ func (s *Service) Middleware(onError func(http.ResponseWriter, *http.Request, er
 				p, err = s.AuthenticateAPIKey(r.Context(), strings.TrimSpace(token))
 			} else if c, cerr := r.Cookie(SessionCookie); cerr == nil && c.Value != "" {
 				p, err = s.AuthenticateSession(r.Context(), c.Value)
-				if err != nil {
-					p, err = nil, nil // an expired session cookie is just "signed out"
+				if errors.Is(err, crm.ErrUnauthenticated) || errors.Is(err, crm.ErrNotFound) {
+					p, err = nil, nil // an expired or unknown session cookie is just "signed out"
+				}
+				if p != nil && r.Method != http.MethodGet && r.Method != http.MethodHead && !VerifyCSRF(c.Value, r.Header.Get(CSRFHeader)) {
+					onError(w, r, &crm.Error{Cause: crm.ErrForbidden, Code: crm.CodeForbidden, Message: "missing or wrong " + CSRFHeader + " header for a session-authenticated request"})
+					return
 				}
 			}
 			if err != nil {
