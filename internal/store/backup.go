@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -18,7 +19,14 @@ func (s *Store) Backup(ctx context.Context, path string) (int64, error) {
 	if _, err := os.Stat(path); err == nil {
 		return 0, fmt.Errorf("store: backup: %s already exists", path)
 	}
-	if _, err := s.Read.ExecContext(ctx, "VACUUM INTO $1", path); err != nil {
+	// A connection of its own: the readers are query-only (VACUUM INTO counts
+	// as a write to SQLite) and the single writer must stay free for the app.
+	db, err := sql.Open("sqlite", sqliteDSN(s.Path))
+	if err != nil {
+		return 0, fmt.Errorf("store: backup: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "VACUUM INTO $1", path); err != nil {
 		return 0, fmt.Errorf("store: backup to %s: %w", path, err)
 	}
 	st, err := os.Stat(path)
