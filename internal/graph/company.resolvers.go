@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/graph/generated"
@@ -15,35 +14,39 @@ import (
 )
 
 func (r *mutationResolver) CreateCompany(ctx context.Context, data map[string]any, upsert *bool) (*crm.Company, error) {
-	panic(fmt.Errorf("not implemented: CreateCompany - createCompany"))
+	return createOne[*crm.Company](ctx, r.Resolver, crm.CompanyObject, data, upsert)
 }
 
 func (r *mutationResolver) CreateCompanies(ctx context.Context, data []map[string]any, upsert *bool) ([]*crm.Company, error) {
-	panic(fmt.Errorf("not implemented: CreateCompanies - createCompanies"))
+	return createMany[*crm.Company](ctx, r.Resolver, crm.CompanyObject, data, upsert)
 }
 
 func (r *mutationResolver) UpdateCompany(ctx context.Context, id string, data map[string]any) (*crm.Company, error) {
-	panic(fmt.Errorf("not implemented: UpdateCompany - updateCompany"))
+	return updateOne[*crm.Company](ctx, r.Resolver, crm.CompanyObject, id, data)
 }
 
 func (r *mutationResolver) DeleteCompany(ctx context.Context, id string) (*crm.Company, error) {
-	panic(fmt.Errorf("not implemented: DeleteCompany - deleteCompany"))
+	return lifecycle[*crm.Company](ctx, r.Resolver, crm.CompanyObject, id, deleteOp)
 }
 
 func (r *mutationResolver) RestoreCompany(ctx context.Context, id string) (*crm.Company, error) {
-	panic(fmt.Errorf("not implemented: RestoreCompany - restoreCompany"))
+	return lifecycle[*crm.Company](ctx, r.Resolver, crm.CompanyObject, id, restoreOp)
 }
 
 func (r *mutationResolver) DestroyCompany(ctx context.Context, id string) (*crm.Company, error) {
-	panic(fmt.Errorf("not implemented: DestroyCompany - destroyCompany"))
+	return lifecycle[*crm.Company](ctx, r.Resolver, crm.CompanyObject, id, destroyOp)
 }
 
 func (r *queryResolver) Companies(ctx context.Context, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.CompanyConnection, error) {
-	panic(fmt.Errorf("not implemented: Companies - companies"))
+	pg, err := listRecords[*crm.Company](ctx, r.Resolver, crm.CompanyObject, listArgs{filter: filter, orderBy: orderBy, first: first, after: after, last: last, before: before})
+	if err != nil {
+		return nil, err
+	}
+	return companyConnection(pg), nil
 }
 
 func (r *queryResolver) Company(ctx context.Context, id *string, filter map[string]any) (*crm.Company, error) {
-	panic(fmt.Errorf("not implemented: Company - company"))
+	return getOne[*crm.Company](ctx, r.Resolver, crm.CompanyObject, id, filter)
 }
 
 func (r *Resolver) Company() generated.CompanyResolver { return &companyResolver{r} }

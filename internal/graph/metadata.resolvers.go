@@ -7,35 +7,66 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/graph/generated"
 	"github.com/roster-crm/roster/internal/graph/model"
+	"github.com/roster-crm/roster/internal/records"
 )
 
 func (r *fieldDefinitionResolver) Object(ctx context.Context, obj *crm.FieldDefinition) (string, error) {
-	panic(fmt.Errorf("not implemented: Object - object"))
+	return string(obj.Object), nil
 }
 
 func (r *fieldDefinitionResolver) Type(ctx context.Context, obj *crm.FieldDefinition) (model.FieldType, error) {
-	panic(fmt.Errorf("not implemented: Type - type"))
+	return model.FieldType(obj.Type), nil
 }
 
 func (r *mutationResolver) CreateField(ctx context.Context, input model.CreateFieldInput) (*crm.FieldDefinition, error) {
-	panic(fmt.Errorf("not implemented: CreateField - createField"))
+	p, err := admin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := crm.FieldDefinition{Object: crm.ObjectName(input.Object), Name: input.Name, Type: crm.FieldType(input.Type), Options: fieldOptions(input.Options)}
+	if input.Label != nil {
+		d.Label = *input.Label
+	}
+	if input.Description != nil {
+		d.Description = *input.Description
+	}
+	return r.records.CreateField(ctx, p.WorkspaceID, d)
 }
 
 func (r *mutationResolver) UpdateField(ctx context.Context, id string, input model.UpdateFieldInput) (*crm.FieldDefinition, error) {
-	panic(fmt.Errorf("not implemented: UpdateField - updateField"))
+	p, err := admin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.records.UpdateField(ctx, p.WorkspaceID, id, records.FieldUpdate{Label: input.Label, Description: input.Description, Options: fieldOptions(input.Options)})
 }
 
 func (r *mutationResolver) DeleteField(ctx context.Context, id string) (*crm.FieldDefinition, error) {
-	panic(fmt.Errorf("not implemented: DeleteField - deleteField"))
+	p, err := admin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.records.DeleteField(ctx, p.WorkspaceID, id)
 }
 
 func (r *queryResolver) Fields(ctx context.Context, object *string) ([]*crm.FieldDefinition, error) {
-	panic(fmt.Errorf("not implemented: Fields - fields"))
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var name crm.ObjectName
+	if object != nil && *object != "" {
+		o, err := objectNamed("object", *object)
+		if err != nil {
+			return nil, err
+		}
+		name = o.Name
+	}
+	return r.records.Fields(ctx, p.WorkspaceID, name)
 }
 
 func (r *Resolver) FieldDefinition() generated.FieldDefinitionResolver {

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/graph/generated"
@@ -15,35 +14,39 @@ import (
 )
 
 func (r *mutationResolver) CreateNote(ctx context.Context, data map[string]any, upsert *bool) (*crm.Note, error) {
-	panic(fmt.Errorf("not implemented: CreateNote - createNote"))
+	return createOne[*crm.Note](ctx, r.Resolver, crm.NoteObject, data, upsert)
 }
 
 func (r *mutationResolver) CreateNotes(ctx context.Context, data []map[string]any, upsert *bool) ([]*crm.Note, error) {
-	panic(fmt.Errorf("not implemented: CreateNotes - createNotes"))
+	return createMany[*crm.Note](ctx, r.Resolver, crm.NoteObject, data, upsert)
 }
 
 func (r *mutationResolver) UpdateNote(ctx context.Context, id string, data map[string]any) (*crm.Note, error) {
-	panic(fmt.Errorf("not implemented: UpdateNote - updateNote"))
+	return updateOne[*crm.Note](ctx, r.Resolver, crm.NoteObject, id, data)
 }
 
 func (r *mutationResolver) DeleteNote(ctx context.Context, id string) (*crm.Note, error) {
-	panic(fmt.Errorf("not implemented: DeleteNote - deleteNote"))
+	return lifecycle[*crm.Note](ctx, r.Resolver, crm.NoteObject, id, deleteOp)
 }
 
 func (r *mutationResolver) RestoreNote(ctx context.Context, id string) (*crm.Note, error) {
-	panic(fmt.Errorf("not implemented: RestoreNote - restoreNote"))
+	return lifecycle[*crm.Note](ctx, r.Resolver, crm.NoteObject, id, restoreOp)
 }
 
 func (r *mutationResolver) DestroyNote(ctx context.Context, id string) (*crm.Note, error) {
-	panic(fmt.Errorf("not implemented: DestroyNote - destroyNote"))
+	return lifecycle[*crm.Note](ctx, r.Resolver, crm.NoteObject, id, destroyOp)
 }
 
 func (r *queryResolver) Notes(ctx context.Context, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.NoteConnection, error) {
-	panic(fmt.Errorf("not implemented: Notes - notes"))
+	pg, err := listRecords[*crm.Note](ctx, r.Resolver, crm.NoteObject, listArgs{filter: filter, orderBy: orderBy, first: first, after: after, last: last, before: before})
+	if err != nil {
+		return nil, err
+	}
+	return noteConnection(pg), nil
 }
 
 func (r *queryResolver) Note(ctx context.Context, id *string, filter map[string]any) (*crm.Note, error) {
-	panic(fmt.Errorf("not implemented: Note - note"))
+	return getOne[*crm.Note](ctx, r.Resolver, crm.NoteObject, id, filter)
 }
 
 func (r *Resolver) Note() generated.NoteResolver { return &noteResolver{r} }

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/graph/generated"
@@ -15,35 +14,39 @@ import (
 )
 
 func (r *mutationResolver) CreateOpportunity(ctx context.Context, data map[string]any, upsert *bool) (*crm.Opportunity, error) {
-	panic(fmt.Errorf("not implemented: CreateOpportunity - createOpportunity"))
+	return createOne[*crm.Opportunity](ctx, r.Resolver, crm.OpportunityObject, data, upsert)
 }
 
 func (r *mutationResolver) CreateOpportunities(ctx context.Context, data []map[string]any, upsert *bool) ([]*crm.Opportunity, error) {
-	panic(fmt.Errorf("not implemented: CreateOpportunities - createOpportunities"))
+	return createMany[*crm.Opportunity](ctx, r.Resolver, crm.OpportunityObject, data, upsert)
 }
 
 func (r *mutationResolver) UpdateOpportunity(ctx context.Context, id string, data map[string]any) (*crm.Opportunity, error) {
-	panic(fmt.Errorf("not implemented: UpdateOpportunity - updateOpportunity"))
+	return updateOne[*crm.Opportunity](ctx, r.Resolver, crm.OpportunityObject, id, data)
 }
 
 func (r *mutationResolver) DeleteOpportunity(ctx context.Context, id string) (*crm.Opportunity, error) {
-	panic(fmt.Errorf("not implemented: DeleteOpportunity - deleteOpportunity"))
+	return lifecycle[*crm.Opportunity](ctx, r.Resolver, crm.OpportunityObject, id, deleteOp)
 }
 
 func (r *mutationResolver) RestoreOpportunity(ctx context.Context, id string) (*crm.Opportunity, error) {
-	panic(fmt.Errorf("not implemented: RestoreOpportunity - restoreOpportunity"))
+	return lifecycle[*crm.Opportunity](ctx, r.Resolver, crm.OpportunityObject, id, restoreOp)
 }
 
 func (r *mutationResolver) DestroyOpportunity(ctx context.Context, id string) (*crm.Opportunity, error) {
-	panic(fmt.Errorf("not implemented: DestroyOpportunity - destroyOpportunity"))
+	return lifecycle[*crm.Opportunity](ctx, r.Resolver, crm.OpportunityObject, id, destroyOp)
 }
 
 func (r *queryResolver) Opportunities(ctx context.Context, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.OpportunityConnection, error) {
-	panic(fmt.Errorf("not implemented: Opportunities - opportunities"))
+	pg, err := listRecords[*crm.Opportunity](ctx, r.Resolver, crm.OpportunityObject, listArgs{filter: filter, orderBy: orderBy, first: first, after: after, last: last, before: before})
+	if err != nil {
+		return nil, err
+	}
+	return opportunityConnection(pg), nil
 }
 
 func (r *queryResolver) Opportunity(ctx context.Context, id *string, filter map[string]any) (*crm.Opportunity, error) {
-	panic(fmt.Errorf("not implemented: Opportunity - opportunity"))
+	return getOne[*crm.Opportunity](ctx, r.Resolver, crm.OpportunityObject, id, filter)
 }
 
 func (r *Resolver) Opportunity() generated.OpportunityResolver { return &opportunityResolver{r} }

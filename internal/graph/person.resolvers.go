@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/graph/generated"
@@ -15,35 +14,39 @@ import (
 )
 
 func (r *mutationResolver) CreatePerson(ctx context.Context, data map[string]any, upsert *bool) (*crm.Person, error) {
-	panic(fmt.Errorf("not implemented: CreatePerson - createPerson"))
+	return createOne[*crm.Person](ctx, r.Resolver, crm.PersonObject, data, upsert)
 }
 
 func (r *mutationResolver) CreatePeople(ctx context.Context, data []map[string]any, upsert *bool) ([]*crm.Person, error) {
-	panic(fmt.Errorf("not implemented: CreatePeople - createPeople"))
+	return createMany[*crm.Person](ctx, r.Resolver, crm.PersonObject, data, upsert)
 }
 
 func (r *mutationResolver) UpdatePerson(ctx context.Context, id string, data map[string]any) (*crm.Person, error) {
-	panic(fmt.Errorf("not implemented: UpdatePerson - updatePerson"))
+	return updateOne[*crm.Person](ctx, r.Resolver, crm.PersonObject, id, data)
 }
 
 func (r *mutationResolver) DeletePerson(ctx context.Context, id string) (*crm.Person, error) {
-	panic(fmt.Errorf("not implemented: DeletePerson - deletePerson"))
+	return lifecycle[*crm.Person](ctx, r.Resolver, crm.PersonObject, id, deleteOp)
 }
 
 func (r *mutationResolver) RestorePerson(ctx context.Context, id string) (*crm.Person, error) {
-	panic(fmt.Errorf("not implemented: RestorePerson - restorePerson"))
+	return lifecycle[*crm.Person](ctx, r.Resolver, crm.PersonObject, id, restoreOp)
 }
 
 func (r *mutationResolver) DestroyPerson(ctx context.Context, id string) (*crm.Person, error) {
-	panic(fmt.Errorf("not implemented: DestroyPerson - destroyPerson"))
+	return lifecycle[*crm.Person](ctx, r.Resolver, crm.PersonObject, id, destroyOp)
 }
 
 func (r *queryResolver) People(ctx context.Context, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PersonConnection, error) {
-	panic(fmt.Errorf("not implemented: People - people"))
+	pg, err := listRecords[*crm.Person](ctx, r.Resolver, crm.PersonObject, listArgs{filter: filter, orderBy: orderBy, first: first, after: after, last: last, before: before})
+	if err != nil {
+		return nil, err
+	}
+	return personConnection(pg), nil
 }
 
 func (r *queryResolver) Person(ctx context.Context, id *string, filter map[string]any) (*crm.Person, error) {
-	panic(fmt.Errorf("not implemented: Person - person"))
+	return getOne[*crm.Person](ctx, r.Resolver, crm.PersonObject, id, filter)
 }
 
 func (r *Resolver) Person() generated.PersonResolver { return &personResolver{r} }

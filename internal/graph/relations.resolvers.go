@@ -7,76 +7,87 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/graph/model"
 )
 
 func (r *companyResolver) People(ctx context.Context, obj *crm.Company, first *int) (*model.PersonConnection, error) {
-	panic(fmt.Errorf("not implemented: People - people"))
+	pg, err := listRecords[*crm.Person](ctx, r.Resolver, crm.PersonObject, refArgs("companyId", obj.ID, first))
+	if err != nil {
+		return nil, err
+	}
+	return personConnection(pg), nil
 }
 
 func (r *companyResolver) Opportunities(ctx context.Context, obj *crm.Company, first *int) (*model.OpportunityConnection, error) {
-	panic(fmt.Errorf("not implemented: Opportunities - opportunities"))
+	pg, err := listRecords[*crm.Opportunity](ctx, r.Resolver, crm.OpportunityObject, refArgs("companyId", obj.ID, first))
+	if err != nil {
+		return nil, err
+	}
+	return opportunityConnection(pg), nil
 }
 
 func (r *companyResolver) TimelineActivities(ctx context.Context, obj *crm.Company, first *int) ([]*crm.TimelineActivity, error) {
-	panic(fmt.Errorf("not implemented: TimelineActivities - timelineActivities"))
+	return r.timeline(ctx, crm.CompanyObject, obj.ID, first, nil)
 }
 
 func (r *companyResolver) NoteTargets(ctx context.Context, obj *crm.Company) ([]*crm.TargetLink, error) {
-	panic(fmt.Errorf("not implemented: NoteTargets - noteTargets"))
+	return r.targetsFor(ctx, crm.ObjectNote, crm.ObjectCompany, obj.ID)
 }
 
 func (r *companyResolver) TaskTargets(ctx context.Context, obj *crm.Company) ([]*crm.TargetLink, error) {
-	panic(fmt.Errorf("not implemented: TaskTargets - taskTargets"))
+	return r.targetsFor(ctx, crm.ObjectTask, crm.ObjectCompany, obj.ID)
 }
 
 func (r *noteResolver) NoteTargets(ctx context.Context, obj *crm.Note) ([]*crm.TargetLink, error) {
-	panic(fmt.Errorf("not implemented: NoteTargets - noteTargets"))
+	return r.targetsOf(ctx, crm.ObjectNote, obj.ID)
 }
 
 func (r *opportunityResolver) PointOfContact(ctx context.Context, obj *crm.Opportunity) (*crm.Person, error) {
-	panic(fmt.Errorf("not implemented: PointOfContact - pointOfContact"))
+	return related[*crm.Person](ctx, r.Resolver, crm.PersonObject, obj.PointOfContactID)
 }
 
 func (r *opportunityResolver) Company(ctx context.Context, obj *crm.Opportunity) (*crm.Company, error) {
-	panic(fmt.Errorf("not implemented: Company - company"))
+	return related[*crm.Company](ctx, r.Resolver, crm.CompanyObject, obj.CompanyID)
 }
 
 func (r *opportunityResolver) TimelineActivities(ctx context.Context, obj *crm.Opportunity, first *int) ([]*crm.TimelineActivity, error) {
-	panic(fmt.Errorf("not implemented: TimelineActivities - timelineActivities"))
+	return r.timeline(ctx, crm.OpportunityObject, obj.ID, first, nil)
 }
 
 func (r *opportunityResolver) NoteTargets(ctx context.Context, obj *crm.Opportunity) ([]*crm.TargetLink, error) {
-	panic(fmt.Errorf("not implemented: NoteTargets - noteTargets"))
+	return r.targetsFor(ctx, crm.ObjectNote, crm.ObjectOpportunity, obj.ID)
 }
 
 func (r *opportunityResolver) TaskTargets(ctx context.Context, obj *crm.Opportunity) ([]*crm.TargetLink, error) {
-	panic(fmt.Errorf("not implemented: TaskTargets - taskTargets"))
+	return r.targetsFor(ctx, crm.ObjectTask, crm.ObjectOpportunity, obj.ID)
 }
 
 func (r *personResolver) Company(ctx context.Context, obj *crm.Person) (*crm.Company, error) {
-	panic(fmt.Errorf("not implemented: Company - company"))
+	return related[*crm.Company](ctx, r.Resolver, crm.CompanyObject, obj.CompanyID)
 }
 
 func (r *personResolver) Opportunities(ctx context.Context, obj *crm.Person, first *int) (*model.OpportunityConnection, error) {
-	panic(fmt.Errorf("not implemented: Opportunities - opportunities"))
+	pg, err := listRecords[*crm.Opportunity](ctx, r.Resolver, crm.OpportunityObject, refArgs("pointOfContactId", obj.ID, first))
+	if err != nil {
+		return nil, err
+	}
+	return opportunityConnection(pg), nil
 }
 
 func (r *personResolver) TimelineActivities(ctx context.Context, obj *crm.Person, first *int) ([]*crm.TimelineActivity, error) {
-	panic(fmt.Errorf("not implemented: TimelineActivities - timelineActivities"))
+	return r.timeline(ctx, crm.PersonObject, obj.ID, first, nil)
 }
 
 func (r *personResolver) NoteTargets(ctx context.Context, obj *crm.Person) ([]*crm.TargetLink, error) {
-	panic(fmt.Errorf("not implemented: NoteTargets - noteTargets"))
+	return r.targetsFor(ctx, crm.ObjectNote, crm.ObjectPerson, obj.ID)
 }
 
 func (r *personResolver) TaskTargets(ctx context.Context, obj *crm.Person) ([]*crm.TargetLink, error) {
-	panic(fmt.Errorf("not implemented: TaskTargets - taskTargets"))
+	return r.targetsFor(ctx, crm.ObjectTask, crm.ObjectPerson, obj.ID)
 }
 
 func (r *taskResolver) TaskTargets(ctx context.Context, obj *crm.Task) ([]*crm.TargetLink, error) {
-	panic(fmt.Errorf("not implemented: TaskTargets - taskTargets"))
+	return r.targetsOf(ctx, crm.ObjectTask, obj.ID)
 }

@@ -1,8 +1,22 @@
 package graph
 
-// This file will not be regenerated automatically.
-//
-// It serves as dependency injection for your app, add any dependencies you require
-// here.
+import (
+	"context"
+	"log/slog"
 
-type Resolver struct{}
+	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/records"
+)
+
+// Resolver is the root of every resolver. It holds only the records
+// service: GraphQL never reaches the store directly.
+type Resolver struct {
+	records *records.Service
+	log     *slog.Logger
+}
+
+// principal returns the authenticated caller; every resolver starts here so
+// an unauthenticated request sees UNAUTHENTICATED on each root field.
+func principal(ctx context.Context) (*auth.Principal, error) {
+	return auth.RequirePrincipal(ctx)
+}

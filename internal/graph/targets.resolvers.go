@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/graph/generated"
@@ -15,59 +14,59 @@ import (
 )
 
 func (r *mutationResolver) CreateNoteTarget(ctx context.Context, data model.NoteTargetCreateInput) (*crm.TargetLink, error) {
-	panic(fmt.Errorf("not implemented: CreateNoteTarget - createNoteTarget"))
+	return r.createTarget(ctx, crm.ObjectNote, data.NoteID, data.PersonID, data.CompanyID, data.OpportunityID)
 }
 
 func (r *mutationResolver) DeleteNoteTarget(ctx context.Context, id string) (*crm.TargetLink, error) {
-	panic(fmt.Errorf("not implemented: DeleteNoteTarget - deleteNoteTarget"))
+	return r.deleteTarget(ctx, crm.ObjectNote, id)
 }
 
 func (r *mutationResolver) CreateTaskTarget(ctx context.Context, data model.TaskTargetCreateInput) (*crm.TargetLink, error) {
-	panic(fmt.Errorf("not implemented: CreateTaskTarget - createTaskTarget"))
+	return r.createTarget(ctx, crm.ObjectTask, data.TaskID, data.PersonID, data.CompanyID, data.OpportunityID)
 }
 
 func (r *mutationResolver) DeleteTaskTarget(ctx context.Context, id string) (*crm.TargetLink, error) {
-	panic(fmt.Errorf("not implemented: DeleteTaskTarget - deleteTaskTarget"))
+	return r.deleteTarget(ctx, crm.ObjectTask, id)
 }
 
 func (r *noteTargetResolver) NoteID(ctx context.Context, obj *crm.TargetLink) (string, error) {
-	panic(fmt.Errorf("not implemented: NoteID - noteId"))
+	return obj.ParentID, nil
 }
 
 func (r *noteTargetResolver) Note(ctx context.Context, obj *crm.TargetLink) (*crm.Note, error) {
-	panic(fmt.Errorf("not implemented: Note - note"))
+	return related[*crm.Note](ctx, r.Resolver, crm.NoteObject, &obj.ParentID)
 }
 
 func (r *noteTargetResolver) Person(ctx context.Context, obj *crm.TargetLink) (*crm.Person, error) {
-	panic(fmt.Errorf("not implemented: Person - person"))
+	return related[*crm.Person](ctx, r.Resolver, crm.PersonObject, obj.PersonID)
 }
 
 func (r *noteTargetResolver) Company(ctx context.Context, obj *crm.TargetLink) (*crm.Company, error) {
-	panic(fmt.Errorf("not implemented: Company - company"))
+	return related[*crm.Company](ctx, r.Resolver, crm.CompanyObject, obj.CompanyID)
 }
 
 func (r *noteTargetResolver) Opportunity(ctx context.Context, obj *crm.TargetLink) (*crm.Opportunity, error) {
-	panic(fmt.Errorf("not implemented: Opportunity - opportunity"))
+	return related[*crm.Opportunity](ctx, r.Resolver, crm.OpportunityObject, obj.OpportunityID)
 }
 
 func (r *taskTargetResolver) TaskID(ctx context.Context, obj *crm.TargetLink) (string, error) {
-	panic(fmt.Errorf("not implemented: TaskID - taskId"))
+	return obj.ParentID, nil
 }
 
 func (r *taskTargetResolver) Task(ctx context.Context, obj *crm.TargetLink) (*crm.Task, error) {
-	panic(fmt.Errorf("not implemented: Task - task"))
+	return related[*crm.Task](ctx, r.Resolver, crm.TaskObject, &obj.ParentID)
 }
 
 func (r *taskTargetResolver) Person(ctx context.Context, obj *crm.TargetLink) (*crm.Person, error) {
-	panic(fmt.Errorf("not implemented: Person - person"))
+	return related[*crm.Person](ctx, r.Resolver, crm.PersonObject, obj.PersonID)
 }
 
 func (r *taskTargetResolver) Company(ctx context.Context, obj *crm.TargetLink) (*crm.Company, error) {
-	panic(fmt.Errorf("not implemented: Company - company"))
+	return related[*crm.Company](ctx, r.Resolver, crm.CompanyObject, obj.CompanyID)
 }
 
 func (r *taskTargetResolver) Opportunity(ctx context.Context, obj *crm.TargetLink) (*crm.Opportunity, error) {
-	panic(fmt.Errorf("not implemented: Opportunity - opportunity"))
+	return related[*crm.Opportunity](ctx, r.Resolver, crm.OpportunityObject, obj.OpportunityID)
 }
 
 func (r *Resolver) NoteTarget() generated.NoteTargetResolver { return &noteTargetResolver{r} }

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/graph/generated"
@@ -15,35 +14,39 @@ import (
 )
 
 func (r *mutationResolver) CreateTask(ctx context.Context, data map[string]any, upsert *bool) (*crm.Task, error) {
-	panic(fmt.Errorf("not implemented: CreateTask - createTask"))
+	return createOne[*crm.Task](ctx, r.Resolver, crm.TaskObject, data, upsert)
 }
 
 func (r *mutationResolver) CreateTasks(ctx context.Context, data []map[string]any, upsert *bool) ([]*crm.Task, error) {
-	panic(fmt.Errorf("not implemented: CreateTasks - createTasks"))
+	return createMany[*crm.Task](ctx, r.Resolver, crm.TaskObject, data, upsert)
 }
 
 func (r *mutationResolver) UpdateTask(ctx context.Context, id string, data map[string]any) (*crm.Task, error) {
-	panic(fmt.Errorf("not implemented: UpdateTask - updateTask"))
+	return updateOne[*crm.Task](ctx, r.Resolver, crm.TaskObject, id, data)
 }
 
 func (r *mutationResolver) DeleteTask(ctx context.Context, id string) (*crm.Task, error) {
-	panic(fmt.Errorf("not implemented: DeleteTask - deleteTask"))
+	return lifecycle[*crm.Task](ctx, r.Resolver, crm.TaskObject, id, deleteOp)
 }
 
 func (r *mutationResolver) RestoreTask(ctx context.Context, id string) (*crm.Task, error) {
-	panic(fmt.Errorf("not implemented: RestoreTask - restoreTask"))
+	return lifecycle[*crm.Task](ctx, r.Resolver, crm.TaskObject, id, restoreOp)
 }
 
 func (r *mutationResolver) DestroyTask(ctx context.Context, id string) (*crm.Task, error) {
-	panic(fmt.Errorf("not implemented: DestroyTask - destroyTask"))
+	return lifecycle[*crm.Task](ctx, r.Resolver, crm.TaskObject, id, destroyOp)
 }
 
 func (r *queryResolver) Tasks(ctx context.Context, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.TaskConnection, error) {
-	panic(fmt.Errorf("not implemented: Tasks - tasks"))
+	pg, err := listRecords[*crm.Task](ctx, r.Resolver, crm.TaskObject, listArgs{filter: filter, orderBy: orderBy, first: first, after: after, last: last, before: before})
+	if err != nil {
+		return nil, err
+	}
+	return taskConnection(pg), nil
 }
 
 func (r *queryResolver) Task(ctx context.Context, id *string, filter map[string]any) (*crm.Task, error) {
-	panic(fmt.Errorf("not implemented: Task - task"))
+	return getOne[*crm.Task](ctx, r.Resolver, crm.TaskObject, id, filter)
 }
 
 func (r *Resolver) Task() generated.TaskResolver { return &taskResolver{r} }

@@ -7,22 +7,32 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/graph/generated"
 )
 
 func (r *queryResolver) TimelineActivities(ctx context.Context, objectName string, recordID string, first *int, before *string) ([]*crm.TimelineActivity, error) {
-	panic(fmt.Errorf("not implemented: TimelineActivities - timelineActivities"))
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	o, err := objectNamed("objectName", objectName)
+	if err != nil {
+		return nil, err
+	}
+	return r.timeline(ctx, o, recordID, first, before)
 }
 
 func (r *timelineActivityResolver) RecordObject(ctx context.Context, obj *crm.TimelineActivity) (string, error) {
-	panic(fmt.Errorf("not implemented: RecordObject - recordObject"))
+	return string(obj.RecordObject), nil
 }
 
 func (r *timelineActivityResolver) LinkedRecordObject(ctx context.Context, obj *crm.TimelineActivity) (*string, error) {
-	panic(fmt.Errorf("not implemented: LinkedRecordObject - linkedRecordObject"))
+	if obj.LinkedRecordObject == "" {
+		return nil, nil
+	}
+	s := string(obj.LinkedRecordObject)
+	return &s, nil
 }
 
 func (r *Resolver) TimelineActivity() generated.TimelineActivityResolver {

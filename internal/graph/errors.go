@@ -1,0 +1,69 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/roster-crm/roster/internal/crm"
+)
+
+// CodeInternal is extensions.code of an error whose detail was logged and
+// withheld from the client.
+const CodeInternal = "INTERNAL_SERVER_ERROR"
+
+// presentError is the one adapter from Go errors to GraphQL errors:
+//   - a *crm.Error keeps its message and machine code, plus the offending
+//     field and an HTTP-like status in extensions;
+//   - a *gqlerror.Error (gqlgen's parse, validation and argument coercion
+//     errors) keeps gqlgen's message, which names the field;
+//   - anything else is logged once and becomes "internal error", so SQL and
+//     secrets never reach the client.
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		if ce, ok := crm.AsError(err); ok {
+			ext := map[string]any{"code": ce.Code, "statusCode": statusCode(ce)}
+			if ce.Field != "" {
+				ext["field"] = ce.Field
+			}
+			return &gqlerror.Error{Err: err, Message: ce.Error(), Path: graphql.GetPath(ctx), Extensions: ext}
+		}
+		var gerr *gqlerror.Error
+		if errors.As(err, &gerr) {
+			return graphql.DefaultErrorPresenter(ctx, err)
+		}
+		path := graphql.GetPath(ctx)
+		log.ErrorContext(ctx, "graphql: internal error", "path", path.String(), "err", err)
+		return &gqlerror.Error{Message: "internal error", Path: path, Extensions: map[string]any{"code": CodeInternal}}
+	}
+}
+
+func statusCode(e *crm.Error) int {
+	switch {
+	case errors.Is(e, crm.ErrNotFound):
+		return 404
+	case errors.Is(e, crm.ErrConflict):
+		return 409
+	case errors.Is(e, crm.ErrForbidden):
+		return 403
+	case errors.Is(e, crm.ErrUnauthenticated):
+		return 401
+	case errors.Is(e, crm.ErrInvalid):
+		return 400
+	}
+	return 500
+}
+
+// recoverPanic logs a resolver panic with its stack and answers with an
+// already-presented internal error (so it is not logged twice).
+func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "graphql: panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": CodeInternal}}
+	}
+}

@@ -1,0 +1,59 @@
+package graph
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/roster-crm/roster/internal/graph/generated"
+	"github.com/roster-crm/roster/internal/records"
+)
+
+// Config wires the GraphQL handler.
+type Config struct {
+	Records *records.Service
+	// Logger receives internal errors (once each); nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Limits on what one request may ask for. Complexity counts every selected
+// field (gqlgen's default cost); depth stops deeply nested relation
+// walks. Introspection fields are exempt from the depth limit.
+const (
+	MaxComplexity = 5000
+	MaxDepth      = 12
+	// MaxBodyBytes bounds a request body (a createPeople batch included).
+	MaxBodyBytes = 8 << 20
+)
+
+// NewHandler returns the GraphQL endpoint. It expects an upstream
+// middleware to have put the caller's auth.Principal in the request
+// context; without one every field answers UNAUTHENTICATED. Mount it at
+// POST /graphql (GET works too, for queries only).
+func NewHandler(cfg Config) http.Handler {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{records: cfg.Records, log: log}})
+	srv := handler.New(es)
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	srv.Use(depthLimit{max: MaxDepth})
+	srv.SetErrorPresenter(presentError(log))
+	srv.SetRecoverFunc(recoverPanic(log))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		r = r.WithContext(withLoader(r.Context()))
+		srv.ServeHTTP(w, r)
+	})
+}
