@@ -2,13 +2,15 @@ package model
 
 import (
 	"encoding/json"
+	"reflect"
 	"strconv"
+	"time"
 )
 
 // Normalize converts a raw GraphQL input value — as gqlgen hands it to an
 // input bound to map[string]any, i.e. literals (int64, float64, string for
 // enums) or JSON variables (json.Number) — into plain JSON types the crm
-// parsers accept: string, int64, float64, bool, nil, []any and
+// parsers accept: string, int64, float64, bool, time.Time, nil, []any and
 // map[string]any. A string under an "amountMicros" key is a BigFloat and
 // becomes an int64 when it holds an integer.
 func Normalize(v any) any {
@@ -43,12 +45,34 @@ func Normalize(v any) any {
 			out[i] = Normalize(e)
 		}
 		return out
-	case []map[string]any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = Normalize(e)
+	case nil, string, bool, int64, float64, time.Time:
+		return v
+	}
+	// gqlgen unmarshals the typed fields of an input bound to a map with
+	// their scalars' Go types: pointers for nullable fields (*string,
+	// *int64, *time.Time) and typed slices ([]string, []*int64).
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer:
+		if rv.IsNil() {
+			return nil
+		}
+		return Normalize(rv.Elem().Interface())
+	case reflect.Slice:
+		if rv.IsNil() {
+			return nil
+		}
+		out := make([]any, rv.Len())
+		for i := range out {
+			out[i] = Normalize(rv.Index(i).Interface())
 		}
 		return out
+	case reflect.String: // enums and named string types
+		return rv.String()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return rv.Int()
+	case reflect.Float32, reflect.Float64:
+		return rv.Float()
 	}
 	return v
 }
