@@ -375,3 +375,15 @@ func (s *Store) recordError(o *crm.Object, op string, err error) error {
 	}
 	return fmt.Errorf("store: %s %s: %w", op, o.Name, err)
 }
+
+// jsonText encodes v for a JSON column, using empty when v is nil.
+func jsonText(v any, empty string) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("store: encode json: %w", err)
+	}
+	if string(b) == "null" {
+		return empty, nil
+	}
+	return string(b), nil
+}

@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// WhopProduct is a synced Whop product (read-only data).
+type WhopProduct struct {
+	WorkspaceID   string
+	WhopID        string
+	Title         string
+	Visibility    string
+	Data          []byte // the product as Whop sent it, canonical JSON
+	WhopUpdatedAt *time.Time
+}
+
+// WhopPlan is a synced Whop plan; prices are in micros of Currency.
+type WhopPlan struct {
+	WorkspaceID        string
+	WhopID             string
+	ProductWhopID      string
+	Title              string
+	PlanType           string
+	Currency           string
+	InitialPriceMicros *int64
+	RenewalPriceMicros *int64
+	BillingPeriodDays  *int64
+	Data               []byte
+}
+
+// WhopPayment is a synced Whop payment linked to the person and opportunity
+// it belongs to.
+type WhopPayment struct {
+	WorkspaceID      string
+	WhopID           string
+	Status           string
+	Substatus        string
+	AmountMicros     *int64
+	Currency         string
+	RefundedMicros   *int64
+	FailureMessage   string
+	BillingReason    string
+	MembershipWhopID string
+	UserWhopID       string
+	ProductWhopID    string
+	PersonID         *string
+	OpportunityID    *string
+	PaidAt           *time.Time
+	RefundedAt       *time.Time
+	WhopCreatedAt    *time.Time
+	WhopUpdatedAt    *time.Time
+	Data             []byte
+}
+
+// The upserts below write only when something differs, so re-syncing
+// unchanged data writes nothing; each reports whether it wrote. "IS NOT" is
+// SQLite's and "IS DISTINCT FROM" PostgreSQL's NULL-safe inequality.
+func (s *Store) distinct() string {
+	if s.Dialect == SQLite {
+		return " IS NOT "
+	}
+	return " IS DISTINCT FROM "
+}
+
+func changed(res sql.Result, err error, what string) (bool, error) {
+	if err != nil {
+		return false, fmt.Errorf("store: upsert %s: %w", what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: upsert %s: %w", what, err)
+	}
+	return n > 0, nil
+}
+
+// WhopProductUpsert inserts or updates a product.
+func (s *Store) WhopProductUpsert(ctx context.Context, tx *sql.Tx, id string, p *WhopProduct, now time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO whop_products (id, workspace_id, whop_id, title, visibility, data, whop_updated_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+		ON CONFLICT (workspace_id, whop_id) DO UPDATE SET title = excluded.title, visibility = excluded.visibility, data = excluded.data,
+		whop_updated_at = excluded.whop_updated_at, updated_at = excluded.updated_at
+		WHERE whop_products.data`+s.distinct()+`excluded.data`,
+		id, p.WorkspaceID, p.WhopID, p.Title, p.Visibility, string(p.Data), s.Dialect.NullTime(p.WhopUpdatedAt), s.Dialect.Time(now))
+	return changed(res, err, "whop product")
+}
+
+// WhopPlanUpsert inserts or updates a plan.
+func (s *Store) WhopPlanUpsert(ctx context.Context, tx *sql.Tx, id string, p *WhopPlan, now time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO whop_plans (id, workspace_id, whop_id, product_whop_id, title, plan_type, currency,
+		initial_price_micros, renewal_price_micros, billing_period_days, data, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+		ON CONFLICT (workspace_id, whop_id) DO UPDATE SET product_whop_id = excluded.product_whop_id, title = excluded.title,
+		plan_type = excluded.plan_type, currency = excluded.currency, initial_price_micros = excluded.initial_price_micros,
+		renewal_price_micros = excluded.renewal_price_micros, billing_period_days = excluded.billing_period_days, data = excluded.data,
+		updated_at = excluded.updated_at
+		WHERE whop_plans.data`+s.distinct()+`excluded.data`,
+		id, p.WorkspaceID, p.WhopID, p.ProductWhopID, p.Title, p.PlanType, p.Currency, p.InitialPriceMicros, p.RenewalPriceMicros,
+		p.BillingPeriodDays, string(p.Data), s.Dialect.Time(now))
+	return changed(res, err, "whop plan")
+}
+
+// WhopPlanGet returns a synced plan by its Whop ID, or nil.
+func (s *Store) WhopPlanGet(ctx context.Context, q Querier, workspaceID, whopID string) (*WhopPlan, error) {
+	if q == nil {
+		q = s.Read
+	}
+	p := &WhopPlan{}
+	var data string
+	err := q.QueryRowContext(ctx, `SELECT workspace_id, whop_id, product_whop_id, title, plan_type, currency, initial_price_micros,
+		renewal_price_micros, billing_period_days, data FROM whop_plans WHERE workspace_id = $1 AND whop_id = $2`, workspaceID, whopID).
+		Scan(&p.WorkspaceID, &p.WhopID, &p.ProductWhopID, &p.Title, &p.PlanType, &p.Currency, &p.InitialPriceMicros,
+			&p.RenewalPriceMicros, &p.BillingPeriodDays, &data)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get whop plan: %w", err)
+	}
+	p.Data = []byte(data)
+	return p, nil
+}
+
+// WhopProductTitle returns a synced product's title, or "".
+func (s *Store) WhopProductTitle(ctx context.Context, q Querier, workspaceID, whopID string) (string, error) {
+	if q == nil {
+		q = s.Read
+	}
+	var title string
+	err := q.QueryRowContext(ctx, "SELECT title FROM whop_products WHERE workspace_id = $1 AND whop_id = $2", workspaceID, whopID).Scan(&title)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: get whop product: %w", err)
+	}
+	return title, nil
+}
+
+const paymentColumns = "workspace_id, whop_id, status, substatus, amount_micros, currency, refunded_micros, failure_message, billing_reason, membership_whop_id, user_whop_id, product_whop_id, person_id, opportunity_id, paid_at, refunded_at, whop_created_at, whop_updated_at, data"
+
+// WhopPaymentUpsert inserts or updates a payment.
+func (s *Store) WhopPaymentUpsert(ctx context.Context, tx *sql.Tx, id string, p *WhopPayment, now time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO whop_payments (id, `+paymentColumns+`, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)
+		ON CONFLICT (workspace_id, whop_id) DO UPDATE SET status = excluded.status, substatus = excluded.substatus,
+		amount_micros = excluded.amount_micros, currency = excluded.currency, refunded_micros = excluded.refunded_micros,
+		failure_message = excluded.failure_message, billing_reason = excluded.billing_reason, membership_whop_id = excluded.membership_whop_id,
+		user_whop_id = excluded.user_whop_id, product_whop_id = excluded.product_whop_id, person_id = excluded.person_id,
+		opportunity_id = excluded.opportunity_id, paid_at = excluded.paid_at, refunded_at = excluded.refunded_at,
+		whop_created_at = excluded.whop_created_at, whop_updated_at = excluded.whop_updated_at, data = excluded.data, updated_at = excluded.updated_at
+		WHERE whop_payments.data`+s.distinct()+`excluded.data OR whop_payments.person_id`+s.distinct()+`excluded.person_id
+		OR whop_payments.opportunity_id`+s.distinct()+`excluded.opportunity_id`,
+		id, p.WorkspaceID, p.WhopID, p.Status, p.Substatus, p.AmountMicros, p.Currency, p.RefundedMicros, p.FailureMessage, p.BillingReason,
+		p.MembershipWhopID, p.UserWhopID, p.ProductWhopID, p.PersonID, p.OpportunityID, s.Dialect.NullTime(p.PaidAt), s.Dialect.NullTime(p.RefundedAt),
+		s.Dialect.NullTime(p.WhopCreatedAt), s.Dialect.NullTime(p.WhopUpdatedAt), string(p.Data), s.Dialect.Time(now))
+	return changed(res, err, "whop payment")
+}
+
+// WhopPaymentGet returns a synced payment by its Whop ID, or nil.
+func (s *Store) WhopPaymentGet(ctx context.Context, q Querier, workspaceID, whopID string) (*WhopPayment, error) {
+	if q == nil {
+		q = s.Read
+	}
+	list, err := s.whopPayments(ctx, q, "workspace_id = $1 AND whop_id = $2", workspaceID, whopID)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	return list[0], nil
+}
+
+// WhopPaymentsFor lists the payments linked to a person or an opportunity,
+// newest first.
+func (s *Store) WhopPaymentsFor(ctx context.Context, workspaceID, column, recordID string, limit int) ([]*WhopPayment, error) {
+	if column != "person_id" && column != "opportunity_id" {
+		return nil, fmt.Errorf("store: payments by %q", column)
+	}
+	return s.whopPayments(ctx, s.Read, "workspace_id = $1 AND "+column+" = $2 ORDER BY whop_created_at DESC LIMIT "+fmt.Sprint(max(1, min(limit, 500))), workspaceID, recordID)
+}
+
+func (s *Store) whopPayments(ctx context.Context, q Querier, where string, args ...any) ([]*WhopPayment, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+paymentColumns+" FROM whop_payments WHERE "+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list whop payments: %w", err)
+	}
+	defer rows.Close()
+	var out []*WhopPayment
+	for rows.Next() {
+		p := &WhopPayment{}
+		var data string
+		if err := rows.Scan(&p.WorkspaceID, &p.WhopID, &p.Status, &p.Substatus, &p.AmountMicros, &p.Currency, &p.RefundedMicros,
+			&p.FailureMessage, &p.BillingReason, &p.MembershipWhopID, &p.UserWhopID, &p.ProductWhopID, &p.PersonID, &p.OpportunityID,
+			NullTimeScanner{&p.PaidAt}, NullTimeScanner{&p.RefundedAt}, NullTimeScanner{&p.WhopCreatedAt}, NullTimeScanner{&p.WhopUpdatedAt}, &data); err != nil {
+			return nil, fmt.Errorf("store: scan whop payment: %w", err)
+		}
+		p.Data = []byte(data)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/roster-crm/roster/internal/crm"
+)
+
+// Sync run states.
+const (
+	SyncQueued    = "queued"
+	SyncRunning   = "running"
+	SyncSucceeded = "succeeded"
+	SyncFailed    = "failed"
+)
+
+// WhopSyncRun is one sync of a workspace with Whop. Phase and Cursor are the
+// resume point, saved in the same transaction as each page's writes, so a run
+// killed at any moment continues where it stopped.
+type WhopSyncRun struct {
+	ID               string
+	WorkspaceID      string
+	Kind             string // full, reconcile
+	Status           string
+	Phase            string
+	Cursor           string
+	ProductsCount    int
+	UsersCount       int
+	MembershipsCount int
+	PaymentsCount    int
+	WritesCount      int
+	RequestsCount    int
+	Errors           []string
+	PaymentsSince    *time.Time
+	CreatedAt        time.Time
+	StartedAt        *time.Time
+	FinishedAt       *time.Time
+	UpdatedAt        time.Time
+}
+
+const syncRunColumns = "id, workspace_id, kind, status, phase, cursor, products_count, users_count, memberships_count, payments_count, writes_count, requests_count, errors, payments_since, created_at, started_at, finished_at, updated_at"
+
+// WhopSyncRunCreate queues a run. Only one run per workspace may be queued or
+// running: a second one is a crm.ErrConflict, and callers join the active run.
+func (s *Store) WhopSyncRunCreate(ctx context.Context, tx *sql.Tx, r *WhopSyncRun) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO whop_sync_runs (id, workspace_id, kind, status, payments_since, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6)`, r.ID, r.WorkspaceID, r.Kind, r.Status, s.Dialect.NullTime(r.PaymentsSince), s.Dialect.Time(r.CreatedAt))
+	if _, dup := IsUniqueViolation(err); dup {
+		return &crm.Error{Cause: crm.ErrConflict, Code: crm.CodeDuplicate, Message: "a Whop sync is already running for this workspace"}
+	}
+	if err != nil {
+		return fmt.Errorf("store: create sync run: %w", err)
+	}
+	return nil
+}
+
+// WhopSyncRunSave writes a run's progress.
+func (s *Store) WhopSyncRunSave(ctx context.Context, q Querier, r *WhopSyncRun) error {
+	errs, err := jsonText(r.Errors, "[]")
+	if err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `UPDATE whop_sync_runs SET status = $1, phase = $2, cursor = $3, products_count = $4, users_count = $5,
+		memberships_count = $6, payments_count = $7, writes_count = $8, requests_count = $9, errors = $10, payments_since = $11,
+		started_at = $12, finished_at = $13, updated_at = $14 WHERE workspace_id = $15 AND id = $16`,
+		r.Status, r.Phase, r.Cursor, r.ProductsCount, r.UsersCount, r.MembershipsCount, r.PaymentsCount, r.WritesCount, r.RequestsCount,
+		errs, s.Dialect.NullTime(r.PaymentsSince), s.Dialect.NullTime(r.StartedAt), s.Dialect.NullTime(r.FinishedAt),
+		s.Dialect.Time(r.UpdatedAt), r.WorkspaceID, r.ID)
+	if err != nil {
+		return fmt.Errorf("store: save sync run: %w", err)
+	}
+	return nil
+}
+
+func scanSyncRun(row interface{ Scan(...any) error }) (*WhopSyncRun, error) {
+	r := &WhopSyncRun{}
+	err := row.Scan(&r.ID, &r.WorkspaceID, &r.Kind, &r.Status, &r.Phase, &r.Cursor, &r.ProductsCount, &r.UsersCount,
+		&r.MembershipsCount, &r.PaymentsCount, &r.WritesCount, &r.RequestsCount, jsonScanner{&r.Errors},
+		NullTimeScanner{&r.PaymentsSince}, TimeScanner{&r.CreatedAt}, NullTimeScanner{&r.StartedAt}, NullTimeScanner{&r.FinishedAt}, TimeScanner{&r.UpdatedAt})
+	return r, err
+}
+
+// WhopSyncRunGet returns one run of the workspace.
+func (s *Store) WhopSyncRunGet(ctx context.Context, q Querier, workspaceID, id string) (*WhopSyncRun, error) {
+	if q == nil {
+		q = s.Read
+	}
+	r, err := scanSyncRun(q.QueryRowContext(ctx, "SELECT "+syncRunColumns+" FROM whop_sync_runs WHERE workspace_id = $1 AND id = $2", workspaceID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: fmt.Sprintf("sync run %q not found", id)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get sync run: %w", err)
+	}
+	return r, nil
+}
+
+// WhopSyncRunActive returns the workspace's queued or running run, or nil.
+func (s *Store) WhopSyncRunActive(ctx context.Context, q Querier, workspaceID string) (*WhopSyncRun, error) {
+	if q == nil {
+		q = s.Read
+	}
+	r, err := scanSyncRun(q.QueryRowContext(ctx, "SELECT "+syncRunColumns+" FROM whop_sync_runs WHERE workspace_id = $1 AND status IN ('queued', 'running')", workspaceID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get active sync run: %w", err)
+	}
+	return r, nil
+}
+
+// WhopSyncRunLatest returns the workspace's most recent run, or nil.
+func (s *Store) WhopSyncRunLatest(ctx context.Context, workspaceID string) (*WhopSyncRun, error) {
+	r, err := scanSyncRun(s.Read.QueryRowContext(ctx, "SELECT "+syncRunColumns+" FROM whop_sync_runs WHERE workspace_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1", workspaceID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get latest sync run: %w", err)
+	}
+	return r, nil
+}
+
+// AuditEntry is one line of a workspace's audit log.
+type AuditEntry struct {
+	ID          string
+	WorkspaceID string
+	At          time.Time
+	Action      string // e.g. whop.connected, whop.disconnected, whop.sync.finished, whop.webhook.rejected
+	Actor       crm.Actor
+	ActorID     *string
+	Details     map[string]any
+}
+
+// AuditInsert appends to the audit log. q may be a transaction, so the entry
+// commits with the change it describes.
+func (s *Store) AuditInsert(ctx context.Context, q Querier, e *AuditEntry) error {
+	details, err := jsonText(e.Details, "{}")
+	if err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO audit_log (id, workspace_id, at, action, actor_source, actor_name, actor_id, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		e.ID, e.WorkspaceID, s.Dialect.Time(e.At), e.Action, e.Actor.Source, e.Actor.Name, e.ActorID, details)
+	if err != nil {
+		return fmt.Errorf("store: insert audit entry: %w", err)
+	}
+	return nil
+}
+
+// AuditList returns the workspace's newest audit entries first; before pages
+// back by ID.
+func (s *Store) AuditList(ctx context.Context, workspaceID, actionPrefix, before string, limit int) ([]*AuditEntry, error) {
+	if limit <= 0 || limit > crm.MaxPageSize {
+		limit = crm.DefaultPageSize
+	}
+	args := []any{workspaceID, actionPrefix + "%"}
+	q := "SELECT id, workspace_id, at, action, actor_source, actor_name, actor_id, details FROM audit_log WHERE workspace_id = $1 AND action LIKE $2"
+	if before != "" {
+		args = append(args, before)
+		q += " AND id < $3"
+	}
+	rows, err := s.Read.QueryContext(ctx, q+fmt.Sprintf(" ORDER BY at DESC, id DESC LIMIT %d", limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []*AuditEntry
+	for rows.Next() {
+		e := &AuditEntry{}
+		if err := rows.Scan(&e.ID, &e.WorkspaceID, TimeScanner{&e.At}, &e.Action, &e.Actor.Source, &e.Actor.Name, &e.ActorID, jsonScanner{&e.Details}); err != nil {
+			return nil, fmt.Errorf("store: scan audit entry: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

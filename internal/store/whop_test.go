@@ -1,0 +1,125 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/store/storetest"
+)
+
+func workspace(t *testing.T, s *store.Store, name string) string {
+	t.Helper()
+	var id string
+	err := s.InTx(context.Background(), func(tx *sql.Tx) error {
+		w, err := s.WorkspaceCreate(context.Background(), tx, &store.WorkspaceCreateParams{Name: name, Now: time.Now()})
+		if err == nil {
+			id = w.ID
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestWhopConnectionAndSyncRuns(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a, b := workspace(t, s, "A"), workspace(t, s, "B")
+		now := time.Now().UTC().Truncate(time.Millisecond)
+		conn := &store.WhopConnection{WorkspaceID: a, Method: "api_key", CompanyID: "biz_1", AccessTokenSealed: "v1:k:x",
+			StageMapping: map[string]string{"active": "CUSTOMER"}, CreatedAt: now, UpdatedAt: now}
+		if err := s.InTx(ctx, func(tx *sql.Tx) error { return s.WhopConnectionSave(ctx, tx, conn) }); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.WhopConnectionByCompany(ctx, "biz_1")
+		if err != nil || got.WorkspaceID != a || got.StageMapping["active"] != "CUSTOMER" {
+			t.Fatalf("WhopConnectionByCompany() = %+v, %v", got, err)
+		}
+		other := *conn
+		other.WorkspaceID = b
+		err = s.InTx(ctx, func(tx *sql.Tx) error { return s.WhopConnectionSave(ctx, tx, &other) })
+		if !errors.Is(err, crm.ErrConflict) {
+			t.Fatalf("second workspace on the same company: %v; want conflict", err)
+		}
+		if _, err := s.WhopConnectionGet(ctx, nil, b); !errors.Is(err, crm.ErrNotFound) {
+			t.Fatalf("WhopConnectionGet(b) = %v; want not found", err)
+		}
+		run := &store.WhopSyncRun{ID: "01", WorkspaceID: a, Kind: "full", Status: store.SyncQueued, CreatedAt: now}
+		if err := s.InTx(ctx, func(tx *sql.Tx) error { return s.WhopSyncRunCreate(ctx, tx, run) }); err != nil {
+			t.Fatal(err)
+		}
+		second := &store.WhopSyncRun{ID: "02", WorkspaceID: a, Kind: "full", Status: store.SyncQueued, CreatedAt: now}
+		if err := s.InTx(ctx, func(tx *sql.Tx) error { return s.WhopSyncRunCreate(ctx, tx, second) }); !errors.Is(err, crm.ErrConflict) {
+			t.Fatalf("second active run: %v; want conflict", err)
+		}
+		run.Status, run.Phase, run.MembershipsCount, run.Errors, run.UpdatedAt = store.SyncSucceeded, "done", 7, []string{"x"}, now
+		if err := s.WhopSyncRunSave(ctx, s.Write, run); err != nil {
+			t.Fatal(err)
+		}
+		if act, _ := s.WhopSyncRunActive(ctx, nil, a); act != nil {
+			t.Fatalf("active run after success = %+v; want none", act)
+		}
+		if _, err := s.WhopSyncRunGet(ctx, nil, b, "01"); !errors.Is(err, crm.ErrNotFound) {
+			t.Fatalf("another workspace's run: %v; want not found", err)
+		}
+		latest, err := s.WhopSyncRunLatest(ctx, a)
+		if err != nil || latest.MembershipsCount != 7 || len(latest.Errors) != 1 {
+			t.Fatalf("WhopSyncRunLatest() = %+v, %v", latest, err)
+		}
+	})
+}
+
+func TestWhopInboxAndUpserts(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := workspace(t, s, "A")
+		now := time.Now().UTC()
+		ev := &store.WhopInboxEvent{ID: "e1", WorkspaceID: a, WebhookID: "msg_1", EventType: "payment.succeeded", Payload: []byte(`{"a":1}`), Status: store.InboxPending, ReceivedAt: now}
+		for i, want := range []bool{true, false} {
+			var fresh bool
+			err := s.InTx(ctx, func(tx *sql.Tx) error {
+				e := *ev
+				e.ID = []string{"e1", "e2"}[i]
+				var err error
+				fresh, err = s.WhopInboxInsert(ctx, tx, &e)
+				return err
+			})
+			if err != nil || fresh != want {
+				t.Fatalf("insert %d: fresh = %v, %v; want %v", i, fresh, err, want)
+			}
+		}
+		p := &store.WhopPayment{WorkspaceID: a, WhopID: "pay_1", Status: "paid", Data: []byte(`{"id":"pay_1","total":25}`)}
+		for i, want := range []bool{true, false} {
+			var wrote bool
+			err := s.InTx(ctx, func(tx *sql.Tx) error {
+				var err error
+				wrote, err = s.WhopPaymentUpsert(ctx, tx, "p1", p, now)
+				return err
+			})
+			if err != nil || wrote != want {
+				t.Fatalf("payment upsert %d: wrote = %v, %v; want %v", i, wrote, err, want)
+			}
+		}
+		p.Data = []byte(`{"id":"pay_1","total":30}`)
+		var wrote bool
+		_ = s.InTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			wrote, err = s.WhopPaymentUpsert(ctx, tx, "p1", p, now)
+			return err
+		})
+		if !wrote {
+			t.Fatal("changed payment was not written")
+		}
+		got, err := s.WhopPaymentGet(ctx, nil, a, "pay_1")
+		if err != nil || got == nil || got.Status != "paid" {
+			t.Fatalf("WhopPaymentGet() = %+v, %v", got, err)
+		}
+	})
+}
