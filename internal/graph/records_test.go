@@ -144,8 +144,8 @@ func TestUpsert(t *testing.T) {
 				Want: map[string]any{"createPeople.0.id": id, "createPeople.0.city": "Paris", "createPeople.1.city": "Rome"},
 			},
 			{
-				Name:  "createPerson upserts by id",
-				Query: `mutation($id: UUID!) { createPerson(data: {id: $id, jobTitle: "Countess"}, upsert: true) { id city jobTitle } }`,
+				Name:      "createPerson upserts by id",
+				Query:     `mutation($id: UUID!) { createPerson(data: {id: $id, jobTitle: "Countess"}, upsert: true) { id city jobTitle } }`,
 				Variables: map[string]any{"id": id},
 				Want:      map[string]any{"createPerson.id": id, "createPerson.city": "Paris", "createPerson.jobTitle": "Countess"},
 			},
