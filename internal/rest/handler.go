@@ -33,11 +33,25 @@ type handler struct {
 // NewHandler returns the REST API. It matches full paths ("/rest/people"),
 // so the app mounts it on "/rest/" without stripping the prefix.
 func NewHandler(cfg Config) http.Handler {
+	mux := http.NewServeMux()
+	Register(mux, cfg)
+	return mux
+}
+
+// Mux is where Register mounts routes: an *http.ServeMux or an
+// *httpserver.Server.
+type Mux interface {
+	Handle(pattern string, h http.Handler)
+}
+
+// Register mounts every REST route on mux under its own pattern. Mounting on
+// httpserver.Server directly (rather than NewHandler on "/rest/") labels
+// access logs and metrics per route ("GET /rest/{object}/{id}").
+func Register(mux Mux, cfg Config) {
 	h := &handler{records: cfg.Records, logger: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}
-	mux := http.NewServeMux()
 	mux.Handle("GET /rest/openapi.json", h.json(h.openAPI))
 	mux.Handle("GET /rest/{object}", h.json(h.list))
 	mux.Handle("POST /rest/{object}", h.json(h.create))
@@ -49,7 +63,6 @@ func NewHandler(cfg Config) http.Handler {
 	mux.Handle("/rest/", h.json(func(w http.ResponseWriter, r *http.Request) error {
 		return &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "no REST endpoint " + r.Method + " " + r.URL.Path + " (see /rest/openapi.json)"}
 	}))
-	return mux
 }
 
 // json is the one error adapter of the REST surface: a handler returns an
@@ -87,7 +100,7 @@ func (t target) ws() string { return t.principal.WorkspaceID }
 func resolve(r *http.Request) (target, error) {
 	p := auth.PrincipalFrom(r.Context())
 	if p == nil {
-		return target{}, &crm.Error{Cause: crm.ErrUnauthenticated, Code: crm.CodeUnauthenticated, Message: "authentication required: send Authorization: Bearer <api key>"}
+		return target{}, &crm.Error{Cause: crm.ErrUnauthenticated, Code: crm.CodeUnauthenticated, Message: "authentication required: send an API key as \"Authorization: Bearer KEY\""}
 	}
 	name := r.PathValue("object")
 	o, ok := objectByPlural(name)

@@ -138,6 +138,8 @@ func TestListAndFilters(t *testing.T) {
 					"data.opportunities.0.closeDate": "2024-06-01T00:00:00Z"}},
 			{Name: "notes", Method: "GET", URL: "/rest/notes", ExpectedStatus: 200, Names: "notes=Call notes", JSON: map[string]any{"data.notes.0.bodyV2.markdown": "# Hi"}},
 			{Name: "tasks", Method: "GET", URL: "/rest/tasks?filter=" + q("status[eq]:IN_PROGRESS,dueAt[gt]:2024-01-01"), ExpectedStatus: 200, Names: "tasks=Follow up"},
+			{Name: "empty in list matches nothing", Method: "GET", URL: "/rest/people?filter=" + q("city[in]:[]"), ExpectedStatus: 200, JSON: map[string]any{"totalCount": 0.0}},
+			{Name: "spaces around tokens", Method: "GET", URL: "/rest/people?filter=" + q(" name.firstName [eq] : Ada , city[eq]:London "), ExpectedStatus: 200, Names: "people=Ada"},
 			{Name: "empty filter", Method: "GET", URL: "/rest/people?filter=", ExpectedStatus: 200, JSON: map[string]any{"totalCount": 4.0}},
 
 			// Errors.
