@@ -41,11 +41,15 @@ type filterParser struct {
 	pos    int
 	schema *crm.Schema
 	depth  int
+	conds  int
 }
 
-// maxFilterDepth bounds group nesting so a hostile filter cannot exhaust the
-// stack or build an enormous SQL expression.
-const maxFilterDepth = 16
+// maxFilterDepth and maxFilterConds bound a filter so a hostile one cannot
+// exhaust the stack or build an enormous SQL expression.
+const (
+	maxFilterDepth = 16
+	maxFilterConds = 100
+)
 
 func (p *filterParser) errorf(format string, args ...any) error {
 	return crm.Invalid("filter", crm.CodeInvalidValue, "malformed filter at position %d: %s", p.pos, fmt.Sprintf(format, args...))
@@ -120,6 +124,9 @@ func (p *filterParser) item(f *crm.Filter) error {
 	}
 	p.pos++
 	p.space()
+	if p.conds++; p.conds > maxFilterConds {
+		return p.errorf("more than %d conditions", maxFilterConds)
+	}
 	c, err := p.condition(name, op)
 	if err != nil {
 		return err

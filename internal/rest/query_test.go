@@ -139,6 +139,7 @@ func TestParseFilterErrors(t *testing.T) {
 		{"city[eq]:a,", crm.CodeInvalidValue, "filter", "got the end of the filter"},
 		{"city[in]:[a,b", crm.CodeInvalidValue, "filter", "missing ] to close the list"},
 		{",city[eq]:a", crm.CodeInvalidValue, "filter", `position 0: expected a field name, got ','`},
+		{strings.TrimSuffix(strings.Repeat("city[eq]:a,", 101), ","), crm.CodeInvalidValue, "filter", "more than 100 conditions"},
 		{strings.Repeat("and(", 20) + "city[eq]:a" + strings.Repeat(")", 20), crm.CodeInvalidValue, "filter", "nest deeper"},
 	}
 	s := testSchema()
