@@ -151,6 +151,7 @@ type WhopOAuthState struct {
 	WorkspaceID    string
 	UserID         string
 	SessionHash    string
+	CompanyID      string // the company the admin asked to connect, if given
 	VerifierSealed string
 	RedirectURI    string
 	CreatedAt      time.Time
@@ -159,8 +160,8 @@ type WhopOAuthState struct {
 
 // WhopOAuthStateCreate stores a pending authorization.
 func (s *Store) WhopOAuthStateCreate(ctx context.Context, st *WhopOAuthState) error {
-	_, err := s.Write.ExecContext(ctx, `INSERT INTO whop_oauth_states (id, workspace_id, user_id, session_hash, verifier_sealed, redirect_uri, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, st.ID, st.WorkspaceID, st.UserID, st.SessionHash, st.VerifierSealed, st.RedirectURI,
+	_, err := s.Write.ExecContext(ctx, `INSERT INTO whop_oauth_states (id, workspace_id, user_id, session_hash, company_id, verifier_sealed, redirect_uri, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, st.ID, st.WorkspaceID, st.UserID, st.SessionHash, st.CompanyID, st.VerifierSealed, st.RedirectURI,
 		s.Dialect.Time(st.CreatedAt), s.Dialect.Time(st.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("store: create oauth state: %w", err)
@@ -172,8 +173,8 @@ func (s *Store) WhopOAuthStateCreate(ctx context.Context, st *WhopOAuthState) er
 // is usable once. Expired states are not returned.
 func (s *Store) WhopOAuthStateTake(ctx context.Context, tx *sql.Tx, id string, now time.Time) (*WhopOAuthState, error) {
 	st := &WhopOAuthState{}
-	err := tx.QueryRowContext(ctx, `SELECT id, workspace_id, user_id, session_hash, verifier_sealed, redirect_uri, created_at, expires_at
-		FROM whop_oauth_states WHERE id = $1`, id).Scan(&st.ID, &st.WorkspaceID, &st.UserID, &st.SessionHash, &st.VerifierSealed,
+	err := tx.QueryRowContext(ctx, `SELECT id, workspace_id, user_id, session_hash, company_id, verifier_sealed, redirect_uri, created_at, expires_at
+		FROM whop_oauth_states WHERE id = $1`, id).Scan(&st.ID, &st.WorkspaceID, &st.UserID, &st.SessionHash, &st.CompanyID, &st.VerifierSealed,
 		&st.RedirectURI, TimeScanner{&st.CreatedAt}, TimeScanner{&st.ExpiresAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, crm.Invalid("state", crm.CodeInvalidValue, "unknown or already used OAuth state")

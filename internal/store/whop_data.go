@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -199,4 +200,68 @@ func (s *Store) whopPayments(ctx context.Context, q Querier, where string, args 
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// WhopMembershipState is the last applied state of a membership.
+type WhopMembershipState struct {
+	WorkspaceID   string
+	WhopID        string
+	Status        string
+	UserWhopID    string
+	PersonID      *string
+	OpportunityID *string
+	WhopUpdatedAt *time.Time
+	// Fingerprint is a hash of every membership field Roster maps; equal
+	// fingerprints mean nothing to write.
+	Fingerprint string
+}
+
+// WhopMembershipStates returns the stored states of the given memberships,
+// keyed by Whop ID.
+func (s *Store) WhopMembershipStates(ctx context.Context, q Querier, workspaceID string, whopIDs []string) (map[string]*WhopMembershipState, error) {
+	if q == nil {
+		q = s.Read
+	}
+	out := map[string]*WhopMembershipState{}
+	for start := 0; start < len(whopIDs); start += 500 {
+		part := whopIDs[start:min(start+500, len(whopIDs))]
+		args := []any{workspaceID}
+		ph := make([]string, len(part))
+		for i, id := range part {
+			args = append(args, id)
+			ph[i] = fmt.Sprintf("$%d", i+2)
+		}
+		rows, err := q.QueryContext(ctx, `SELECT whop_id, status, user_whop_id, person_id, opportunity_id, whop_updated_at, fingerprint
+			FROM whop_memberships WHERE workspace_id = $1 AND whop_id IN (`+strings.Join(ph, ", ")+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: get membership states: %w", err)
+		}
+		for rows.Next() {
+			m := &WhopMembershipState{WorkspaceID: workspaceID}
+			if err := rows.Scan(&m.WhopID, &m.Status, &m.UserWhopID, &m.PersonID, &m.OpportunityID, NullTimeScanner{&m.WhopUpdatedAt}, &m.Fingerprint); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: scan membership state: %w", err)
+			}
+			out[m.WhopID] = m
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// WhopMembershipStateSave records the applied state of a membership.
+func (s *Store) WhopMembershipStateSave(ctx context.Context, tx *sql.Tx, id string, m *WhopMembershipState, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO whop_memberships (id, workspace_id, whop_id, status, user_whop_id, person_id, opportunity_id, whop_updated_at, fingerprint, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+		ON CONFLICT (workspace_id, whop_id) DO UPDATE SET status = excluded.status, user_whop_id = excluded.user_whop_id,
+		person_id = excluded.person_id, opportunity_id = excluded.opportunity_id, whop_updated_at = excluded.whop_updated_at,
+		fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`,
+		id, m.WorkspaceID, m.WhopID, m.Status, m.UserWhopID, m.PersonID, m.OpportunityID, s.Dialect.NullTime(m.WhopUpdatedAt), m.Fingerprint, s.Dialect.Time(now))
+	if err != nil {
+		return fmt.Errorf("store: save membership state: %w", err)
+	}
+	return nil
 }

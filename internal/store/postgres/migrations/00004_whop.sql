@@ -24,6 +24,7 @@ CREATE TABLE whop_oauth_states (
     workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
     user_id TEXT NOT NULL,
     session_hash TEXT NOT NULL,
+    company_id TEXT NOT NULL DEFAULT '',
     verifier_sealed TEXT NOT NULL,
     redirect_uri TEXT NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
@@ -99,6 +100,19 @@ CREATE TABLE whop_payments (
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
 );
+CREATE TABLE whop_memberships (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    whop_id TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT '',
+    user_whop_id TEXT NOT NULL DEFAULT '',
+    person_id TEXT REFERENCES people(id) ON DELETE SET NULL,
+    opportunity_id TEXT REFERENCES opportunities(id) ON DELETE SET NULL,
+    whop_updated_at TIMESTAMPTZ,
+    fingerprint TEXT NOT NULL DEFAULT '',
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
 CREATE TABLE whop_webhook_inbox (
     id TEXT PRIMARY KEY,
     workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
@@ -131,6 +145,7 @@ CREATE UNIQUE INDEX whop_plans_uq ON whop_plans (workspace_id, whop_id);
 CREATE UNIQUE INDEX whop_payments_uq ON whop_payments (workspace_id, whop_id);
 CREATE INDEX whop_payments_person_idx ON whop_payments (workspace_id, person_id);
 CREATE INDEX whop_payments_opportunity_idx ON whop_payments (workspace_id, opportunity_id);
+CREATE UNIQUE INDEX whop_memberships_uq ON whop_memberships (workspace_id, whop_id);
 CREATE UNIQUE INDEX whop_webhook_inbox_uq ON whop_webhook_inbox (workspace_id, webhook_id);
 CREATE INDEX whop_webhook_inbox_status_idx ON whop_webhook_inbox (status, received_at);
 CREATE INDEX audit_log_ws_idx ON audit_log (workspace_id, at);
@@ -138,6 +153,7 @@ CREATE INDEX audit_log_ws_idx ON audit_log (workspace_id, at);
 -- +goose Down
 DROP TABLE audit_log;
 DROP TABLE whop_webhook_inbox;
+DROP TABLE whop_memberships;
 DROP TABLE whop_payments;
 DROP TABLE whop_plans;
 DROP TABLE whop_products;
