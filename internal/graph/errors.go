@@ -17,11 +17,16 @@ import (
 // withheld from the client.
 const CodeInternal = "INTERNAL_SERVER_ERROR"
 
+// CodeBadUserInput is extensions.code of an argument that failed scalar
+// coercion (a malformed UUID or DateTime).
+const CodeBadUserInput = "BAD_USER_INPUT"
+
 // presentError is the one adapter from Go errors to GraphQL errors:
 //   - a *crm.Error keeps its message and machine code, plus the offending
 //     field and an HTTP-like status in extensions;
 //   - a *gqlerror.Error (gqlgen's parse, validation and argument coercion
-//     errors) keeps gqlgen's message, which names the field;
+//     errors) keeps gqlgen's message, which names the field; coercion
+//     errors get the code BAD_USER_INPUT;
 //   - anything else is logged once and becomes "internal error", so SQL and
 //     secrets never reach the client.
 func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
@@ -35,7 +40,16 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		var gerr *gqlerror.Error
 		if errors.As(err, &gerr) {
-			return graphql.DefaultErrorPresenter(ctx, err)
+			out := graphql.DefaultErrorPresenter(ctx, err)
+			if _, ok := out.Extensions["code"]; !ok && gerr.Err != nil {
+				// A scalar or input coercion error ("123" is not a UUID):
+				// the client's fault, named like Apollo does.
+				if out.Extensions == nil {
+					out.Extensions = map[string]any{}
+				}
+				out.Extensions["code"] = CodeBadUserInput
+			}
+			return out
 		}
 		path := graphql.GetPath(ctx)
 		log.ErrorContext(ctx, "graphql: internal error", "path", path.String(), "err", err)
