@@ -1,12 +1,29 @@
 package app
 
 import (
+	"net/http"
+
+	"github.com/roster-crm/roster/internal/graph"
 	"github.com/roster-crm/roster/internal/httpserver"
+	"github.com/roster-crm/roster/internal/rest"
 )
+
+// authedMux mounts handlers on the server behind the authentication
+// middleware, one route at a time, so logs and metrics keep each route's own
+// pattern.
+type authedMux struct {
+	srv   *httpserver.Server
+	authn func(http.Handler) http.Handler
+}
+
+func (m authedMux) Handle(pattern string, h http.Handler) { m.srv.Handle(pattern, m.authn(h)) }
 
 // mount attaches every front door to the server. Authentication runs first
 // for the APIs; each handler decides what a missing principal means.
 func (a *App) mount(srv *httpserver.Server) {
-	authn := a.Auth.Middleware(httpserver.WriteError)
-	_ = authn
+	mux := authedMux{srv: srv, authn: a.Auth.Middleware(httpserver.WriteError)}
+	gql := graph.NewHandler(graph.Config{Records: a.Records, Logger: a.Logger})
+	mux.Handle("POST /graphql", gql)
+	mux.Handle("GET /graphql", gql)
+	rest.Register(mux, rest.Config{Records: a.Records, Logger: a.Logger, BaseURL: a.Config.BaseURL})
 }

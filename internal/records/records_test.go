@@ -259,6 +259,11 @@ func TestFiltersOrderAndPagination(t *testing.T) {
 		if _, err := svc.List(ctx, ws, schema, crm.ListParams{After: "garbage!"}); !errors.Is(err, crm.ErrInvalid) {
 			t.Errorf("malformed cursor error = %v; want invalid", err)
 		}
+		// A cursor of one ordering is refused under another with as many keys.
+		other, _ := schema.ParseOrderBy([]map[string]any{{"city": "AscNullsFirst"}})
+		if _, err := svc.List(ctx, ws, schema, crm.ListParams{OrderBy: other, After: page.Cursors[0]}); !errors.Is(err, crm.ErrInvalid) {
+			t.Errorf("cursor under another ordering: %v; want invalid", err)
+		}
 	})
 }
 

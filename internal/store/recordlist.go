@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -348,16 +350,29 @@ func sortValue(t crm.Target, r crm.Record) any {
 	return v
 }
 
-// Cursors are opaque to clients: base64url of a JSON array of the record's
-// sort values followed by its ID. Times travel as RFC 3339 strings.
+// orderingSig names an ordering, so a cursor made under one ordering is
+// refused under another instead of silently skipping rows.
+func orderingSig(orders []crm.Order) string {
+	parts := make([]string, len(orders))
+	for i, o := range orders {
+		parts[i] = o.Path() + ":" + string(o.Dir)
+	}
+	sum := sha256.Sum256([]byte(strings.Join(parts, ",")))
+	return hex.EncodeToString(sum[:4])
+}
+
+// Cursors are opaque to clients: base64url of a JSON array holding the
+// ordering's signature, then the record's sort values ending with its ID.
+// Times travel as RFC 3339 strings.
 func encodeCursor(orders []crm.Order, r crm.Record) string {
-	vals := make([]any, len(orders))
+	vals := make([]any, len(orders)+1)
+	vals[0] = orderingSig(orders)
 	for i, o := range orders {
 		v := sortValue(o.Target, r)
 		if t, ok := v.(time.Time); ok {
 			v = t.UTC().Format(time.RFC3339Nano)
 		}
-		vals[i] = v
+		vals[i+1] = v
 	}
 	b, _ := json.Marshal(vals)
 	return base64.RawURLEncoding.EncodeToString(b)
@@ -372,9 +387,10 @@ func decodeCursor(orders []crm.Order, cursor, param string) ([]any, error) {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.UseNumber()
 	var vals []any
-	if err := dec.Decode(&vals); err != nil || len(vals) != len(orders) {
+	if err := dec.Decode(&vals); err != nil || len(vals) != len(orders)+1 || vals[0] != orderingSig(orders) {
 		return nil, bad
 	}
+	vals = vals[1:]
 	for i, o := range orders {
 		v := vals[i]
 		if v == nil {
