@@ -127,3 +127,14 @@ func TestPagination(t *testing.T) {
 		}
 	})
 }
+
+// TestTotalCountThroughFragments checks that totalCount asked through a
+// fragment is still counted.
+func TestTotalCountThroughFragments(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		seedPeople(t, e)
+		data := e.ok(t, `{ people(first: 1) { ...on PersonConnection { totalCount } ...Edges } } fragment Edges on PersonConnection { edges { node { id } } }`, nil)
+		checkPaths(t, data, map[string]any{"people.totalCount": 5})
+	})
+}

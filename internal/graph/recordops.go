@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/graph/model"
@@ -246,10 +247,10 @@ func selected(ctx context.Context, path ...string) bool {
 		return false
 	}
 	oc := graphql.GetOperationContext(ctx)
-	sels := fc.Field.Selections
+	sels, typ := fc.Field.Selections, typeName(fc.Field.Field)
 	for i, name := range path {
 		var next *graphql.CollectedField
-		for _, f := range graphql.CollectFields(oc, sels, nil) {
+		for _, f := range graphql.CollectFields(oc, sels, []string{typ}) {
 			if f.Name == name {
 				next = &f
 				break
@@ -261,7 +262,16 @@ func selected(ctx context.Context, path ...string) bool {
 		if i == len(path)-1 {
 			return true
 		}
-		sels = next.Selections
+		sels, typ = next.Selections, typeName(next.Field)
 	}
 	return false
+}
+
+// typeName is the named type of a field ("PersonConnection" for
+// PersonConnection!), so fragments on it (... on PersonConnection) count.
+func typeName(f *ast.Field) string {
+	if f == nil || f.Definition == nil || f.Definition.Type == nil {
+		return ""
+	}
+	return f.Definition.Type.Name()
 }
