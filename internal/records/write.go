@@ -36,6 +36,24 @@ func (s *Service) Create(ctx context.Context, p CreateParams) ([]crm.Record, err
 
 // CreateTx is Create inside the caller's transaction.
 func (s *Service) CreateTx(ctx context.Context, tx *sql.Tx, p CreateParams) ([]crm.Record, error) {
+	res, err := s.UpsertTx(ctx, tx, p)
+	if err != nil {
+		return nil, err
+	}
+	return res.Records, nil
+}
+
+// UpsertResult is what a create or upsert did: the records in input order,
+// and how many were inserted and how many existing ones actually changed.
+type UpsertResult struct {
+	Records []crm.Record
+	Created int
+	Updated int
+}
+
+// UpsertTx is CreateTx that also reports how many rows it wrote, so a sync
+// can prove that re-applying unchanged data writes nothing.
+func (s *Service) UpsertTx(ctx context.Context, tx *sql.Tx, p CreateParams) (*UpsertResult, error) {
 	if len(p.Inputs) == 0 {
 		return nil, crm.Invalid("data", crm.CodeRequired, "nothing to create")
 	}
@@ -90,11 +108,13 @@ func (s *Service) CreateTx(ctx context.Context, tx *sql.Tx, p CreateParams) ([]c
 		acts = append(acts, activity(p.Object, r, crm.EventCreated, nil, p.Actor, now))
 		events = append(events, event(p.Object, r, crm.EventCreated, nil, p.Actor, now))
 	}
+	updated := 0
 	for _, r := range changes.order {
 		diff := changes.diffs[r]
 		if len(diff) == 0 {
 			continue // an upsert that changes nothing writes nothing
 		}
+		updated++
 		r.Meta().UpdatedAt = now
 		if err := s.store.RecordUpdate(ctx, tx, p.Object, r, diff.Fields()); err != nil {
 			return nil, err
@@ -108,7 +128,7 @@ func (s *Service) CreateTx(ctx context.Context, tx *sql.Tx, p CreateParams) ([]c
 	if err := s.emit(ctx, tx, events); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &UpsertResult{Records: out, Created: len(inserts), Updated: updated}, nil
 }
 
 // changeSet accumulates the changes upserts make to existing records; two
