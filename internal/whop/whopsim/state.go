@@ -149,7 +149,11 @@ func (t *table[T]) insert(r *T) {
 	ct, id := t.key(r)
 	t.byID[id] = r
 	n := len(t.rows)
-	if n == 0 || !keyLess(ct, id, t.key(t.rows[n-1])) {
+	if n == 0 {
+		t.rows = append(t.rows, r)
+		return
+	}
+	if lt, lid := t.key(t.rows[n-1]); !keyLess(ct, id, lt, lid) {
 		t.rows = append(t.rows, r)
 		return
 	}
@@ -165,7 +169,8 @@ func (t *table[T]) insert(r *T) {
 func (t *table[T]) sortRows() {
 	sort.Slice(t.rows, func(i, j int) bool {
 		a, aid := t.key(t.rows[i])
-		return keyLess(a, aid, t.key(t.rows[j]))
+		b, bid := t.key(t.rows[j])
+		return keyLess(a, aid, b, bid)
 	})
 }
 
