@@ -259,7 +259,7 @@ func (g *generator) memberships(users []*user, plans []*plan) {
 		sp := spec{t: g.at(), plan: pl, status: g.status(pl)}
 		switch sp.status {
 		case "trialing":
-			sp.t = g.p.End.Add(-time.Duration(g.rng.Int64N(int64(pl.TrialPeriodDays)*int64(24*time.Hour)))).Truncate(time.Millisecond)
+			sp.t = g.p.End.Add(-time.Duration(g.rng.Int64N(int64(pl.TrialPeriodDays) * int64(24*time.Hour)))).Truncate(time.Millisecond)
 		case "canceled", "expired":
 			// Churned memberships need at least one finished period.
 			if latest := g.p.End.AddDate(0, 0, -pl.BillingPeriod); sp.t.After(latest) {
