@@ -7,13 +7,14 @@ import (
 
 // Sentinel causes. Front doors map them to statuses through one table each:
 // ErrNotFound -> 404, ErrInvalid -> 400, ErrConflict -> 409, ErrForbidden -> 403,
-// ErrUnauthenticated -> 401; anything else is a 500.
+// ErrUnauthenticated -> 401, ErrRateLimited -> 429; anything else is a 500.
 var (
 	ErrNotFound        = errors.New("not found")
 	ErrInvalid         = errors.New("invalid input")
 	ErrConflict        = errors.New("conflict")
 	ErrForbidden       = errors.New("forbidden")
 	ErrUnauthenticated = errors.New("unauthenticated")
+	ErrRateLimited     = errors.New("rate limited")
 )
 
 // Machine-readable error codes carried by Error.
@@ -30,6 +31,7 @@ const (
 	CodeBodyTooLarge    = "BODY_TOO_LARGE"
 	CodeForbidden       = "FORBIDDEN"
 	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeRateLimited     = "RATE_LIMITED"
 )
 
 // Error is a client-facing error: a cause (one of the sentinels above), a

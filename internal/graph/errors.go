@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/httpserver"
 )
 
 // CodeInternal is extensions.code of an error whose detail was logged and
@@ -57,20 +58,11 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
+// statusCode is the HTTP status the same error gets from the REST API: one
+// table (httpserver.Classify) serves every surface.
 func statusCode(e *crm.Error) int {
-	switch {
-	case errors.Is(e, crm.ErrNotFound):
-		return 404
-	case errors.Is(e, crm.ErrConflict):
-		return 409
-	case errors.Is(e, crm.ErrForbidden):
-		return 403
-	case errors.Is(e, crm.ErrUnauthenticated):
-		return 401
-	case errors.Is(e, crm.ErrInvalid):
-		return 400
-	}
-	return 500
+	resp, _ := httpserver.Classify(e, "")
+	return resp.StatusCode
 }
 
 // recoverPanic logs a resolver panic with its stack and answers with an

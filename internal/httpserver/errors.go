@@ -40,6 +40,7 @@ var statusTable = []struct {
 	{crm.ErrConflict, http.StatusConflict, crm.CodeDuplicate},
 	{crm.ErrForbidden, http.StatusForbidden, crm.CodeForbidden},
 	{crm.ErrUnauthenticated, http.StatusUnauthorized, crm.CodeUnauthenticated},
+	{crm.ErrRateLimited, http.StatusTooManyRequests, crm.CodeRateLimited},
 }
 
 // Classify maps err to the response a client sees, through the one table
