@@ -242,6 +242,9 @@ func TestOAuthTokenSourceRotatesAndSaves(t *testing.T) {
 	if err != nil || got != "at_1" {
 		t.Fatalf("Refresh = %q, %v; want at_1", got, err)
 	}
+	if again, _ := src.Refresh(ctx); again != "at_1" {
+		t.Errorf("Refresh right after a refresh = %q; want at_1 reused", again)
+	}
 	if len(saved) != 1 || saved[0].RefreshToken != "rt_1" {
 		t.Errorf("saved = %v; want the rotated pair with rt_1", saved)
 	}

@@ -43,8 +43,9 @@ type OAuthTokenSource struct {
 	save  func(context.Context, OAuthToken) error
 	now   func() time.Time
 
-	mu  sync.Mutex
-	tok OAuthToken
+	mu          sync.Mutex
+	tok         OAuthToken
+	refreshedAt time.Time
 }
 
 // NewOAuthTokenSource starts from tok (as loaded from storage). save persists a
@@ -71,10 +72,19 @@ func (s *OAuthTokenSource) Token(ctx context.Context) (string, error) {
 	return s.refreshLocked(ctx)
 }
 
-// Refresh exchanges the refresh token for a new pair.
+// refreshDedupe is how long a fresh token is trusted after a refresh: when
+// several requests hit 401 with the same stale token, the first refreshes and
+// the rest reuse its result instead of spending more refresh tokens.
+const refreshDedupe = 10 * time.Second
+
+// Refresh exchanges the refresh token for a new pair, unless another caller
+// did so in the last few seconds.
 func (s *OAuthTokenSource) Refresh(ctx context.Context) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !s.refreshedAt.IsZero() && s.now().Sub(s.refreshedAt) < refreshDedupe && s.tok.AccessToken != "" {
+		return s.tok.AccessToken, nil
+	}
 	return s.refreshLocked(ctx)
 }
 
@@ -97,6 +107,7 @@ func (s *OAuthTokenSource) refreshLocked(ctx context.Context) (string, error) {
 		}
 	}
 	s.tok = *tok
+	s.refreshedAt = s.now()
 	return tok.AccessToken, nil
 }
 
