@@ -34,7 +34,7 @@ import (
 // options are the command-line flags.
 type options struct {
 	db, dataDir, pgAdmin, pgDB, jobs, phases, apis, out, roster, cpuProfile string
-	people, batch, requests, searchRequests, concurrency                    int
+	people, batch, requests, searchRequests, totalRequests, concurrency     int
 	seed                                                                    uint64
 	reuse                                                                   bool
 	settle, duration                                                        time.Duration
@@ -80,6 +80,7 @@ func main() {
 	flag.StringVar(&o.apis, "api", "service,graphql", "front doors for the query phase: service (records.List in-process) and/or graphql (real handler over HTTP)")
 	flag.IntVar(&o.requests, "requests", 2000, "sequential requests per lookup case")
 	flag.IntVar(&o.searchRequests, "search-requests", 200, "sequential requests per search case")
+	flag.IntVar(&o.totalRequests, "total-requests", 200, "sequential requests per case when totalCount is selected (a COUNT over the filter)")
 	flag.StringVar(&o.roster, "roster", "", "roster binary for the serve phase (default: go build ./cmd/roster)")
 	flag.DurationVar(&o.settle, "settle", 15*time.Second, "wait after roster serve is ready before reading idle RSS")
 	flag.DurationVar(&o.duration, "load", 30*time.Second, "duration of the concurrent load in the serve phase")
@@ -225,6 +226,9 @@ func queryPhase(ctx context.Context, o options, s *store.Store, st state, res *r
 				n := o.requests
 				if c.Group == "search" {
 					n = o.searchRequests
+				}
+				if withTotal {
+					n = min(n, o.totalRequests)
 				}
 				fmt.Fprintf(os.Stderr, "  %s: %s (totalCount %v) x %d\n", api, c.Name, withTotal, n)
 				cr, err := measure(ctx, l, api, c, withTotal, n, r)
