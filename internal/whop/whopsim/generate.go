@@ -21,7 +21,8 @@ type GenerateParams struct {
 	CompanyTitle string
 	// Users (default 100) customers, plus the company's owner.
 	Users int
-	// Products (default 3) with PlansPerProduct plans each (default 2).
+	// Products (default 3) with PlansPerProduct plans each (default 3:
+	// monthly with a trial, yearly, one-time; a fourth is monthly).
 	Products        int
 	PlansPerProduct int
 	// Memberships (default Users*6/5) and Payments (default: one per
@@ -82,7 +83,7 @@ func (s *Sim) Generate(p GenerateParams) GenerateResult {
 	}
 	p.Users = defaultInt(p.Users, 100)
 	p.Products = defaultInt(p.Products, 3)
-	p.PlansPerProduct = defaultInt(p.PlansPerProduct, 2)
+	p.PlansPerProduct = defaultInt(p.PlansPerProduct, 3)
 	p.Memberships = defaultInt(p.Memberships, p.Users*6/5)
 
 	s.mu.Lock()
