@@ -37,7 +37,7 @@ type options struct {
 	people, batch, requests, searchRequests, totalRequests, concurrency     int
 	seed                                                                    uint64
 	reuse                                                                   bool
-	settle, duration                                                        time.Duration
+	settle, duration, budget                                                time.Duration
 }
 
 // results is everything one run measured; -out writes it as JSON.
@@ -81,6 +81,7 @@ func main() {
 	flag.IntVar(&o.requests, "requests", 2000, "sequential requests per lookup case")
 	flag.IntVar(&o.searchRequests, "search-requests", 200, "sequential requests per search case")
 	flag.IntVar(&o.totalRequests, "total-requests", 200, "sequential requests per case when totalCount is selected (a COUNT over the filter)")
+	flag.DurationVar(&o.budget, "case-budget", 60*time.Second, "stop a query case early after this long (once it has 20 samples)")
 	flag.StringVar(&o.roster, "roster", "", "roster binary for the serve phase (default: go build ./cmd/roster)")
 	flag.DurationVar(&o.settle, "settle", 15*time.Second, "wait after roster serve is ready before reading idle RSS")
 	flag.DurationVar(&o.duration, "load", 30*time.Second, "duration of the concurrent load in the serve phase")
@@ -231,7 +232,7 @@ func queryPhase(ctx context.Context, o options, s *store.Store, st state, res *r
 					n = min(n, o.totalRequests)
 				}
 				fmt.Fprintf(os.Stderr, "  %s: %s (totalCount %v) x %d\n", api, c.Name, withTotal, n)
-				cr, err := measure(ctx, l, api, c, withTotal, n, r)
+				cr, err := measure(ctx, l, api, c, withTotal, n, o.budget, r)
 				if err != nil {
 					return err
 				}
