@@ -169,11 +169,7 @@ func (s *Sim) apiHandler(pattern, scope string, fn apiHandlerFunc) http.Handler 
 // writeBody encodes a 200 answer, cutting it short when the truncation
 // fault is armed: Content-Length announces the full body, half is sent.
 func (s *Sim) writeBody(w http.ResponseWriter, body any) {
-	b, err := json.Marshal(body)
-	if err != nil {
-		writeAPIError(w, &apiError{status: 500, typ: "internal_server_error", msg: "encode: " + err.Error()})
-		return
-	}
+	b := appendJSON(make([]byte, 0, 4096), body)
 	b = append(b, '\n')
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))

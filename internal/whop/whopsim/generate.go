@@ -305,7 +305,7 @@ func (g *generator) membership(u *user, sp spec) []paySlot {
 		ProductID: pl.ProductID, PlanID: pl.ID, Status: sp.status, Currency: pl.Currency,
 		CreatedAt: sp.t, UpdatedAt: sp.t, JoinedAt: sp.t,
 	}
-	g.st.memberships.insert(m)
+	g.st.memberships.add(m)
 	var slots []paySlot
 	switch {
 	case sp.status == "drafted":
@@ -423,7 +423,7 @@ func (g *generator) payment(sl paySlot) {
 	default:
 		p.Status, p.Substatus, p.PaidAt = "paid", "succeeded", ptr(sl.t)
 	}
-	g.st.payments.insert(p)
+	g.st.payments.add(p)
 }
 
 func (g *generator) refund(p *payment, amount float64) {
@@ -432,7 +432,7 @@ func (g *generator) refund(p *payment, amount float64) {
 		at = g.p.End
 	}
 	p.RefundedAmount, p.RefundedAt, p.UpdatedAt = amount, ptr(at), at
-	g.st.refunds.insert(&refund{
+	g.st.refunds.add(&refund{
 		ID: g.st.newID("rfnd_"), PaymentID: p.ID, CompanyID: p.CompanyID, Amount: amount,
 		Currency: p.Currency, Status: "succeeded", CreatedAt: at, UpdatedAt: at,
 	})
@@ -507,8 +507,8 @@ func slug(s string) string {
 
 // asciiOnly folds the few accented letters in the name lists, for usernames
 // and email local parts.
-func asciiOnly(s string) string {
-	return strings.NewReplacer("á", "a", "é", "e", "í", "i", "ó", "o", "ú", "u", "ü", "u", "Á", "A").Replace(s)
-}
+func asciiOnly(s string) string { return asciiFold.Replace(s) }
+
+var asciiFold = strings.NewReplacer("á", "a", "é", "e", "í", "i", "ó", "o", "ú", "u", "ü", "u", "Á", "A")
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -143,6 +143,14 @@ func (t *table[T]) get(id string) (*T, bool) {
 	return r, ok
 }
 
+// add appends without keeping the order; the caller sorts afterwards (the
+// generator, which inserts hundreds of thousands of rows out of order).
+func (t *table[T]) add(r *T) {
+	_, id := t.key(r)
+	t.byID[id] = r
+	t.rows = append(t.rows, r)
+}
+
 // insert appends in order; out-of-order inserts (a clock that moved back)
 // fall back to a sorted insert so the invariant holds.
 func (t *table[T]) insert(r *T) {
