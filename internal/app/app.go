@@ -7,13 +7,16 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/config"
 	"github.com/roster-crm/roster/internal/jobs"
 	"github.com/roster-crm/roster/internal/metrics"
 	"github.com/roster-crm/roster/internal/records"
+	"github.com/roster-crm/roster/internal/secret"
 	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/whopsync"
 )
 
 // App holds the long-lived components of one process.
@@ -26,6 +29,9 @@ type App struct {
 	Bus     *records.Bus
 	Records *records.Service
 	Auth    *auth.Service
+	// Whop is the Whop integration; nil when no encryption key is configured
+	// (management commands that never touch sealed secrets).
+	Whop *whopsync.Service
 }
 
 // openParams say how much of the system a command needs.
@@ -58,14 +64,61 @@ func open(ctx context.Context, cfg config.Config, logger *slog.Logger, p openPar
 		s.Close()
 		return nil, err
 	}
+	// The records service and the Whop integration enqueue on the queue, and
+	// the queue needs their workers first: services are built, workers
+	// registered, then the queue handed to them.
+	recs := records.New(records.Config{Store: s})
+	a.Records = recs
+	a.Auth = auth.New(auth.Config{Store: s})
+	if len(cfg.EncryptionKey) > 0 {
+		if a.Whop, err = a.newWhop(ctx, recs); err != nil {
+			s.Close()
+			return nil, err
+		}
+		if err := whopsync.Register(reg, a.Whop, 0); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	a.Queue, err = jobs.New(ctx, jobs.Config{Store: s, Logger: logger, Registry: reg, Metrics: a.Metrics, InsertOnly: !p.WorkJobs})
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("app: job queue: %w", err)
 	}
 	a.Records = records.New(records.Config{Store: s, Jobs: a.Queue})
-	a.Auth = auth.New(auth.Config{Store: s})
+	if a.Whop != nil {
+		a.Whop.UseQueue(a.Queue)
+		a.Whop.UseRecords(a.Records)
+	}
 	return a, nil
+}
+
+// newWhop builds the Whop integration from the configuration.
+func (a *App) newWhop(ctx context.Context, recs *records.Service) (*whopsync.Service, error) {
+	cfg := a.Config
+	keys := []secret.Key{{Bytes: cfg.EncryptionKey}}
+	for _, k := range cfg.OldEncryptionKeys {
+		keys = append(keys, secret.Key{Bytes: k})
+	}
+	sealer, err := secret.NewSealer(keys...)
+	if err != nil {
+		return nil, fmt.Errorf("app: encryption keys: %w", err)
+	}
+	var cache whopsync.Cache
+	if cfg.RedisURL != "" {
+		rc, err := whopsync.NewRedisCache(ctx, cfg.RedisURL, 24*time.Hour)
+		if err != nil {
+			return nil, fmt.Errorf("app: REDIS_URL: %w", err)
+		}
+		cache = rc
+	}
+	return whopsync.New(whopsync.Config{
+		Store: a.Store, Records: recs, Sealer: sealer,
+		APIBaseURL: cfg.WhopAPIBaseURL, OAuthBaseURL: cfg.WhopOAuthBaseURL, APIVersionDate: cfg.WhopAPIVersionDate,
+		ClientID: cfg.WhopClientID, ClientSecret: cfg.WhopClientSecret, CallbackURL: cfg.WhopCallbackURL,
+		WebhookSecret: cfg.WhopWebhookSecret, BaseURL: cfg.BaseURL, AllowedWebhookCIDRs: cfg.WhopWebhookAllowedCIDRs,
+		RatePerMinute: cfg.WhopRatePerMinute, Metrics: a.Metrics, Cache: cache, Logger: a.Logger,
+	})
 }
 
 // migrateUp applies Roster's migrations and then River's.

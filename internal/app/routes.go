@@ -22,8 +22,15 @@ func (m authedMux) Handle(pattern string, h http.Handler) { m.srv.Handle(pattern
 // for the APIs; each handler decides what a missing principal means.
 func (a *App) mount(srv *httpserver.Server) {
 	mux := authedMux{srv: srv, authn: a.Auth.Middleware(httpserver.WriteError)}
-	gql := graph.NewHandler(graph.Config{Records: a.Records, Logger: a.Logger})
+	gql := graph.NewHandler(graph.Config{Records: a.Records, Whop: a.Whop, Logger: a.Logger})
 	mux.Handle("POST /graphql", gql)
 	mux.Handle("GET /graphql", gql)
 	rest.Register(mux, rest.Config{Records: a.Records, Logger: a.Logger, BaseURL: a.Config.BaseURL})
+	if a.Whop != nil {
+		// Webhooks authenticate by signature, not by key or session.
+		srv.Handle("POST /webhooks/whop", a.Whop.WebhookHandler())
+		srv.Handle("POST /webhooks/whop/{workspaceID}", a.Whop.WebhookHandler())
+		mux.Handle("GET /auth/whop", a.Whop.StartOAuthHandler())
+		mux.Handle("GET "+a.Whop.CallbackPath(), a.Whop.CallbackHandler())
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -29,6 +30,10 @@ type Config struct {
 	// development key was made up because --demo was given.
 	EncryptionKey          []byte
 	EncryptionKeyGenerated bool
+	// OldEncryptionKeys still open secrets sealed before a key rotation
+	// (ROSTER_ENCRYPTION_OLD_KEYS, comma-separated base64 keys); new secrets
+	// are always sealed under EncryptionKey.
+	OldEncryptionKeys [][]byte
 	// RedisURL enables the shared cache when set (REDIS_URL).
 	RedisURL string
 	// Demo makes start-up forgiving and seeds a demo workspace.
@@ -41,6 +46,13 @@ type Config struct {
 	WhopAPIBaseURL     string
 	WhopOAuthBaseURL   string
 	WhopAPIVersionDate string
+	// WhopWebhookAllowedCIDRs restricts webhook senders when set
+	// (WHOP_WEBHOOK_ALLOWED_IPS, comma-separated addresses or CIDRs).
+	WhopWebhookAllowedCIDRs []string
+	// WhopRatePerMinute overrides the client's per-endpoint request budget
+	// (WHOP_RATE_PER_MINUTE; negative turns client-side limiting off, for the
+	// simulator). Zero keeps the default, just under Whop's 600/min.
+	WhopRatePerMinute int
 }
 
 // Getenv is the lookup Load uses; tests pass a map-backed one.
@@ -99,6 +111,28 @@ func Load(getenv Getenv, opts Options) (Config, error) {
 	}
 	if c.WhopOAuthBaseURL == "" {
 		c.WhopOAuthBaseURL = "https://api.whop.com"
+	}
+	for _, raw := range strings.Split(getenv("ROSTER_ENCRYPTION_OLD_KEYS"), ",") {
+		if raw = strings.TrimSpace(raw); raw == "" {
+			continue
+		}
+		key, err := base64.StdEncoding.DecodeString(raw)
+		if err != nil || len(key) != 32 {
+			return Config{}, fmt.Errorf("config: ROSTER_ENCRYPTION_OLD_KEYS must be comma-separated 32-byte keys in base64")
+		}
+		c.OldEncryptionKeys = append(c.OldEncryptionKeys, key)
+	}
+	for _, cidr := range strings.Split(getenv("WHOP_WEBHOOK_ALLOWED_IPS"), ",") {
+		if cidr = strings.TrimSpace(cidr); cidr != "" {
+			c.WhopWebhookAllowedCIDRs = append(c.WhopWebhookAllowedCIDRs, cidr)
+		}
+	}
+	if v := strings.TrimSpace(getenv("WHOP_RATE_PER_MINUTE")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("config: WHOP_RATE_PER_MINUTE must be a whole number, got %q", v)
+		}
+		c.WhopRatePerMinute = n
 	}
 	if c.WhopAPIVersionDate == "" {
 		c.WhopAPIVersionDate = "2025-01-01"

@@ -12,11 +12,14 @@ import (
 
 	"github.com/roster-crm/roster/internal/graph/generated"
 	"github.com/roster-crm/roster/internal/records"
+	"github.com/roster-crm/roster/internal/whopsync"
 )
 
 // Config wires the GraphQL handler.
 type Config struct {
 	Records *records.Service
+	// Whop serves the Whop connection and sync operations; nil disables them.
+	Whop *whopsync.Service
 	// Logger receives internal errors (once each); nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -40,7 +43,7 @@ func NewHandler(cfg Config) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{records: cfg.Records, log: log}})
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{records: cfg.Records, whop: cfg.Whop, log: log}})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

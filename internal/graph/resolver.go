@@ -6,12 +6,14 @@ import (
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/records"
+	"github.com/roster-crm/roster/internal/whopsync"
 )
 
 // Resolver is the root of every resolver. It holds only the records
 // service: GraphQL never reaches the store directly.
 type Resolver struct {
 	records *records.Service
+	whop    *whopsync.Service // nil when the integration is off
 	log     *slog.Logger
 }
 

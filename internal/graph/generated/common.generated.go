@@ -3169,6 +3169,24 @@ func (ec *executionContext) marshalNFullName2githubᚗcomᚋrosterᚑcrmᚋroste
 	return ec._FullName(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNJSON2interface(ctx context.Context, v any) (any, error) {
+	res, err := model.UnmarshalJSON(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJSON2interface(ctx context.Context, sel ast.SelectionSet, v any) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JSON!")
+		return graphql.Null
+	}
+	_ = sel
+	res := model.MarshalJSON(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "JSON!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNLinks2githubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋcrmᚐLinks(ctx context.Context, sel ast.SelectionSet, v crm.Links) graphql.Marshaler {
 	return ec._Links(ctx, sel, &v)
 }

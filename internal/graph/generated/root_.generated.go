@@ -10,6 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/roster-crm/roster/internal/graph/model"
+	"github.com/roster-crm/roster/internal/whopsync"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -33,6 +34,8 @@ type ResolverRoot interface {
 	Task() TaskResolver
 	TaskTarget() TaskTargetResolver
 	TimelineActivity() TimelineActivityResolver
+	WhopConnectionStatus() WhopConnectionStatusResolver
+	WhopSyncRun() WhopSyncRunResolver
 }
 
 type DirectiveRoot struct {
@@ -54,6 +57,14 @@ type ComplexityRoot struct {
 		AddressState    func(childComplexity int) int
 		AddressStreet1  func(childComplexity int) int
 		AddressStreet2  func(childComplexity int) int
+	}
+
+	AuditEntry struct {
+		Action  func(childComplexity int) int
+		Actor   func(childComplexity int) int
+		At      func(childComplexity int) int
+		Details func(childComplexity int) int
+		ID      func(childComplexity int) int
 	}
 
 	Company struct {
@@ -130,43 +141,47 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateCompanies     func(childComplexity int, data []map[string]any, upsert *bool) int
-		CreateCompany       func(childComplexity int, data map[string]any, upsert *bool) int
-		CreateField         func(childComplexity int, input model.CreateFieldInput) int
-		CreateNote          func(childComplexity int, data map[string]any, upsert *bool) int
-		CreateNoteTarget    func(childComplexity int, data model.NoteTargetCreateInput) int
-		CreateNotes         func(childComplexity int, data []map[string]any, upsert *bool) int
-		CreateOpportunities func(childComplexity int, data []map[string]any, upsert *bool) int
-		CreateOpportunity   func(childComplexity int, data map[string]any, upsert *bool) int
-		CreatePeople        func(childComplexity int, data []map[string]any, upsert *bool) int
-		CreatePerson        func(childComplexity int, data map[string]any, upsert *bool) int
-		CreateTask          func(childComplexity int, data map[string]any, upsert *bool) int
-		CreateTaskTarget    func(childComplexity int, data model.TaskTargetCreateInput) int
-		CreateTasks         func(childComplexity int, data []map[string]any, upsert *bool) int
-		DeleteCompany       func(childComplexity int, id string) int
-		DeleteField         func(childComplexity int, id string) int
-		DeleteNote          func(childComplexity int, id string) int
-		DeleteNoteTarget    func(childComplexity int, id string) int
-		DeleteOpportunity   func(childComplexity int, id string) int
-		DeletePerson        func(childComplexity int, id string) int
-		DeleteTask          func(childComplexity int, id string) int
-		DeleteTaskTarget    func(childComplexity int, id string) int
-		DestroyCompany      func(childComplexity int, id string) int
-		DestroyNote         func(childComplexity int, id string) int
-		DestroyOpportunity  func(childComplexity int, id string) int
-		DestroyPerson       func(childComplexity int, id string) int
-		DestroyTask         func(childComplexity int, id string) int
-		RestoreCompany      func(childComplexity int, id string) int
-		RestoreNote         func(childComplexity int, id string) int
-		RestoreOpportunity  func(childComplexity int, id string) int
-		RestorePerson       func(childComplexity int, id string) int
-		RestoreTask         func(childComplexity int, id string) int
-		UpdateCompany       func(childComplexity int, id string, data map[string]any) int
-		UpdateField         func(childComplexity int, id string, input model.UpdateFieldInput) int
-		UpdateNote          func(childComplexity int, id string, data map[string]any) int
-		UpdateOpportunity   func(childComplexity int, id string, data map[string]any) int
-		UpdatePerson        func(childComplexity int, id string, data map[string]any) int
-		UpdateTask          func(childComplexity int, id string, data map[string]any) int
+		ConnectWhop           func(childComplexity int, input whopsync.ConnectAPIKeyParams) int
+		CreateCompanies       func(childComplexity int, data []map[string]any, upsert *bool) int
+		CreateCompany         func(childComplexity int, data map[string]any, upsert *bool) int
+		CreateField           func(childComplexity int, input model.CreateFieldInput) int
+		CreateNote            func(childComplexity int, data map[string]any, upsert *bool) int
+		CreateNoteTarget      func(childComplexity int, data model.NoteTargetCreateInput) int
+		CreateNotes           func(childComplexity int, data []map[string]any, upsert *bool) int
+		CreateOpportunities   func(childComplexity int, data []map[string]any, upsert *bool) int
+		CreateOpportunity     func(childComplexity int, data map[string]any, upsert *bool) int
+		CreatePeople          func(childComplexity int, data []map[string]any, upsert *bool) int
+		CreatePerson          func(childComplexity int, data map[string]any, upsert *bool) int
+		CreateTask            func(childComplexity int, data map[string]any, upsert *bool) int
+		CreateTaskTarget      func(childComplexity int, data model.TaskTargetCreateInput) int
+		CreateTasks           func(childComplexity int, data []map[string]any, upsert *bool) int
+		DeleteCompany         func(childComplexity int, id string) int
+		DeleteField           func(childComplexity int, id string) int
+		DeleteNote            func(childComplexity int, id string) int
+		DeleteNoteTarget      func(childComplexity int, id string) int
+		DeleteOpportunity     func(childComplexity int, id string) int
+		DeletePerson          func(childComplexity int, id string) int
+		DeleteTask            func(childComplexity int, id string) int
+		DeleteTaskTarget      func(childComplexity int, id string) int
+		DestroyCompany        func(childComplexity int, id string) int
+		DestroyNote           func(childComplexity int, id string) int
+		DestroyOpportunity    func(childComplexity int, id string) int
+		DestroyPerson         func(childComplexity int, id string) int
+		DestroyTask           func(childComplexity int, id string) int
+		DisconnectWhopAccount func(childComplexity int) int
+		RestoreCompany        func(childComplexity int, id string) int
+		RestoreNote           func(childComplexity int, id string) int
+		RestoreOpportunity    func(childComplexity int, id string) int
+		RestorePerson         func(childComplexity int, id string) int
+		RestoreTask           func(childComplexity int, id string) int
+		SetWhopStageMapping   func(childComplexity int, mapping any) int
+		TriggerWhopSync       func(childComplexity int, wait *bool) int
+		UpdateCompany         func(childComplexity int, id string, data map[string]any) int
+		UpdateField           func(childComplexity int, id string, input model.UpdateFieldInput) int
+		UpdateNote            func(childComplexity int, id string, data map[string]any) int
+		UpdateOpportunity     func(childComplexity int, id string, data map[string]any) int
+		UpdatePerson          func(childComplexity int, id string, data map[string]any) int
+		UpdateTask            func(childComplexity int, id string, data map[string]any) int
 	}
 
 	Note struct {
@@ -296,18 +311,21 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Companies          func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Company            func(childComplexity int, id *string, filter map[string]any) int
-		Fields             func(childComplexity int, object *string) int
-		Note               func(childComplexity int, id *string, filter map[string]any) int
-		Notes              func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Opportunities      func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Opportunity        func(childComplexity int, id *string, filter map[string]any) int
-		People             func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Person             func(childComplexity int, id *string, filter map[string]any) int
-		Task               func(childComplexity int, id *string, filter map[string]any) int
-		Tasks              func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		TimelineActivities func(childComplexity int, objectName string, recordID string, first *int, before *string) int
+		AuditLog             func(childComplexity int, action *string, first *int, before *string) int
+		Companies            func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Company              func(childComplexity int, id *string, filter map[string]any) int
+		Fields               func(childComplexity int, object *string) int
+		Note                 func(childComplexity int, id *string, filter map[string]any) int
+		Notes                func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Opportunities        func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Opportunity          func(childComplexity int, id *string, filter map[string]any) int
+		People               func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Person               func(childComplexity int, id *string, filter map[string]any) int
+		Task                 func(childComplexity int, id *string, filter map[string]any) int
+		Tasks                func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		TimelineActivities   func(childComplexity int, objectName string, recordID string, first *int, before *string) int
+		WhopConnectionStatus func(childComplexity int) int
+		WhopSyncRun          func(childComplexity int, id string) int
 	}
 
 	RichTextV2 struct {
@@ -364,6 +382,48 @@ type ComplexityRoot struct {
 		Properties         func(childComplexity int) int
 		RecordID           func(childComplexity int) int
 		RecordObject       func(childComplexity int) int
+	}
+
+	WhopConnectionStatus struct {
+		CompanyID      func(childComplexity int) int
+		Connected      func(childComplexity int) int
+		Errors         func(childComplexity int) int
+		Handle         func(childComplexity int) int
+		LastSyncAt     func(childComplexity int) int
+		LastSyncStatus func(childComplexity int) int
+		Method         func(childComplexity int) int
+		NeedsReauth    func(childComplexity int) int
+		StageMapping   func(childComplexity int) int
+		SyncInProgress func(childComplexity int) int
+		WebhookURL     func(childComplexity int) int
+	}
+
+	WhopSyncResult struct {
+		Errors          func(childComplexity int) int
+		MembershipsSync func(childComplexity int) int
+		PaymentsSync    func(childComplexity int) int
+		ProductsSync    func(childComplexity int) int
+		Status          func(childComplexity int) int
+		Success         func(childComplexity int) int
+		SyncRunID       func(childComplexity int) int
+		UsersSync       func(childComplexity int) int
+	}
+
+	WhopSyncRun struct {
+		CreatedAt       func(childComplexity int) int
+		Errors          func(childComplexity int) int
+		FinishedAt      func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		MembershipsSync func(childComplexity int) int
+		PaymentsSync    func(childComplexity int) int
+		Phase           func(childComplexity int) int
+		ProductsSync    func(childComplexity int) int
+		Requests        func(childComplexity int) int
+		StartedAt       func(childComplexity int) int
+		Status          func(childComplexity int) int
+		UsersSync       func(childComplexity int) int
+		Writes          func(childComplexity int) int
 	}
 }
 
@@ -448,6 +508,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Address.AddressStreet2(childComplexity), true
+
+	case "AuditEntry.action":
+		if e.ComplexityRoot.AuditEntry.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Action(childComplexity), true
+	case "AuditEntry.actor":
+		if e.ComplexityRoot.AuditEntry.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Actor(childComplexity), true
+	case "AuditEntry.at":
+		if e.ComplexityRoot.AuditEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.At(childComplexity), true
+	case "AuditEntry.details":
+		if e.ComplexityRoot.AuditEntry.Details == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Details(childComplexity), true
+	case "AuditEntry.id":
+		if e.ComplexityRoot.AuditEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ID(childComplexity), true
 
 	case "Company.accountOwnerId":
 		if e.ComplexityRoot.Company.AccountOwnerID == nil {
@@ -749,6 +840,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Links.SecondaryLinks(childComplexity), true
 
+	case "Mutation.connectWhop":
+		if e.ComplexityRoot.Mutation.ConnectWhop == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_connectWhop_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConnectWhop(childComplexity, args["input"].(whopsync.ConnectAPIKeyParams)), true
 	case "Mutation.createCompanies":
 		if e.ComplexityRoot.Mutation.CreateCompanies == nil {
 			break
@@ -1035,6 +1137,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DestroyTask(childComplexity, args["id"].(string)), true
+	case "Mutation.disconnectWhopAccount":
+		if e.ComplexityRoot.Mutation.DisconnectWhopAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.DisconnectWhopAccount(childComplexity), true
 	case "Mutation.restoreCompany":
 		if e.ComplexityRoot.Mutation.RestoreCompany == nil {
 			break
@@ -1090,6 +1198,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RestoreTask(childComplexity, args["id"].(string)), true
+	case "Mutation.setWhopStageMapping":
+		if e.ComplexityRoot.Mutation.SetWhopStageMapping == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setWhopStageMapping_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetWhopStageMapping(childComplexity, args["mapping"].(any)), true
+	case "Mutation.triggerWhopSync":
+		if e.ComplexityRoot.Mutation.TriggerWhopSync == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_triggerWhopSync_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TriggerWhopSync(childComplexity, args["wait"].(*bool)), true
 	case "Mutation.updateCompany":
 		if e.ComplexityRoot.Mutation.UpdateCompany == nil {
 			break
@@ -1724,6 +1854,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Phones.PrimaryPhoneNumber(childComplexity), true
 
+	case "Query.auditLog":
+		if e.ComplexityRoot.Query.AuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["action"].(*string), args["first"].(*int), args["before"].(*string)), true
 	case "Query.companies":
 		if e.ComplexityRoot.Query.Companies == nil {
 			break
@@ -1857,6 +1998,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TimelineActivities(childComplexity, args["objectName"].(string), args["recordId"].(string), args["first"].(*int), args["before"].(*string)), true
+	case "Query.whopConnectionStatus":
+		if e.ComplexityRoot.Query.WhopConnectionStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.WhopConnectionStatus(childComplexity), true
+	case "Query.whopSyncRun":
+		if e.ComplexityRoot.Query.WhopSyncRun == nil {
+			break
+		}
+
+		args, err := ec.field_Query_whopSyncRun_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WhopSyncRun(childComplexity, args["id"].(string)), true
 
 	case "RichTextV2.blocknote":
 		if e.ComplexityRoot.RichTextV2.Blocknote == nil {
@@ -2092,6 +2250,207 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TimelineActivity.RecordObject(childComplexity), true
 
+	case "WhopConnectionStatus.companyId":
+		if e.ComplexityRoot.WhopConnectionStatus.CompanyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopConnectionStatus.CompanyID(childComplexity), true
+	case "WhopConnectionStatus.connected":
+		if e.ComplexityRoot.WhopConnectionStatus.Connected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopConnectionStatus.Connected(childComplexity), true
+	case "WhopConnectionStatus.errors":
+		if e.ComplexityRoot.WhopConnectionStatus.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopConnectionStatus.Errors(childComplexity), true
+	case "WhopConnectionStatus.handle":
+		if e.ComplexityRoot.WhopConnectionStatus.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopConnectionStatus.Handle(childComplexity), true
+	case "WhopConnectionStatus.lastSyncAt":
+		if e.ComplexityRoot.WhopConnectionStatus.LastSyncAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopConnectionStatus.LastSyncAt(childComplexity), true
+	case "WhopConnectionStatus.lastSyncStatus":
+		if e.ComplexityRoot.WhopConnectionStatus.LastSyncStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopConnectionStatus.LastSyncStatus(childComplexity), true
+	case "WhopConnectionStatus.method":
+		if e.ComplexityRoot.WhopConnectionStatus.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopConnectionStatus.Method(childComplexity), true
+	case "WhopConnectionStatus.needsReauth":
+		if e.ComplexityRoot.WhopConnectionStatus.NeedsReauth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopConnectionStatus.NeedsReauth(childComplexity), true
+	case "WhopConnectionStatus.stageMapping":
+		if e.ComplexityRoot.WhopConnectionStatus.StageMapping == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopConnectionStatus.StageMapping(childComplexity), true
+	case "WhopConnectionStatus.syncInProgress":
+		if e.ComplexityRoot.WhopConnectionStatus.SyncInProgress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopConnectionStatus.SyncInProgress(childComplexity), true
+	case "WhopConnectionStatus.webhookUrl":
+		if e.ComplexityRoot.WhopConnectionStatus.WebhookURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopConnectionStatus.WebhookURL(childComplexity), true
+
+	case "WhopSyncResult.errors":
+		if e.ComplexityRoot.WhopSyncResult.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncResult.Errors(childComplexity), true
+	case "WhopSyncResult.membershipsSync":
+		if e.ComplexityRoot.WhopSyncResult.MembershipsSync == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncResult.MembershipsSync(childComplexity), true
+	case "WhopSyncResult.paymentsSync":
+		if e.ComplexityRoot.WhopSyncResult.PaymentsSync == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncResult.PaymentsSync(childComplexity), true
+	case "WhopSyncResult.productsSync":
+		if e.ComplexityRoot.WhopSyncResult.ProductsSync == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncResult.ProductsSync(childComplexity), true
+	case "WhopSyncResult.status":
+		if e.ComplexityRoot.WhopSyncResult.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncResult.Status(childComplexity), true
+	case "WhopSyncResult.success":
+		if e.ComplexityRoot.WhopSyncResult.Success == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncResult.Success(childComplexity), true
+	case "WhopSyncResult.syncRunId":
+		if e.ComplexityRoot.WhopSyncResult.SyncRunID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncResult.SyncRunID(childComplexity), true
+	case "WhopSyncResult.usersSync":
+		if e.ComplexityRoot.WhopSyncResult.UsersSync == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncResult.UsersSync(childComplexity), true
+
+	case "WhopSyncRun.createdAt":
+		if e.ComplexityRoot.WhopSyncRun.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncRun.CreatedAt(childComplexity), true
+	case "WhopSyncRun.errors":
+		if e.ComplexityRoot.WhopSyncRun.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncRun.Errors(childComplexity), true
+	case "WhopSyncRun.finishedAt":
+		if e.ComplexityRoot.WhopSyncRun.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncRun.FinishedAt(childComplexity), true
+	case "WhopSyncRun.id":
+		if e.ComplexityRoot.WhopSyncRun.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncRun.ID(childComplexity), true
+	case "WhopSyncRun.kind":
+		if e.ComplexityRoot.WhopSyncRun.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncRun.Kind(childComplexity), true
+	case "WhopSyncRun.membershipsSync":
+		if e.ComplexityRoot.WhopSyncRun.MembershipsSync == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncRun.MembershipsSync(childComplexity), true
+	case "WhopSyncRun.paymentsSync":
+		if e.ComplexityRoot.WhopSyncRun.PaymentsSync == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncRun.PaymentsSync(childComplexity), true
+	case "WhopSyncRun.phase":
+		if e.ComplexityRoot.WhopSyncRun.Phase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncRun.Phase(childComplexity), true
+	case "WhopSyncRun.productsSync":
+		if e.ComplexityRoot.WhopSyncRun.ProductsSync == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncRun.ProductsSync(childComplexity), true
+	case "WhopSyncRun.requests":
+		if e.ComplexityRoot.WhopSyncRun.Requests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncRun.Requests(childComplexity), true
+	case "WhopSyncRun.startedAt":
+		if e.ComplexityRoot.WhopSyncRun.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncRun.StartedAt(childComplexity), true
+	case "WhopSyncRun.status":
+		if e.ComplexityRoot.WhopSyncRun.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncRun.Status(childComplexity), true
+	case "WhopSyncRun.usersSync":
+		if e.ComplexityRoot.WhopSyncRun.UsersSync == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncRun.UsersSync(childComplexity), true
+	case "WhopSyncRun.writes":
+		if e.ComplexityRoot.WhopSyncRun.Writes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhopSyncRun.Writes(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -2113,6 +2472,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CompanyFilterInput", ec.unmarshalInputCompanyFilterInput),
 			graphql.NewInputUnmarshaler("CompanyOrderByInput", ec.unmarshalInputCompanyOrderByInput),
 			graphql.NewInputUnmarshaler("CompanyUpdateInput", ec.unmarshalInputCompanyUpdateInput),
+			graphql.NewInputUnmarshaler("ConnectWhopInput", ec.unmarshalInputConnectWhopInput),
 			graphql.NewInputUnmarshaler("CreateFieldInput", ec.unmarshalInputCreateFieldInput),
 			graphql.NewInputUnmarshaler("CurrencyFilter", ec.unmarshalInputCurrencyFilter),
 			graphql.NewInputUnmarshaler("CurrencyInput", ec.unmarshalInputCurrencyInput),
@@ -3305,6 +3665,85 @@ extend type Query {
   timelineActivities(objectName: String!, recordId: UUID!, first: Int = 60, before: String): [TimelineActivity!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/whop.graphqls", Input: `extend type Query {
+  "The workspace's Whop connection: method, company, last sync, and the webhook URL to paste into Whop."
+  whopConnectionStatus: WhopConnectionStatus!
+  "One sync run of the workspace, with its progress and counts."
+  whopSyncRun(id: ID!): WhopSyncRun
+  "The workspace's audit log, newest first; action narrows by prefix (e.g. \"whop.\")."
+  auditLog(action: String, first: Int, before: String): [AuditEntry!]!
+}
+
+extend type Mutation {
+  "Connects the workspace with a Whop company API key. Admins only."
+  connectWhop(input: ConnectWhopInput!): WhopConnectionStatus!
+  "Starts a sync (or joins the running one). With wait: true, returns when it ends."
+  triggerWhopSync(wait: Boolean = false): WhopSyncResult!
+  "Revokes and deletes the stored Whop credentials and stops syncing; synced records stay. Admins only."
+  disconnectWhopAccount: Boolean!
+  "Changes how Whop membership statuses map to opportunity stages (only the statuses given). Admins only."
+  setWhopStageMapping(mapping: JSON!): WhopConnectionStatus!
+}
+
+input ConnectWhopInput {
+  apiKey: String!
+  companyId: String!
+  webhookSecret: String
+}
+
+type WhopConnectionStatus {
+  connected: Boolean!
+  method: String
+  companyId: String
+  handle: String
+  lastSyncAt: DateTime
+  lastSyncStatus: String
+  syncInProgress: Boolean!
+  needsReauth: Boolean!
+  webhookUrl: String
+  errors: [String!]!
+  "Membership status -> opportunity stage, defaults included."
+  stageMapping: JSON
+}
+
+type WhopSyncResult {
+  success: Boolean!
+  syncRunId: ID
+  status: String!
+  productsSync: Int!
+  usersSync: Int!
+  membershipsSync: Int!
+  paymentsSync: Int!
+  errors: [String!]!
+}
+
+type WhopSyncRun {
+  id: ID!
+  kind: String!
+  status: String!
+  phase: String!
+  productsSync: Int!
+  usersSync: Int!
+  membershipsSync: Int!
+  paymentsSync: Int!
+  "Rows written by the run; zero when nothing changed at Whop."
+  writes: Int!
+  "API page requests the run made."
+  requests: Int!
+  errors: [String!]!
+  createdAt: DateTime!
+  startedAt: DateTime
+  finishedAt: DateTime
+}
+
+type AuditEntry {
+  id: ID!
+  at: DateTime!
+  action: String!
+  actor: Actor!
+  details: JSON
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -3344,6 +3783,22 @@ func (ec *executionContext) childFields_Address(ctx context.Context, field graph
 		return ec.fieldContext_Address_addressLng(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Address", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEntry_id(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEntry_at(ctx, field)
+	case "action":
+		return ec.fieldContext_AuditEntry_action(ctx, field)
+	case "actor":
+		return ec.fieldContext_AuditEntry_actor(ctx, field)
+	case "details":
+		return ec.fieldContext_AuditEntry_details(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_Company(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3854,6 +4309,90 @@ func (ec *executionContext) childFields_TimelineActivity(ctx context.Context, fi
 		return ec.fieldContext_TimelineActivity_actor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TimelineActivity", field.Name)
+}
+
+func (ec *executionContext) childFields_WhopConnectionStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "connected":
+		return ec.fieldContext_WhopConnectionStatus_connected(ctx, field)
+	case "method":
+		return ec.fieldContext_WhopConnectionStatus_method(ctx, field)
+	case "companyId":
+		return ec.fieldContext_WhopConnectionStatus_companyId(ctx, field)
+	case "handle":
+		return ec.fieldContext_WhopConnectionStatus_handle(ctx, field)
+	case "lastSyncAt":
+		return ec.fieldContext_WhopConnectionStatus_lastSyncAt(ctx, field)
+	case "lastSyncStatus":
+		return ec.fieldContext_WhopConnectionStatus_lastSyncStatus(ctx, field)
+	case "syncInProgress":
+		return ec.fieldContext_WhopConnectionStatus_syncInProgress(ctx, field)
+	case "needsReauth":
+		return ec.fieldContext_WhopConnectionStatus_needsReauth(ctx, field)
+	case "webhookUrl":
+		return ec.fieldContext_WhopConnectionStatus_webhookUrl(ctx, field)
+	case "errors":
+		return ec.fieldContext_WhopConnectionStatus_errors(ctx, field)
+	case "stageMapping":
+		return ec.fieldContext_WhopConnectionStatus_stageMapping(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WhopConnectionStatus", field.Name)
+}
+
+func (ec *executionContext) childFields_WhopSyncResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "success":
+		return ec.fieldContext_WhopSyncResult_success(ctx, field)
+	case "syncRunId":
+		return ec.fieldContext_WhopSyncResult_syncRunId(ctx, field)
+	case "status":
+		return ec.fieldContext_WhopSyncResult_status(ctx, field)
+	case "productsSync":
+		return ec.fieldContext_WhopSyncResult_productsSync(ctx, field)
+	case "usersSync":
+		return ec.fieldContext_WhopSyncResult_usersSync(ctx, field)
+	case "membershipsSync":
+		return ec.fieldContext_WhopSyncResult_membershipsSync(ctx, field)
+	case "paymentsSync":
+		return ec.fieldContext_WhopSyncResult_paymentsSync(ctx, field)
+	case "errors":
+		return ec.fieldContext_WhopSyncResult_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WhopSyncResult", field.Name)
+}
+
+func (ec *executionContext) childFields_WhopSyncRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WhopSyncRun_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_WhopSyncRun_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_WhopSyncRun_status(ctx, field)
+	case "phase":
+		return ec.fieldContext_WhopSyncRun_phase(ctx, field)
+	case "productsSync":
+		return ec.fieldContext_WhopSyncRun_productsSync(ctx, field)
+	case "usersSync":
+		return ec.fieldContext_WhopSyncRun_usersSync(ctx, field)
+	case "membershipsSync":
+		return ec.fieldContext_WhopSyncRun_membershipsSync(ctx, field)
+	case "paymentsSync":
+		return ec.fieldContext_WhopSyncRun_paymentsSync(ctx, field)
+	case "writes":
+		return ec.fieldContext_WhopSyncRun_writes(ctx, field)
+	case "requests":
+		return ec.fieldContext_WhopSyncRun_requests(ctx, field)
+	case "errors":
+		return ec.fieldContext_WhopSyncRun_errors(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WhopSyncRun_createdAt(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_WhopSyncRun_startedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_WhopSyncRun_finishedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WhopSyncRun", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

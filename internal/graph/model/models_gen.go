@@ -120,6 +120,17 @@ type UpdateFieldInput struct {
 	Options []*FieldOptionInput `json:"options,omitempty"`
 }
 
+type WhopSyncResult struct {
+	Success         bool     `json:"success"`
+	SyncRunID       *string  `json:"syncRunId,omitempty"`
+	Status          string   `json:"status"`
+	ProductsSync    int      `json:"productsSync"`
+	UsersSync       int      `json:"usersSync"`
+	MembershipsSync int      `json:"membershipsSync"`
+	PaymentsSync    int      `json:"paymentsSync"`
+	Errors          []string `json:"errors"`
+}
+
 type FieldType string
 
 const (

@@ -1,0 +1,102 @@
+package whopsync
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/roster-crm/roster/internal/jobs"
+)
+
+// DefaultReconcileEvery is how often every connected workspace is swept for
+// anything its webhooks missed.
+const DefaultReconcileEvery = 6 * time.Hour
+
+// Register adds the integration's workers and the reconciliation schedule to
+// the job registry.
+func Register(reg *jobs.Registry, s *Service, reconcileEvery time.Duration) error {
+	if err := jobs.Register(reg, &syncWorker{s: s}); err != nil {
+		return err
+	}
+	if err := jobs.Register(reg, &webhookWorker{s: s}); err != nil {
+		return err
+	}
+	if err := jobs.Register(reg, &reconcileWorker{s: s}); err != nil {
+		return err
+	}
+	if reconcileEvery <= 0 {
+		reconcileEvery = DefaultReconcileEvery
+	}
+	reg.AddPeriodic(river.PeriodicInterval(reconcileEvery), func() (river.JobArgs, *river.InsertOpts) {
+		return ReconcileArgs{}, nil
+	}, &river.PeriodicJobOpts{RunOnStart: false})
+	return nil
+}
+
+type syncWorker struct {
+	river.WorkerDefaults[SyncArgs]
+	s *Service
+}
+
+// Timeout lets a large first sync run past River's one-minute default.
+func (w *syncWorker) Timeout(*river.Job[SyncArgs]) time.Duration { return 50 * time.Minute }
+
+// Work runs or resumes the sync. Transient failures retry (resuming from the
+// saved cursor); the last attempt, or a permanent failure, ends the run.
+func (w *syncWorker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
+	run, err := w.s.RunSync(ctx, job.Args.WorkspaceID, job.Args.RunID, nil)
+	if err == nil || run == nil {
+		return err
+	}
+	if permanent(err) {
+		return river.JobCancel(err) // RunSync has marked the run failed
+	}
+	if job.Attempt >= job.MaxAttempts {
+		return w.s.failRun(ctx, run, err)
+	}
+	return err
+}
+
+type webhookWorker struct {
+	river.WorkerDefaults[WebhookArgs]
+	s *Service
+}
+
+// Work processes one stored event; errors retry with River's backoff.
+func (w *webhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) error {
+	return w.s.ProcessEvent(ctx, job.Args.WorkspaceID, job.Args.EventID)
+}
+
+// ReconcileArgs is the periodic job that queues a reconciliation sync for
+// every connected workspace.
+type ReconcileArgs struct{}
+
+// Kind implements river.JobArgs.
+func (ReconcileArgs) Kind() string { return "whop_reconcile" }
+
+type reconcileWorker struct {
+	river.WorkerDefaults[ReconcileArgs]
+	s *Service
+}
+
+// Work queues (or joins) a reconcile run per healthy connection.
+func (w *reconcileWorker) Work(ctx context.Context, _ *river.Job[ReconcileArgs]) error {
+	conns, err := w.s.store.WhopConnectionList(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, c := range conns {
+		if c.NeedsReauth {
+			continue
+		}
+		errs = append(errs, w.s.store.InTx(ctx, func(tx *sql.Tx) error {
+			_, err := w.s.queueRun(ctx, tx, c.WorkspaceID, RunReconcile)
+			return err
+		}))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,143 @@
+package whopsync
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/whop"
+)
+
+// ProcessEvent applies one stored webhook to the CRM. Membership events
+// update the person and opportunity, payment events the payment and the
+// timeline, refunds re-read their payment. Types Roster does not act on are
+// marked ignored. The event's state changes in the same transaction as its
+// effects, so a crash never applies an event twice.
+func (s *Service) ProcessEvent(ctx context.Context, workspaceID, eventID string) error {
+	ev, err := s.store.WhopInboxGet(ctx, nil, workspaceID, eventID)
+	if err != nil {
+		return err
+	}
+	if ev.Status == store.InboxProcessed || ev.Status == store.InboxIgnored {
+		return nil
+	}
+	parsed, err := whop.ParseEvent(ev.Payload)
+	if err != nil {
+		return s.finishEvent(ctx, nil, ev, store.InboxFailed, err.Error())
+	}
+	conn, err := s.store.WhopConnectionGet(ctx, nil, workspaceID)
+	if errors.Is(err, crm.ErrNotFound) {
+		return s.finishEvent(ctx, nil, ev, store.InboxIgnored, "the workspace was disconnected from Whop")
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case strings.HasPrefix(parsed.Type, "membership."):
+		m, err := parsed.Membership()
+		if err != nil {
+			return s.finishEvent(ctx, nil, ev, store.InboxFailed, err.Error())
+		}
+		if m.Status == "" || m.User.ID == "" || m.UpdatedAt.IsZero() {
+			// A thin (legacy) payload: the API has the whole membership.
+			if m, err = s.fetchMembership(ctx, conn, m.ID); err != nil {
+				return err
+			}
+		}
+		return s.store.InTx(ctx, func(tx *sql.Tx) error {
+			if _, err := s.applyMemberships(ctx, tx, workspaceID, conn.StageMapping, []whop.Membership{*m}, true); err != nil {
+				return err
+			}
+			return s.finishEvent(ctx, tx, ev, store.InboxProcessed, "")
+		})
+	case strings.HasPrefix(parsed.Type, "payment."):
+		p, err := parsed.Payment()
+		if err != nil {
+			return s.finishEvent(ctx, nil, ev, store.InboxFailed, err.Error())
+		}
+		return s.applyPaymentEvent(ctx, conn, ev, p)
+	case strings.HasPrefix(parsed.Type, "refund."):
+		r, err := parsed.Refund()
+		if err != nil || r.Payment.ID == "" {
+			return s.finishEvent(ctx, nil, ev, store.InboxFailed, "refund event without a payment")
+		}
+		client, err := s.clientFor(ctx, conn)
+		if err != nil {
+			return err
+		}
+		p, err := client.GetPayment(ctx, r.Payment.ID)
+		if err != nil {
+			return s.eventAPIError(ctx, ev, err)
+		}
+		return s.applyPaymentEvent(ctx, conn, ev, p)
+	}
+	return s.finishEvent(ctx, nil, ev, store.InboxIgnored, "")
+}
+
+// applyPaymentEvent stores a payment, first bringing in its membership when
+// Roster has not seen it, so the payment lands on the right opportunity.
+func (s *Service) applyPaymentEvent(ctx context.Context, conn *store.WhopConnection, ev *store.WhopInboxEvent, p *whop.Payment) error {
+	var m *whop.Membership
+	if p.Membership.ID != "" {
+		states, err := s.store.WhopMembershipStates(ctx, nil, conn.WorkspaceID, []string{p.Membership.ID})
+		if err != nil {
+			return err
+		}
+		if states[p.Membership.ID] == nil {
+			if fetched, err := s.fetchMembership(ctx, conn, p.Membership.ID); err == nil {
+				m = fetched
+			} // without it the payment still lands on the person
+		}
+	}
+	return s.store.InTx(ctx, func(tx *sql.Tx) error {
+		if m != nil {
+			if _, err := s.applyMemberships(ctx, tx, conn.WorkspaceID, conn.StageMapping, []whop.Membership{*m}, true); err != nil {
+				return err
+			}
+		}
+		if _, err := s.applyPayments(ctx, tx, conn.WorkspaceID, []whop.Payment{*p}, true); err != nil {
+			return err
+		}
+		return s.finishEvent(ctx, tx, ev, store.InboxProcessed, "")
+	})
+}
+
+func (s *Service) fetchMembership(ctx context.Context, conn *store.WhopConnection, id string) (*whop.Membership, error) {
+	client, err := s.clientFor(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	m, err := client.GetMembership(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("whopsync: fetch membership %s: %w", id, err)
+	}
+	return m, nil
+}
+
+// eventAPIError decides between retrying an event (transient errors) and
+// giving up on it (the credential is gone).
+func (s *Service) eventAPIError(ctx context.Context, ev *store.WhopInboxEvent, err error) error {
+	if errors.Is(err, whop.ErrReauthRequired) {
+		s.markNeedsReauth(ctx, ev.WorkspaceID)
+	}
+	if permanent(err) {
+		return s.finishEvent(ctx, nil, ev, store.InboxFailed, err.Error())
+	}
+	return err
+}
+
+// finishEvent records an event's outcome, inside tx when given.
+func (s *Service) finishEvent(ctx context.Context, tx *sql.Tx, ev *store.WhopInboxEvent, status, msg string) error {
+	now := s.now()
+	ev.Status, ev.Error, ev.ProcessedAt = status, msg, &now
+	ev.Attempts++
+	var q store.Querier = s.store.Write
+	if tx != nil {
+		q = tx
+	}
+	return s.store.WhopInboxMark(ctx, q, ev)
+}

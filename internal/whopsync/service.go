@@ -1,0 +1,153 @@
+// Package whopsync keeps a workspace's CRM in step with its Whop company:
+// connecting (OAuth or a company API key, credentials sealed at rest), full
+// and resumable syncs run as jobs, the webhook intake with its durable inbox,
+// event processing, scheduled reconciliation and the audit trail of all of
+// it. It writes CRM records only through the records service.
+package whopsync
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/records"
+	"github.com/roster-crm/roster/internal/secret"
+	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/whop"
+)
+
+// Config wires a Service.
+type Config struct {
+	Store   *store.Store
+	Records *records.Service
+	Sealer  *secret.Sealer
+	// API and OAuth endpoints and credentials of the Whop app.
+	APIBaseURL     string
+	OAuthBaseURL   string
+	APIVersionDate string
+	ClientID       string
+	ClientSecret   string
+	CallbackURL    string // AUTH_WHOP_CALLBACK_URL; its path is served
+	// WebhookSecret is the deployment-wide fallback (WHOP_WEBHOOK_SECRET).
+	WebhookSecret string
+	// BaseURL is Roster's public URL, for the webhook URL shown to admins.
+	BaseURL string
+	// AllowedWebhookCIDRs, when set, rejects webhooks from other addresses.
+	AllowedWebhookCIDRs []string
+	// RatePerMinute overrides the client's per-endpoint limit (negative: off,
+	// for the simulator).
+	RatePerMinute int
+	HTTPClient    *http.Client
+	Metrics       prometheus.Registerer
+	Cache         Cache
+	Logger        *slog.Logger
+	Now           func() time.Time
+}
+
+// Service is the Whop integration. It is safe for concurrent use.
+type Service struct {
+	cfg     Config
+	store   *store.Store
+	records *records.Service
+	log     *slog.Logger
+	now     func() time.Time
+	cache   Cache
+	allowed []*netPrefix
+
+	queue    records.Enqueuer // nil until UseQueue: the CLI works syncs itself
+	triggers *triggerLimiter
+	clients  sync.Map // workspace ID -> *whop.Client (rebuilt when the connection changes)
+}
+
+// New returns a Service.
+func New(cfg Config) (*Service, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Cache == nil {
+		cfg.Cache = NewMemoryCache(24 * time.Hour)
+	}
+	allowed, err := parseCIDRs(cfg.AllowedWebhookCIDRs)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{
+		cfg: cfg, store: cfg.Store, records: cfg.Records, log: cfg.Logger, cache: cfg.Cache, allowed: allowed,
+		now:      func() time.Time { return cfg.Now().UTC() },
+		triggers: newTriggerLimiter(6, time.Minute),
+	}, nil
+}
+
+// UseQueue gives the service the job queue it enqueues syncs and webhook
+// processing on. The queue is built after the workers are registered, which
+// need the service, hence the late binding.
+func (s *Service) UseQueue(q records.Enqueuer) { s.queue = q }
+
+// UseRecords swaps in the records service that enqueues domain events on the
+// queue (built after the queue, like UseQueue).
+func (s *Service) UseRecords(r *records.Service) { s.records = r }
+
+func newID() string {
+	id, err := uuid.NewV7()
+	if err != nil {
+		panic(fmt.Sprintf("whopsync: uuid: %v", err))
+	}
+	return id.String()
+}
+
+// systemActor is how the integration appears in createdBy and timelines.
+var systemActor = crm.Actor{Source: crm.SourceSystem, Name: "Whop"}
+
+// Sealed columns are bound to their row: the associated data names the
+// column and the workspace, so a ciphertext copied elsewhere does not open.
+func ad(column, workspaceID string) []byte {
+	return []byte("whop_connections." + column + ":" + workspaceID)
+}
+
+func (s *Service) seal(column, workspaceID, plaintext string) (string, error) {
+	if plaintext == "" {
+		return "", nil
+	}
+	v, err := s.cfg.Sealer.Seal([]byte(plaintext), ad(column, workspaceID))
+	if err != nil {
+		return "", fmt.Errorf("whopsync: seal %s: %w", column, err)
+	}
+	return v, nil
+}
+
+func (s *Service) open(column, workspaceID, sealed string) (string, error) {
+	if sealed == "" {
+		return "", nil
+	}
+	b, err := s.cfg.Sealer.Open(sealed, ad(column, workspaceID))
+	if err != nil {
+		return "", fmt.Errorf("whopsync: open %s: %w", column, err)
+	}
+	return string(b), nil
+}
+
+// audit appends an entry to the workspace's audit log inside q.
+func (s *Service) audit(ctx context.Context, q store.Querier, workspaceID, action string, actor crm.Actor, actorID *string, details map[string]any) error {
+	return s.store.AuditInsert(ctx, q, &store.AuditEntry{ID: newID(), WorkspaceID: workspaceID, At: s.now(), Action: action, Actor: actor, ActorID: actorID, Details: details})
+}
+
+// AuditLog returns the workspace's audit entries, newest first. prefix
+// narrows by action ("whop." for the integration's).
+func (s *Service) AuditLog(ctx context.Context, workspaceID, prefix, before string, limit int) ([]*store.AuditEntry, error) {
+	return s.store.AuditList(ctx, workspaceID, prefix, before, limit)
+}
+
+// oauth returns the OAuth client of the Whop app.
+func (s *Service) oauth() *whop.OAuth {
+	return whop.NewOAuth(whop.OAuthConfig{BaseURL: s.cfg.OAuthBaseURL, ClientID: s.cfg.ClientID, ClientSecret: s.cfg.ClientSecret, HTTPClient: s.cfg.HTTPClient})
+}

@@ -1,0 +1,202 @@
+package whopsync
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/whop"
+)
+
+// MaxWebhookBytes caps a webhook body; Whop's events are a few kilobytes.
+const MaxWebhookBytes = 1 << 20
+
+// webhookTolerance is how far a webhook's timestamp may be from our clock.
+const webhookTolerance = 300 * time.Second
+
+// WebhookArgs is the job that processes one stored webhook.
+type WebhookArgs struct {
+	WorkspaceID string `json:"workspaceId"`
+	EventID     string `json:"eventId"`
+}
+
+// Kind implements river.JobArgs.
+func (WebhookArgs) Kind() string { return "whop_webhook" }
+
+// webhookError is a rejection with the status Whop will see.
+type webhookError struct {
+	status  int
+	code    string
+	message string
+}
+
+func (e *webhookError) Error() string { return e.message }
+
+func reject(status int, code, message string) *webhookError {
+	return &webhookError{status: status, code: code, message: message}
+}
+
+// WebhookHandler receives Whop webhooks on POST /webhooks/whop (routed by the
+// event's company_id) and POST /webhooks/whop/{workspaceID}. A valid event is
+// stored in the inbox, and its processing job enqueued, in one transaction
+// before the 200; a redelivery (same webhook-id) answers 200 and does nothing.
+func (s *Service) WebhookHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		dup, err := s.receive(r.Context(), r)
+		if err != nil {
+			var we *webhookError
+			if !errors.As(err, &we) {
+				s.log.ErrorContext(r.Context(), "whop webhook: store event", "error", err)
+				we = reject(http.StatusInternalServerError, "INTERNAL", "could not store the event; Whop will retry")
+			}
+			writeJSON(w, we.status, map[string]any{"error": map[string]string{"code": we.code, "message": we.message}, "statusCode": we.status})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"received": true, "duplicate": dup})
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// receive verifies, stores and enqueues one webhook. It reports whether the
+// event was a duplicate.
+func (s *Service) receive(ctx context.Context, r *http.Request) (bool, error) {
+	if !s.allowedIP(r.RemoteAddr) {
+		return false, reject(http.StatusForbidden, "FORBIDDEN", "webhooks are not accepted from this address")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxWebhookBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return false, reject(http.StatusRequestEntityTooLarge, crm.CodeBodyTooLarge, "the body is over 1 MiB")
+	}
+	if err != nil {
+		return false, reject(http.StatusBadRequest, crm.CodeInvalidValue, "could not read the body")
+	}
+	conn, err := s.routeWebhook(ctx, r.PathValue("workspaceID"), body)
+	if err != nil {
+		return false, err
+	}
+	if err := s.verifyWebhook(conn, r.Header, body); err != nil {
+		s.auditRejection(ctx, conn.WorkspaceID, r, err)
+		return false, err
+	}
+	ev, err := whop.ParseEvent(body)
+	if err != nil {
+		return false, reject(http.StatusBadRequest, crm.CodeInvalidValue, "the body is not a Whop webhook event: "+err.Error())
+	}
+	if ev.CompanyID != "" && ev.CompanyID != conn.CompanyID {
+		return false, reject(http.StatusBadRequest, crm.CodeInvalidValue, "the event belongs to another Whop company than the one this workspace is connected to")
+	}
+	webhookID := r.Header.Get(whop.HeaderWebhookID)
+	if webhookID == "" {
+		// Legacy deliveries carry no id; identical bodies are the same event.
+		sum := sha256.Sum256(body)
+		webhookID = "legacy_" + hex.EncodeToString(sum[:16])
+	}
+	inbox := &store.WhopInboxEvent{ID: newID(), WorkspaceID: conn.WorkspaceID, WebhookID: webhookID, EventType: ev.Type,
+		APIVersion: ev.APIVersion, Payload: body, Status: store.InboxPending, ReceivedAt: s.now()}
+	fresh := false
+	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if fresh, err = s.store.WhopInboxInsert(ctx, tx, inbox); err != nil || !fresh {
+			return err
+		}
+		return s.enqueue(ctx, tx, WebhookArgs{WorkspaceID: conn.WorkspaceID, EventID: inbox.ID})
+	})
+	return !fresh, err
+}
+
+// routeWebhook finds the connection an event is for: by the URL's workspace,
+// or by the company_id in the body. Reading company_id before the signature
+// is checked only chooses which secret to check it with; nothing else in the
+// body is trusted until then.
+func (s *Service) routeWebhook(ctx context.Context, workspaceID string, body []byte) (*store.WhopConnection, error) {
+	unknown := reject(http.StatusNotFound, crm.CodeNotFound, "no workspace is connected to Whop at this address")
+	if workspaceID != "" {
+		if _, err := uuid.Parse(workspaceID); err != nil {
+			return nil, unknown
+		}
+		conn, err := s.store.WhopConnectionGet(ctx, nil, workspaceID)
+		if errors.Is(err, crm.ErrNotFound) {
+			return nil, unknown
+		}
+		return conn, err
+	}
+	var env struct {
+		CompanyID string `json:"company_id"`
+		Data      struct {
+			CompanyID string `json:"company_id"`
+			Company   any    `json:"company"`
+		} `json:"data"`
+	}
+	_ = json.Unmarshal(body, &env)
+	company := env.CompanyID
+	if company == "" {
+		company = env.Data.CompanyID
+	}
+	if company == "" {
+		if m, ok := env.Data.Company.(map[string]any); ok {
+			company, _ = m["id"].(string)
+		}
+	}
+	if company == "" {
+		return nil, reject(http.StatusUnauthorized, "UNROUTABLE", "cannot tell which workspace this event is for: use the workspace's webhook URL shown in Roster")
+	}
+	conn, err := s.store.WhopConnectionByCompany(ctx, company)
+	if errors.Is(err, crm.ErrNotFound) {
+		return nil, reject(http.StatusUnauthorized, "UNROUTABLE", "no workspace is connected to this Whop company")
+	}
+	return conn, err
+}
+
+// verifyWebhook checks the signature against the workspace's secret and the
+// deployment-wide one.
+func (s *Service) verifyWebhook(conn *store.WhopConnection, h http.Header, body []byte) error {
+	var secrets []string
+	if sec, err := s.open("webhook_secret", conn.WorkspaceID, conn.WebhookSecretSealed); err == nil && sec != "" {
+		secrets = append(secrets, sec)
+	}
+	if s.cfg.WebhookSecret != "" {
+		secrets = append(secrets, s.cfg.WebhookSecret)
+	}
+	if len(secrets) == 0 {
+		return reject(http.StatusUnauthorized, "NO_SECRET", "this workspace has no webhook secret configured")
+	}
+	var last error
+	for _, sec := range secrets {
+		if last = whop.Verify(sec, h, body, s.now(), webhookTolerance); last == nil {
+			return nil
+		}
+	}
+	switch {
+	case errors.Is(last, whop.ErrStaleTimestamp):
+		return reject(http.StatusUnauthorized, "STALE_TIMESTAMP", "the webhook timestamp is more than 300 seconds from the server's clock")
+	case errors.Is(last, whop.ErrMissingSignature):
+		return reject(http.StatusUnauthorized, "MISSING_SIGNATURE", "the webhook has no signature headers")
+	}
+	return reject(http.StatusUnauthorized, "BAD_SIGNATURE", "the webhook signature does not match the secret")
+}
+
+// auditRejection records a refused webhook (without its body).
+func (s *Service) auditRejection(ctx context.Context, workspaceID string, r *http.Request, err error) {
+	var we *webhookError
+	errors.As(err, &we)
+	details := map[string]any{"reason": we.code, "webhookId": r.Header.Get(whop.HeaderWebhookID), "remoteAddr": r.RemoteAddr}
+	if aerr := s.audit(ctx, s.store.Write, workspaceID, "whop.webhook.rejected", systemActor, nil, details); aerr != nil {
+		s.log.Error("whop webhook: audit rejection", "error", aerr)
+	}
+}
