@@ -88,7 +88,15 @@ func main() {
 	flag.IntVar(&o.concurrency, "concurrency", 8, "concurrent clients in the serve phase")
 	flag.StringVar(&o.out, "out", "", "write results as JSON to this file")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the driver (seed and in-process queries) to this file")
+	render := flag.Bool("markdown", false, "print the results JSON files named as arguments as Markdown tables and exit")
 	flag.Parse()
+	if *render {
+		if err := renderMarkdown(os.Stdout, flag.Args()); err != nil {
+			fmt.Fprintln(os.Stderr, "rosterbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
 		if err == nil {
