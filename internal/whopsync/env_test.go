@@ -1,0 +1,251 @@
+package whopsync_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/jobs"
+	"github.com/roster-crm/roster/internal/records"
+	"github.com/roster-crm/roster/internal/secret"
+	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/whop/whopsim"
+	"github.com/roster-crm/roster/internal/whopsync"
+)
+
+// env is one Roster workspace wired to a simulated Whop company: the real
+// store, records service, job queue (working jobs), integration service and
+// webhook endpoint, and a simulator on its own HTTP server.
+type env struct {
+	t       *testing.T
+	store   *store.Store
+	records *records.Service
+	svc     *whopsync.Service
+	queue   *jobs.Queue
+	sim     *whopsim.Sim
+	simURL  string
+	roster  *httptest.Server
+	ws      string
+	admin   *auth.Principal
+	company string
+	apiKey  string
+	secret  string
+}
+
+type envOpts struct {
+	users, memberships int
+	lastPage           string
+	legacy             bool
+	noQueue            bool // work syncs by calling RunSync directly
+}
+
+func newEnv(t *testing.T, s *store.Store, o envOpts) *env {
+	t.Helper()
+	ctx := context.Background()
+	if o.users == 0 {
+		o.users = 25
+	}
+	if o.memberships == 0 {
+		o.memberships = 30
+	}
+	e := &env{t: t, store: s, company: "biz_roster_test", apiKey: "whop_sk_test_" + randHex(8), secret: "ws_" + randHex(32)}
+	e.sim = whopsim.New(whopsim.Config{Seed: 42, RateLimit: -1, LastPageStyle: o.lastPage, RetryScale: 0.001,
+		APIKeys: []whopsim.APIKey{{Key: e.apiKey, CompanyID: e.company}}})
+	e.sim.Generate(whopsim.GenerateParams{CompanyID: e.company, Users: o.users, Products: 2, Memberships: o.memberships})
+	simSrv := httptest.NewServer(e.sim.Handler())
+	t.Cleanup(simSrv.Close)
+	e.simURL = simSrv.URL
+
+	if err := jobs.Migrate(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	sealer, err := secret.NewSealer(secret.Key{Bytes: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	e.roster = httptest.NewServer(mux)
+	t.Cleanup(e.roster.Close)
+	plain := records.New(records.Config{Store: s})
+	e.svc, err = whopsync.New(whopsync.Config{Store: s, Records: plain, Sealer: sealer, APIBaseURL: simSrv.URL + "/api/v1",
+		OAuthBaseURL: simSrv.URL, RatePerMinute: -1, BaseURL: e.roster.URL, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.records = plain
+	if !o.noQueue {
+		reg := jobs.NewRegistry()
+		bus := &records.Bus{}
+		if err := jobs.Register(reg, &records.EventsWorker{Bus: bus}); err != nil {
+			t.Fatal(err)
+		}
+		if err := whopsync.Register(reg, e.svc, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		e.queue, err = jobs.New(ctx, jobs.Config{Store: s, Registry: reg, Logger: slog.New(slog.DiscardHandler), FetchPollInterval: 100 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.records = records.New(records.Config{Store: s, Jobs: e.queue})
+		e.svc.UseQueue(e.queue)
+		e.svc.UseRecords(e.records)
+		if err := e.queue.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = e.queue.Stop(stop)
+		})
+	}
+	mux.Handle("POST /webhooks/whop", e.svc.WebhookHandler())
+	mux.Handle("POST /webhooks/whop/{workspaceID}", e.svc.WebhookHandler())
+
+	authSvc := auth.New(auth.Config{Store: s})
+	w, _, err := authSvc.CreateWorkspace(ctx, auth.CreateWorkspaceParams{Name: "Shop", AdminEmail: "owner@shop.test", AdminPassword: "password-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyID := "key"
+	e.ws = w.ID
+	e.admin = &auth.Principal{WorkspaceID: w.ID, APIKeyID: &keyID, Role: auth.RoleAdmin, Name: "test"}
+	mode := whopsim.WebhookModeV1
+	if o.legacy {
+		mode = whopsim.WebhookModeLegacy
+	}
+	e.sim.SetWebhookTargets([]whopsim.WebhookTarget{{URL: e.roster.URL + "/webhooks/whop/" + w.ID, Secret: e.secret, Mode: mode}})
+	return e
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// connect connects the workspace with the company API key.
+func (e *env) connect() {
+	e.t.Helper()
+	if _, err := e.svc.ConnectAPIKey(context.Background(), e.admin, whopsync.ConnectAPIKeyParams{APIKey: e.apiKey, CompanyID: e.company, WebhookSecret: e.secret}); err != nil {
+		e.t.Fatalf("ConnectAPIKey() = %v", err)
+	}
+}
+
+// sync runs a sync to its end and returns the run.
+func (e *env) sync() *store.WhopSyncRun {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if e.queue == nil {
+		run, err := e.svc.StartRun(ctx, e.ws, whopsync.RunFull)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if run, err = e.svc.RunSync(ctx, e.ws, run.ID, nil); err != nil {
+			e.t.Fatalf("RunSync() = %v", err)
+		}
+		return run
+	}
+	run, err := e.svc.TriggerSync(ctx, e.admin, true)
+	if err != nil {
+		e.t.Fatalf("TriggerSync() = %v", err)
+	}
+	if run.Status != store.SyncSucceeded {
+		e.t.Fatalf("sync run ended %s: %v", run.Status, run.Errors)
+	}
+	return run
+}
+
+// all lists every live record of an object in the workspace.
+func (e *env) all(o *crm.Object) []crm.Record {
+	e.t.Helper()
+	var out []crm.Record
+	after := ""
+	for {
+		page, err := e.records.List(context.Background(), e.ws, crm.NewSchema(o, nil), crm.ListParams{First: crm.MaxPageSize, After: after})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		out = append(out, page.Records...)
+		if !page.HasNextPage {
+			return out
+		}
+		after = page.Cursors[len(page.Cursors)-1]
+	}
+}
+
+// count counts rows of a table for the workspace.
+func (e *env) count(table string) int {
+	e.t.Helper()
+	var n int
+	if err := e.store.Read.QueryRow("SELECT COUNT(*) FROM "+table+" WHERE workspace_id = $1", e.ws).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+// checkTruth compares the CRM with the simulator: one opportunity per
+// membership with the simulator's status and the mapped stage, one person per
+// Whop user, every payment stored.
+func (e *env) checkTruth() {
+	e.t.Helper()
+	truth := e.sim.Counts()
+	opps := e.all(crm.OpportunityObject)
+	if len(opps) != truth.Memberships {
+		e.t.Errorf("opportunities = %d; want %d memberships", len(opps), truth.Memberships)
+	}
+	for _, r := range opps {
+		o := r.(*crm.Opportunity)
+		want, ok := e.sim.MembershipStatus(*o.WhopMembershipID)
+		if !ok || o.WhopMembershipStatus != want {
+			e.t.Errorf("opportunity %s status = %q; simulator says %q", *o.WhopMembershipID, o.WhopMembershipStatus, want)
+		}
+		if o.PointOfContactID == nil {
+			e.t.Errorf("opportunity %s has no point of contact", *o.WhopMembershipID)
+		}
+	}
+	seen := map[string]bool{}
+	for _, r := range e.all(crm.PersonObject) {
+		p := r.(*crm.Person)
+		if p.WhopUserID == nil {
+			continue
+		}
+		if seen[*p.WhopUserID] {
+			e.t.Errorf("two people for Whop user %s", *p.WhopUserID)
+		}
+		seen[*p.WhopUserID] = true
+	}
+	if len(seen) < truth.Members {
+		e.t.Errorf("people with a Whop user = %d; want at least the %d members", len(seen), truth.Members)
+	}
+	if n := e.count("whop_payments"); n != truth.Payments {
+		e.t.Errorf("payments = %d; want %d", n, truth.Payments)
+	}
+}
+
+// waitInbox waits until every stored webhook has been processed.
+func (e *env) waitInbox() {
+	e.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		var pending int
+		_ = e.store.Read.QueryRow("SELECT COUNT(*) FROM whop_webhook_inbox WHERE workspace_id = $1 AND status = 'pending'", e.ws).Scan(&pending)
+		if pending == 0 {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	e.t.Fatal("webhooks still pending after 30 s")
+}
+
+var _ = sql.ErrNoRows

@@ -1,0 +1,219 @@
+package whopsync_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/records"
+	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/store/storetest"
+	"github.com/roster-crm/roster/internal/whop/whopsim"
+	"github.com/roster-crm/roster/internal/whopsync"
+)
+
+func pagesFor(n int) int { return max(1, (n+99)/100) }
+
+// TestFullSyncMatchesSimulator syncs a generated company through the job
+// queue under both last-page conventions and compares every record with the
+// simulator; a second sync with nothing changed must write nothing.
+func TestFullSyncMatchesSimulator(t *testing.T) {
+	for _, style := range []string{"null_cursor", "has_next_false"} {
+		t.Run(style, func(t *testing.T) {
+			storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+				e := newEnv(t, s, envOpts{users: 120, memberships: 150, lastPage: style})
+				e.connect()
+				run := e.sync()
+				e.checkTruth()
+				truth := e.sim.Counts()
+				if run.MembershipsCount != truth.Memberships || run.PaymentsCount != truth.Payments || run.ProductsCount != truth.Products {
+					t.Errorf("run counts = %+v; want the simulator's %+v", run, truth)
+				}
+				// The minimum number of page requests: one per page of each list.
+				// (Connecting checks the key with one extra products request.)
+				for ep, want := range map[string]int{whopsim.EndpointMemberships: pagesFor(truth.Memberships), whopsim.EndpointPayments: pagesFor(truth.Payments),
+					whopsim.EndpointMembers: pagesFor(truth.Members), whopsim.EndpointProducts: pagesFor(truth.Products) + 1, whopsim.EndpointPlans: pagesFor(truth.Plans)} {
+					if got := e.sim.Requests(ep); got != want {
+						t.Errorf("%s requests = %d; want %d", ep, got, want)
+					}
+				}
+				stages := map[string]string{}
+				for _, r := range e.all(crm.OpportunityObject) {
+					o := r.(*crm.Opportunity)
+					stages[o.WhopMembershipStatus] = o.Stage
+					if o.Amount.AmountMicros == nil || o.Amount.CurrencyCode == "" || o.Name == "" {
+						t.Errorf("opportunity %s lacks amount or name: %+v", *o.WhopMembershipID, o)
+					}
+				}
+				for status, stage := range stages {
+					if want := whopsync.DefaultStageMapping[status]; stage != want {
+						t.Errorf("status %s -> stage %s; want %s", status, stage, want)
+					}
+				}
+				acts := 0
+				_ = s.Read.QueryRow("SELECT COUNT(*) FROM timeline_activities WHERE workspace_id = $1 AND name LIKE 'payment.%'", e.ws).Scan(&acts)
+				if acts == 0 {
+					t.Error("no payment activities on the timeline")
+				}
+				again := e.sync()
+				if again.WritesCount != 0 {
+					t.Errorf("unchanged re-sync wrote %d rows; want 0", again.WritesCount)
+				}
+				e.checkTruth()
+			})
+		})
+	}
+}
+
+// TestSyncFollowsChangesAndKeepsManualStage changes things at Whop and in
+// Roster between syncs.
+func TestSyncFollowsChangesAndKeepsManualStage(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, envOpts{noQueue: true})
+		e.connect()
+		e.sync()
+		var active *crm.Opportunity
+		for _, r := range e.all(crm.OpportunityObject) {
+			if o := r.(*crm.Opportunity); o.WhopMembershipStatus == "active" {
+				active = o
+				break
+			}
+		}
+		if active == nil {
+			t.Fatal("no active membership generated")
+		}
+		// Someone moves the deal by hand: a sync with no status change keeps it.
+		if _, err := e.records.Update(ctx, records.UpdateParams{WorkspaceID: e.ws, Object: crm.OpportunityObject, Actor: crm.Actor{Source: "MANUAL"}, ID: active.ID, Input: crm.Input{"stage": "MEETING"}}); err != nil {
+			t.Fatal(err)
+		}
+		if run := e.sync(); run.WritesCount != 0 {
+			t.Errorf("sync after a manual stage move wrote %d rows; want 0", run.WritesCount)
+		}
+		got, _ := e.records.Get(ctx, e.ws, crm.OpportunityObject, active.ID)
+		if st := got.(*crm.Opportunity).Stage; st != "MEETING" {
+			t.Fatalf("stage after sync = %s; want the manual MEETING", st)
+		}
+		// The membership is cancelled at Whop: now the stage follows.
+		if err := e.sim.CancelMembership(*active.WhopMembershipID, false); err != nil {
+			t.Fatal(err)
+		}
+		e.sync()
+		got, _ = e.records.Get(ctx, e.ws, crm.OpportunityObject, active.ID)
+		if o := got.(*crm.Opportunity); o.Stage != "CHURNED" || o.WhopMembershipStatus != "canceled" {
+			t.Fatalf("after cancel: stage %s status %s; want CHURNED, canceled", o.Stage, o.WhopMembershipStatus)
+		}
+		e.checkTruth()
+	})
+}
+
+// TestSyncResumesAfterInterruption stops a sync part-way (a server failure
+// outlasting the client's retries) and resumes it: the result equals the
+// simulator's truth and no page is written twice.
+func TestSyncResumesAfterInterruption(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, envOpts{users: 150, memberships: 260, noQueue: true})
+		e.connect()
+		run, err := e.svc.StartRun(ctx, e.ws, whopsync.RunFull)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Break the memberships list after its first page.
+		pagesSeen := 0
+		e.sim.SetFaults(whopsim.Faults{})
+		progress := func(r *store.WhopSyncRun) {
+			if r.Phase == "memberships" && r.Cursor != "" {
+				pagesSeen++
+				if pagesSeen == 1 {
+					e.sim.SetFaults(whopsim.Faults{ServerErrors: 1000, ServerErrorEndpoint: whopsim.EndpointMemberships})
+				}
+			}
+		}
+		stopCtx, cancel := context.WithCancel(ctx)
+		go func() {
+			<-stopCtx.Done()
+		}()
+		_, err = e.svc.RunSync(stopCtx, e.ws, run.ID, progress)
+		cancel()
+		if err == nil {
+			t.Fatal("RunSync() succeeded through a server outage")
+		}
+		mid, _ := e.svc.SyncRun(ctx, e.ws, run.ID)
+		if mid.Status != store.SyncRunning || mid.Phase != "memberships" || mid.Cursor == "" {
+			t.Fatalf("interrupted run = %s/%s cursor %q; want running in memberships with a cursor", mid.Status, mid.Phase, mid.Cursor)
+		}
+		e.sim.SetFaults(whopsim.Faults{})
+		done, err := e.svc.RunSync(ctx, e.ws, run.ID, nil)
+		if err != nil || done.Status != store.SyncSucceeded {
+			t.Fatalf("resumed RunSync() = %v, %v", done.Status, err)
+		}
+		e.checkTruth()
+		if done.MembershipsCount != e.sim.Counts().Memberships {
+			t.Errorf("memberships counted = %d; want %d (no page twice)", done.MembershipsCount, e.sim.Counts().Memberships)
+		}
+	})
+}
+
+func TestConnectErrors(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, envOpts{noQueue: true})
+		for _, tc := range []struct {
+			name  string
+			in    whopsync.ConnectAPIKeyParams
+			field string
+		}{
+			{"bad key", whopsync.ConnectAPIKeyParams{APIKey: "nope", CompanyID: e.company}, "apiKey"},
+			{"bad company", whopsync.ConnectAPIKeyParams{APIKey: e.apiKey, CompanyID: "acme"}, "companyId"},
+			{"no key", whopsync.ConnectAPIKeyParams{CompanyID: e.company}, "apiKey"},
+			{"short secret", whopsync.ConnectAPIKeyParams{APIKey: e.apiKey, CompanyID: e.company, WebhookSecret: "ws_1"}, "webhookSecret"},
+		} {
+			_, err := e.svc.ConnectAPIKey(ctx, e.admin, tc.in)
+			ce, ok := crm.AsError(err)
+			if !ok || ce.Field != tc.field || !errors.Is(err, crm.ErrInvalid) {
+				t.Errorf("%s: ConnectAPIKey() = %v; want invalid %s", tc.name, err, tc.field)
+			}
+			if strings := tc.in.APIKey; strings != "" && err != nil && len(strings) > 6 && containsString(err.Error(), strings) {
+				t.Errorf("%s: error echoes the API key", tc.name)
+			}
+		}
+		st, err := e.svc.Status(ctx, e.ws)
+		if err != nil || st.Connected {
+			t.Fatalf("Status() after failed connects = %+v, %v; want disconnected", st, err)
+		}
+		e.connect()
+		st, _ = e.svc.Status(ctx, e.ws)
+		if !st.Connected || st.Method != "api_key" || st.CompanyID != e.company || st.WebhookURL == "" {
+			t.Fatalf("Status() = %+v", st)
+		}
+		// The key is sealed at rest.
+		var sealed string
+		_ = s.Read.QueryRow("SELECT access_token_sealed FROM whop_connections WHERE workspace_id = $1", e.ws).Scan(&sealed)
+		if sealed == "" || containsString(sealed, e.apiKey) {
+			t.Fatalf("stored credential %q is not sealed", sealed)
+		}
+		if ok, err := e.svc.Disconnect(ctx, e.admin); !ok || err != nil {
+			t.Fatalf("Disconnect() = %v, %v", ok, err)
+		}
+		var n int
+		_ = s.Read.QueryRow("SELECT COUNT(*) FROM whop_connections WHERE workspace_id = $1", e.ws).Scan(&n)
+		if n != 0 {
+			t.Fatal("credentials remain after disconnect")
+		}
+		entries, _ := e.svc.AuditLog(ctx, e.ws, "whop.", "", 10)
+		if len(entries) < 2 || entries[0].Action != "whop.disconnected" {
+			t.Fatalf("audit log = %v; want connected then disconnected", entries)
+		}
+	})
+}
+
+func containsString(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
