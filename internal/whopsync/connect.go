@@ -246,6 +246,7 @@ func (s *Service) newClient(tok whop.TokenSource, companyID string) (*whop.Clien
 	return whop.NewClient(whop.ClientConfig{
 		BaseURL: s.cfg.APIBaseURL, APIVersionDate: s.cfg.APIVersionDate, HTTPClient: s.cfg.HTTPClient,
 		Token: tok, CompanyID: companyID, RatePerMinute: s.cfg.RatePerMinute, Metrics: s.cfg.Metrics, Logger: s.log,
+		BaseBackoff: s.cfg.BaseBackoff, MaxBackoff: s.cfg.MaxBackoff,
 	})
 }
 

@@ -78,7 +78,8 @@ func newEnv(t *testing.T, s *store.Store, o envOpts) *env {
 	t.Cleanup(e.roster.Close)
 	plain := records.New(records.Config{Store: s})
 	e.svc, err = whopsync.New(whopsync.Config{Store: s, Records: plain, Sealer: sealer, APIBaseURL: simSrv.URL + "/api/v1",
-		OAuthBaseURL: simSrv.URL, RatePerMinute: -1, BaseURL: e.roster.URL, Logger: slog.New(slog.DiscardHandler)})
+		OAuthBaseURL: simSrv.URL, RatePerMinute: -1, BaseURL: e.roster.URL,
+		BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

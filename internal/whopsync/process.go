@@ -42,10 +42,15 @@ func (s *Service) ProcessEvent(ctx context.Context, workspaceID, eventID string)
 		if err != nil {
 			return s.finishEvent(ctx, nil, ev, store.InboxFailed, err.Error())
 		}
-		if m.Status == "" || m.User.ID == "" || m.UpdatedAt.IsZero() {
-			// A thin (legacy) payload: the API has the whole membership.
+		refetch, err := s.ambiguous(ctx, workspaceID, m.ID, m.Status, m.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		if refetch || m.User.ID == "" {
+			// A thin (legacy) payload, or one that cannot be ordered against
+			// what Roster has: the API has the current membership.
 			if m, err = s.fetchMembership(ctx, conn, m.ID); err != nil {
-				return err
+				return s.eventAPIError(ctx, ev, err)
 			}
 		}
 		return s.store.InTx(ctx, func(tx *sql.Tx) error {
@@ -81,13 +86,18 @@ func (s *Service) ProcessEvent(ctx context.Context, workspaceID, eventID string)
 // applyPaymentEvent stores a payment, first bringing in its membership when
 // Roster has not seen it, so the payment lands on the right opportunity.
 func (s *Service) applyPaymentEvent(ctx context.Context, conn *store.WhopConnection, ev *store.WhopInboxEvent, p *whop.Payment) error {
+	// A payment can move its membership (a failed renewal makes it past_due,
+	// a renewal moves its period) without a membership event of its own:
+	// read the membership whenever a payment names one Roster has not seen
+	// or whose status differs from the one the payment carries.
 	var m *whop.Membership
 	if p.Membership.ID != "" {
 		states, err := s.store.WhopMembershipStates(ctx, nil, conn.WorkspaceID, []string{p.Membership.ID})
 		if err != nil {
 			return err
 		}
-		if states[p.Membership.ID] == nil {
+		renewal := p.BillingReason == "subscription_cycle" && paymentOutcome(p) == paySucceeded
+		if st := states[p.Membership.ID]; st == nil || renewal || (p.Membership.Status != "" && st.Status != p.Membership.Status) {
 			if fetched, err := s.fetchMembership(ctx, conn, p.Membership.ID); err == nil {
 				m = fetched
 			} // without it the payment still lands on the person
@@ -104,6 +114,22 @@ func (s *Service) applyPaymentEvent(ctx context.Context, conn *store.WhopConnect
 		}
 		return s.finishEvent(ctx, tx, ev, store.InboxProcessed, "")
 	})
+}
+
+// ambiguous reports whether a membership event cannot be ordered against the
+// applied state: same updated_at, different status (two changes in one
+// instant, delivered out of order). Thin payloads without a status or time
+// are ambiguous too.
+func (s *Service) ambiguous(ctx context.Context, workspaceID, id, status string, updated whop.Time) (bool, error) {
+	if status == "" || updated.IsZero() {
+		return true, nil
+	}
+	states, err := s.store.WhopMembershipStates(ctx, nil, workspaceID, []string{id})
+	if err != nil {
+		return false, err
+	}
+	st := states[id]
+	return st != nil && st.WhopUpdatedAt != nil && updated.Equal(*st.WhopUpdatedAt) && st.Status != status, nil
 }
 
 func (s *Service) fetchMembership(ctx context.Context, conn *store.WhopConnection, id string) (*whop.Membership, error) {

@@ -44,11 +44,15 @@ type Config struct {
 	// RatePerMinute overrides the client's per-endpoint limit (negative: off,
 	// for the simulator).
 	RatePerMinute int
-	HTTPClient    *http.Client
-	Metrics       prometheus.Registerer
-	Cache         Cache
-	Logger        *slog.Logger
-	Now           func() time.Time
+	// BaseBackoff and MaxBackoff shape the client's retry waits (zero: the
+	// client's defaults); tests shorten them.
+	BaseBackoff time.Duration
+	MaxBackoff  time.Duration
+	HTTPClient  *http.Client
+	Metrics     prometheus.Registerer
+	Cache       Cache
+	Logger      *slog.Logger
+	Now         func() time.Time
 }
 
 // Service is the Whop integration. It is safe for concurrent use.

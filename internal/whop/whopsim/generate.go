@@ -354,6 +354,14 @@ func (g *generator) membership(u *user, sp spec) []paySlot {
 	case "expired":
 		m.UpdatedAt = *m.PeriodEnd
 	}
+	// History ends now: a churned membership whose last period would run past
+	// the end of the generated window changed no later than that end.
+	if m.UpdatedAt.After(end) {
+		m.UpdatedAt = end
+	}
+	if m.CanceledAt != nil && m.CanceledAt.After(end) {
+		m.CanceledAt = ptr(end)
+	}
 	for i, t := range starts {
 		reason, amount := "subscription_cycle", pl.RenewalPrice
 		if i == 0 {

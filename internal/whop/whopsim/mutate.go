@@ -293,11 +293,13 @@ func (s *Sim) failPayment(b *batch, m *membership, now time.Time) (*payment, err
 	pay.Status, pay.Substatus, pay.PaidAt = "open", "failed", nil
 	pay.FailureMessage = ptr(failureMessages[s.mutRNG.IntN(len(failureMessages))])
 	s.st.payments.insert(pay)
-	b.payment("payment.created", pay)
-	b.payment("payment.failed", pay)
+	// The membership is past_due by the time the payment events go out, so
+	// their nested membership carries the new status.
 	if m.Status == "active" || m.Status == "trialing" {
 		m.Status, m.UpdatedAt = "past_due", now
 	}
+	b.payment("payment.created", pay)
+	b.payment("payment.failed", pay)
 	return pay, nil
 }
 
