@@ -32,6 +32,7 @@ var commands = map[string]command{
 	"workspace": {"manage workspaces: create --name --admin-email --admin-password | list", cmdWorkspace},
 	"apikey":    {"manage API keys: create --workspace ID --name NAME | list --workspace ID | revoke --workspace ID --id ID", cmdAPIKey},
 	"backup":    {"write an online, consistent copy of the SQLite database to FILE", cmdBackup},
+	"whop":      {"Whop integration: sync --workspace ID (with progress; resumes) | sim (run the Whop simulator)", cmdWhop},
 	"version":   {"print the version", cmdVersion},
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/records"
+	"github.com/roster-crm/roster/internal/whopsync"
 )
 
 // Demo sign-in. The demo listens on localhost with throwaway data, so a
@@ -46,8 +47,15 @@ func (a *App) seedDemo(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nDemo workspace %s\n  admin login:  %s / %s\n  API key:      %s\n  try:          curl -H 'Authorization: Bearer %s' %s/rest/people\n\n",
-		wsID, demoEmail, demoPassword, key, key, a.Config.BaseURL)
+	// Connect the workspace to the simulated Whop company; connecting queues
+	// the first sync, which the job queue runs as soon as the server starts.
+	demoKey := "demo"
+	admin := &auth.Principal{WorkspaceID: wsID, APIKeyID: &demoKey, Role: auth.RoleAdmin, Name: "Demo"}
+	if _, err := a.Whop.ConnectAPIKey(ctx, admin, whopsync.ConnectAPIKeyParams{APIKey: simAPIKey, CompanyID: simCompanyID, WebhookSecret: simWebhookSecret}); err != nil {
+		return fmt.Errorf("connect the Whop simulator: %w", err)
+	}
+	fmt.Fprintf(out, "\nDemo workspace %s (connected to a simulated Whop company, %s)\n  admin login:  %s / %s\n  API key:      %s\n  try:          curl -H 'Authorization: Bearer %s' %s/rest/people\n\n",
+		wsID, a.Config.WhopAPIBaseURL, demoEmail, demoPassword, key, key, a.Config.BaseURL)
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/roster-crm/roster/internal/config"
 	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/jobs"
+	"github.com/roster-crm/roster/internal/whop/whopsim"
 )
 
 // Process roles: one binary can serve requests, work jobs, or both.
@@ -54,6 +55,23 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		}
 		logger.Warn("using a development encryption key kept in the data directory; set ROSTER_ENCRYPTION_KEY in production")
 	}
+	var sim *whopsim.Sim
+	if *demo {
+		// The demo's Whop is a simulator in this process: a company with a
+		// few hundred members and a year of history, whose business keeps
+		// moving and whose webhooks come back to this server.
+		callback := cfg.BaseURL + "/auth/whop/callback"
+		var base string
+		sim, base, err = startSim("127.0.0.1:0", 1, 300, callback, cfg.BaseURL+"/webhooks/whop", nil)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		defer sim.Close()
+		cfg.WhopAPIBaseURL, cfg.WhopOAuthBaseURL = base+"/api/v1", base
+		if cfg.WhopClientID == "" {
+			cfg.WhopClientID, cfg.WhopClientSecret, cfg.WhopCallbackURL = simClientID, simClientSecret, callback
+		}
+	}
 	a, err := open(ctx, cfg, logger, openParams{Migrate: true, WorkJobs: *role != roleWeb})
 	if err != nil {
 		return err
@@ -63,6 +81,7 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		if err := a.seedDemo(ctx, env.stdout); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
+		go func() { _ = sim.Run(ctx, 5*time.Second) }()
 	}
 
 	srv := httpserver.New(httpserver.Config{
