@@ -13,6 +13,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/jobs"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/secret"
@@ -38,6 +39,13 @@ type env struct {
 	company string
 	apiKey  string
 	secret  string
+
+	sealer        *secret.Sealer
+	auth          *auth.Service
+	adminEmail    string
+	adminPassword string
+	clientID      string // the Whop app's OAuth client, registered at the simulator
+	clientSecret  string
 }
 
 type envOpts struct {
@@ -45,6 +53,10 @@ type envOpts struct {
 	lastPage           string
 	legacy             bool
 	noQueue            bool // work syncs by calling RunSync directly
+	// simRateLimit is the simulator's requests per minute per endpoint
+	// (0: off); simClock its clock (nil: real time).
+	simRateLimit int
+	simClock     func() time.Time
 }
 
 func newEnv(t *testing.T, s *store.Store, o envOpts) *env {
@@ -56,8 +68,12 @@ func newEnv(t *testing.T, s *store.Store, o envOpts) *env {
 	if o.memberships == 0 {
 		o.memberships = 30
 	}
-	e := &env{t: t, store: s, company: "biz_roster_test", apiKey: "whop_sk_test_" + randHex(8), secret: "ws_" + randHex(32)}
-	e.sim = whopsim.New(whopsim.Config{Seed: 42, RateLimit: -1, LastPageStyle: o.lastPage, RetryScale: 0.001,
+	e := &env{t: t, store: s, company: "biz_roster_test", apiKey: "whop_sk_test_" + randHex(8), secret: "ws_" + randHex(32),
+		adminEmail: "owner@shop.test", adminPassword: "password-1", clientID: "app_roster_test", clientSecret: "apps_" + randHex(16)}
+	if o.simRateLimit == 0 {
+		o.simRateLimit = -1
+	}
+	e.sim = whopsim.New(whopsim.Config{Seed: 42, RateLimit: o.simRateLimit, Clock: o.simClock, LastPageStyle: o.lastPage, RetryScale: 0.001,
 		APIKeys: []whopsim.APIKey{{Key: e.apiKey, CompanyID: e.company}}})
 	e.sim.Generate(whopsim.GenerateParams{CompanyID: e.company, Users: o.users, Products: 2, Memberships: o.memberships})
 	simSrv := httptest.NewServer(e.sim.Handler())
@@ -73,12 +89,16 @@ func newEnv(t *testing.T, s *store.Store, o envOpts) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.sealer = sealer
 	mux := http.NewServeMux()
 	e.roster = httptest.NewServer(mux)
 	t.Cleanup(e.roster.Close)
+	callback := e.roster.URL + "/auth/whop/callback"
+	e.sim.AddOAuthClient(whopsim.OAuthClient{ID: e.clientID, Secret: e.clientSecret, RedirectURIs: []string{callback}})
 	plain := records.New(records.Config{Store: s})
 	e.svc, err = whopsync.New(whopsync.Config{Store: s, Records: plain, Sealer: sealer, APIBaseURL: simSrv.URL + "/api/v1",
 		OAuthBaseURL: simSrv.URL, RatePerMinute: -1, BaseURL: e.roster.URL,
+		ClientID: e.clientID, ClientSecret: e.clientSecret, CallbackURL: callback,
 		BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -113,10 +133,15 @@ func newEnv(t *testing.T, s *store.Store, o envOpts) *env {
 	mux.Handle("POST /webhooks/whop/{workspaceID}", e.svc.WebhookHandler())
 
 	authSvc := auth.New(auth.Config{Store: s})
-	w, _, err := authSvc.CreateWorkspace(ctx, auth.CreateWorkspaceParams{Name: "Shop", AdminEmail: "owner@shop.test", AdminPassword: "password-1"})
+	e.auth = authSvc
+	w, _, err := authSvc.CreateWorkspace(ctx, auth.CreateWorkspaceParams{Name: "Shop", AdminEmail: e.adminEmail, AdminPassword: e.adminPassword})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The OAuth connect flow, behind the auth middleware as the app mounts it.
+	signedIn := authSvc.Middleware(httpserver.WriteError)
+	mux.Handle("GET /auth/whop", signedIn(e.svc.StartOAuthHandler()))
+	mux.Handle("GET "+e.svc.CallbackPath(), signedIn(e.svc.CallbackHandler()))
 	keyID := "key"
 	e.ws = w.ID
 	e.admin = &auth.Principal{WorkspaceID: w.ID, APIKeyID: &keyID, Role: auth.RoleAdmin, Name: "test"}
