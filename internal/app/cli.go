@@ -33,6 +33,7 @@ var commands = map[string]command{
 	"apikey":    {"manage API keys: create --workspace ID --name NAME | list --workspace ID | revoke --workspace ID --id ID", cmdAPIKey},
 	"backup":    {"write an online, consistent copy of the SQLite database to FILE", cmdBackup},
 	"whop":      {"Whop integration: sync --workspace ID (with progress; resumes) | sim (run the Whop simulator)", cmdWhop},
+	"secrets":   {"rotate: re-seal stored secrets under ROSTER_ENCRYPTION_KEY (old keys in ROSTER_ENCRYPTION_OLD_KEYS)", cmdSecrets},
 	"version":   {"print the version", cmdVersion},
 }
 

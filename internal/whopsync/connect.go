@@ -333,3 +333,45 @@ func (s *Service) markNeedsReauth(ctx context.Context, workspaceID string) {
 		s.log.Error("whop: flag connection for re-authorisation", "workspace_id", workspaceID, "error", err)
 	}
 }
+
+// RotateSecrets re-seals every stored Whop credential and webhook secret
+// under the current encryption key (run after adding a new key and moving
+// the old one to ROSTER_ENCRYPTION_OLD_KEYS). It returns how many values
+// changed. Pending OAuth authorizations are dropped: they live minutes.
+func (s *Service) RotateSecrets(ctx context.Context) (int, error) {
+	conns, err := s.store.WhopConnectionList(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range conns {
+		err := s.store.InTx(ctx, func(tx *sql.Tx) error {
+			conn, err := s.store.WhopConnectionGet(ctx, tx, c.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			for col, v := range map[string]*string{"access_token": &conn.AccessTokenSealed, "refresh_token": &conn.RefreshTokenSealed, "webhook_secret": &conn.WebhookSecretSealed} {
+				if *v == "" {
+					continue
+				}
+				rotated, err := s.cfg.Sealer.Rotate(*v, ad(col, conn.WorkspaceID))
+				if err != nil {
+					return fmt.Errorf("whopsync: rotate %s of workspace %s: %w", col, conn.WorkspaceID, err)
+				}
+				if rotated != *v {
+					*v = rotated
+					n++
+				}
+			}
+			if _, err := tx.ExecContext(ctx, "DELETE FROM whop_oauth_states WHERE workspace_id = $1", conn.WorkspaceID); err != nil {
+				return err
+			}
+			return s.store.WhopConnectionSave(ctx, tx, conn)
+		})
+		if err != nil {
+			return n, err
+		}
+		s.clients.Delete(c.WorkspaceID)
+	}
+	return n, nil
+}
