@@ -2,10 +2,8 @@ package records_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/records"
@@ -13,30 +11,13 @@ import (
 	"github.com/roster-crm/roster/internal/store/storetest"
 )
 
-func newWorkspace(t *testing.T, s *store.Store) string {
-	t.Helper()
-	ctx := context.Background()
-	var id string
-	err := s.InTx(ctx, func(tx *sql.Tx) error {
-		w, err := s.WorkspaceCreate(ctx, tx, &store.WorkspaceCreateParams{Name: "W", Now: time.Now()})
-		if err == nil {
-			id = w.ID
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
 var api = crm.Actor{Source: crm.SourceAPI, Name: "test"}
 
 func TestCreateGetUpdateTimeline(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		svc := records.New(records.Config{Store: s})
-		ws := newWorkspace(t, s)
+		ws := storetest.NewWorkspace(t, s, "W")
 		recs, err := svc.Create(ctx, records.CreateParams{WorkspaceID: ws, Object: crm.PersonObject, Actor: api, Inputs: []crm.Input{{
 			"name":       map[string]any{"firstName": "Ada", "lastName": "Lovelace"},
 			"emails":     map[string]any{"primaryEmail": "Ada@Example.com", "additionalEmails": []any{"ada2@example.com"}},
@@ -78,7 +59,7 @@ func TestCreateGetUpdateTimeline(t *testing.T) {
 			t.Errorf("update diff = %v; want city and jobTitle", diff)
 		}
 		// Another workspace cannot see it.
-		other := newWorkspace(t, s)
+		other := storetest.NewWorkspace(t, s, "W")
 		if _, err := svc.Get(ctx, other, crm.PersonObject, p.ID); !errors.Is(err, crm.ErrNotFound) {
 			t.Errorf("Get() from other workspace error = %v; want not found", err)
 		}
@@ -89,7 +70,7 @@ func TestValidationErrors(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		svc := records.New(records.Config{Store: s})
-		ws := newWorkspace(t, s)
+		ws := storetest.NewWorkspace(t, s, "W")
 		for _, tc := range []struct {
 			name  string
 			obj   *crm.Object
@@ -125,7 +106,7 @@ func TestDuplicateAndUpsert(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		svc := records.New(records.Config{Store: s})
-		ws := newWorkspace(t, s)
+		ws := storetest.NewWorkspace(t, s, "W")
 		mk := func(upsert bool, ins ...crm.Input) ([]crm.Record, error) {
 			return svc.Create(ctx, records.CreateParams{WorkspaceID: ws, Object: crm.PersonObject, Actor: api, Inputs: ins, Upsert: upsert})
 		}
@@ -164,7 +145,7 @@ func TestFiltersOrderAndPagination(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		svc := records.New(records.Config{Store: s})
-		ws := newWorkspace(t, s)
+		ws := storetest.NewWorkspace(t, s, "W")
 		if _, err := svc.CreateField(ctx, ws, crm.FieldDefinition{Object: "person", Name: "tier", Type: crm.TypeSelect, Options: []crm.FieldOption{{Value: "GOLD"}, {Value: "SILVER"}}}); err != nil {
 			t.Fatal(err)
 		}
@@ -271,7 +252,7 @@ func TestDeleteRestoreDestroy(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		svc := records.New(records.Config{Store: s})
-		ws := newWorkspace(t, s)
+		ws := storetest.NewWorkspace(t, s, "W")
 		recs, err := svc.Create(ctx, records.CreateParams{WorkspaceID: ws, Object: crm.CompanyObject, Actor: api, Inputs: []crm.Input{{"name": "Acme"}}})
 		if err != nil {
 			t.Fatal(err)

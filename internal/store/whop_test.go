@@ -12,26 +12,10 @@ import (
 	"github.com/roster-crm/roster/internal/store/storetest"
 )
 
-func workspace(t *testing.T, s *store.Store, name string) string {
-	t.Helper()
-	var id string
-	err := s.InTx(context.Background(), func(tx *sql.Tx) error {
-		w, err := s.WorkspaceCreate(context.Background(), tx, &store.WorkspaceCreateParams{Name: name, Now: time.Now()})
-		if err == nil {
-			id = w.ID
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
 func TestWhopConnectionAndSyncRuns(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		a, b := workspace(t, s, "A"), workspace(t, s, "B")
+		a, b := storetest.NewWorkspace(t, s, "A"), storetest.NewWorkspace(t, s, "B")
 		now := time.Now().UTC().Truncate(time.Millisecond)
 		conn := &store.WhopConnection{WorkspaceID: a, Method: "api_key", CompanyID: "biz_1", AccessTokenSealed: "v1:k:x",
 			StageMapping: map[string]string{"active": "CUSTOMER"}, CreatedAt: now, UpdatedAt: now}
@@ -79,7 +63,7 @@ func TestWhopConnectionAndSyncRuns(t *testing.T) {
 func TestWhopInboxAndUpserts(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		a := workspace(t, s, "A")
+		a := storetest.NewWorkspace(t, s, "A")
 		now := time.Now().UTC()
 		ev := &store.WhopInboxEvent{ID: "e1", WorkspaceID: a, WebhookID: "msg_1", EventType: "payment.succeeded", Payload: []byte(`{"a":1}`), Status: store.InboxPending, ReceivedAt: now}
 		for i, want := range []bool{true, false} {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/roster-crm/roster/internal/store"
 )
@@ -110,4 +111,21 @@ func NewPostgres(t testing.TB) *store.Store {
 		t.Fatalf("migrate postgres: %v", err)
 	}
 	return s
+}
+
+// NewWorkspace creates a workspace named name and returns its ID.
+func NewWorkspace(t testing.TB, s *store.Store, name string) string {
+	t.Helper()
+	var id string
+	err := s.InTx(context.Background(), func(tx *sql.Tx) error {
+		w, err := s.WorkspaceCreate(context.Background(), tx, &store.WorkspaceCreateParams{Name: name, Now: time.Now()})
+		if err == nil {
+			id = w.ID
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatalf("create workspace %q: %v", name, err)
+	}
+	return id
 }
