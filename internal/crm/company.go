@@ -26,7 +26,7 @@ var CompanyObject = newObject(&Object{
 		field("domainName.primaryLinkUrl", "domain_name_primary_link_url", KindText, func(c *Company) any { return &c.DomainName.PrimaryLinkURL }),
 		field("domainName.primaryLinkLabel", "domain_name_primary_link_label", KindText, func(c *Company) any { return &c.DomainName.PrimaryLinkLabel }),
 		field("domainName.secondaryLinks", "domain_name_secondary_links", KindJSON, func(c *Company) any { return &c.DomainName.SecondaryLinks }).nullable(),
-		field("domainKey", "domain_key", KindText, func(c *Company) any { return &c.DomainKey }).readOnly(),
+		field("domainKey", "domain_key", KindText, func(c *Company) any { return &c.DomainKey }).hidden(),
 		field("employees", "employees", KindInt, func(c *Company) any { return &c.Employees }).nullable(),
 		field("linkedinLink.primaryLinkUrl", "linkedin_link_primary_link_url", KindText, func(c *Company) any { return &c.LinkedinLink.PrimaryLinkURL }),
 		field("linkedinLink.primaryLinkLabel", "linkedin_link_primary_link_label", KindText, func(c *Company) any { return &c.LinkedinLink.PrimaryLinkLabel }),

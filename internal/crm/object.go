@@ -35,6 +35,7 @@ type Field struct {
 	Options  []string   // allowed values for KindEnum
 	Ref      ObjectName // referenced object for KindUUID
 	ReadOnly bool       // set by the system only
+	Hidden   bool       // internal to Roster: never shown by the APIs
 	Nullable bool       // accepts null from clients
 	ptr      func(Record) any
 }
@@ -121,6 +122,7 @@ func field[T Record](name, column string, kind Kind, ptr func(T) any) *Field {
 func (f *Field) options(o ...string) *Field { f.Options = o; return f }
 func (f *Field) ref(o ObjectName) *Field    { f.Ref = o; f.Nullable = true; return f }
 func (f *Field) readOnly() *Field           { f.ReadOnly = true; return f }
+func (f *Field) hidden() *Field             { f.Hidden = true; f.ReadOnly = true; return f }
 func (f *Field) nullable() *Field           { f.Nullable = true; return f }
 
 func baseFields() []*Field {

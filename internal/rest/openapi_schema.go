@@ -22,7 +22,7 @@ func objectSchema(s *crm.Schema, input bool) obj {
 	props := obj{}
 	probe := s.Object.New()
 	for _, f := range s.Object.Fields {
-		if hidden[f.Name] || (input && f.ReadOnly && f.Name != "id") {
+		if f.Hidden || (input && f.ReadOnly && f.Name != "id") {
 			continue
 		}
 		fs := fieldSchema(f, probe)

@@ -7,11 +7,6 @@ import (
 	"github.com/roster-crm/roster/internal/crm"
 )
 
-// hidden lists standard fields that are internal to Roster and not part of
-// Twenty's record shape (domainKey is derived from domainName for
-// uniqueness). Both the record JSON and the OpenAPI schemas skip them.
-var hidden = map[string]bool{"domainKey": true}
-
 // RecordJSON renders a record in Twenty's REST shape, driven by the object
 // metadata so it cannot drift from it: composites as nested objects,
 // relations as IDs (companyId), timestamps in RFC 3339, and every custom
@@ -19,7 +14,7 @@ var hidden = map[string]bool{"domainKey": true}
 func RecordJSON(s *crm.Schema, r crm.Record) map[string]any {
 	out := make(map[string]any, len(s.Object.Fields)+len(s.Custom))
 	for _, f := range s.Object.Fields {
-		if hidden[f.Name] {
+		if f.Hidden {
 			continue
 		}
 		v := jsonValue(f.Value(r))

@@ -40,8 +40,6 @@ var composites = map[string]string{
 	"bodyV2": "RichTextV2", "createdBy": "Actor",
 }
 
-// skipped fields are internal (derived) and not part of the API.
-var skipped = map[string]bool{"domainKey": true}
 
 // Names returns the GraphQL names of an object: type, plural query field and
 // capitalised plural for createPeople.
@@ -56,7 +54,7 @@ func Render(o *crm.Object) ([]byte, error) {
 	var out, fields, create, update, filter, order bytes.Buffer
 	seen := map[string]bool{}
 	for _, f := range o.Fields {
-		if skipped[f.Name] {
+		if f.Hidden {
 			continue
 		}
 		if g := f.Group(); g != "" {
