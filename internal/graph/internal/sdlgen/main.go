@@ -40,7 +40,6 @@ var composites = map[string]string{
 	"bodyV2": "RichTextV2", "createdBy": "Actor",
 }
 
-
 // Names returns the GraphQL names of an object: type, plural query field and
 // capitalised plural for createPeople.
 func Names(o *crm.Object) (typ, plural, pluralType string) {
