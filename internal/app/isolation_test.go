@@ -34,7 +34,9 @@ func testApp(t *testing.T, dialect string) (*App, http.Handler) {
 	}
 	t.Cleanup(func() { a.Close() })
 	srv := httpserver.New(httpserver.Config{Logger: slog.New(slog.DiscardHandler), Store: a.Store})
-	a.mount(srv)
+	if err := a.mount(srv); err != nil {
+		t.Fatal(err)
+	}
 	return a, srv.Handler()
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/roster-crm/roster/internal/graph"
 	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/rest"
+	"github.com/roster-crm/roster/internal/web"
 )
 
 // authedMux mounts handlers on the server behind the authentication
@@ -20,7 +21,7 @@ func (m authedMux) Handle(pattern string, h http.Handler) { m.srv.Handle(pattern
 
 // mount attaches every front door to the server. Authentication runs first
 // for the APIs; each handler decides what a missing principal means.
-func (a *App) mount(srv *httpserver.Server) {
+func (a *App) mount(srv *httpserver.Server) error {
 	mux := authedMux{srv: srv, authn: a.Auth.Middleware(httpserver.WriteError)}
 	gql := graph.NewHandler(graph.Config{Records: a.Records, Whop: a.Whop, Logger: a.Logger})
 	mux.Handle("POST /graphql", gql)
@@ -33,4 +34,10 @@ func (a *App) mount(srv *httpserver.Server) {
 		mux.Handle("GET /auth/whop", a.Whop.StartOAuthHandler())
 		mux.Handle("GET "+a.Whop.CallbackPath(), a.Whop.CallbackHandler())
 	}
+	ui, err := web.New(web.Config{Store: a.Store, Records: a.Records, Auth: a.Auth, Whop: a.Whop, Logger: a.Logger, BaseURL: a.Config.BaseURL})
+	if err != nil {
+		return err
+	}
+	ui.Register(srv, a.Auth.SessionMiddleware())
+	return nil
 }

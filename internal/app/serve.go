@@ -89,7 +89,9 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		Ready: jobs.ReadyCheck(a.Store),
 	})
 	if *role != roleWorker {
-		a.mount(srv)
+		if err := a.mount(srv); err != nil {
+			return err
+		}
 	}
 	if err := a.Queue.Start(ctx); err != nil {
 		return err

@@ -88,3 +88,19 @@ func (s *Service) Middleware(onError func(http.ResponseWriter, *http.Request, er
 		})
 	}
 }
+
+// SessionMiddleware authenticates browser requests by their session cookie
+// only (API keys are for the APIs) and never rejects: pages decide what a
+// missing principal means. The web UI checks CSRF tokens in its forms.
+func (s *Service) SessionMiddleware() func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+				if p, err := s.AuthenticateSession(r.Context(), c.Value); err == nil {
+					r = r.WithContext(WithPrincipal(r.Context(), p))
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}

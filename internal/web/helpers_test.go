@@ -1,0 +1,107 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/records"
+	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/web"
+)
+
+// site is the UI on a real HTTP server over a real store.
+type site struct {
+	t       *testing.T
+	srv     *httptest.Server
+	store   *store.Store
+	auth    *auth.Service
+	records *records.Service
+}
+
+func newSite(t *testing.T, s *store.Store) *site {
+	t.Helper()
+	a := auth.New(auth.Config{Store: s})
+	recs := records.New(records.Config{Store: s})
+	ui, err := web.New(web.Config{Store: s, Records: recs, Auth: a, Logger: slog.New(slog.DiscardHandler), BaseURL: "http://roster.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	ui.Register(mux, a.SessionMiddleware())
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &site{t: t, srv: srv, store: s, auth: a, records: recs}
+}
+
+// browser is a cookie-keeping client that does not follow redirects, so
+// tests see each 303.
+type browser struct {
+	t    *testing.T
+	site *site
+	c    *http.Client
+}
+
+func (s *site) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: s.t, site: s, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (b *browser) get(path string) (int, string, http.Header) {
+	b.t.Helper()
+	resp, err := b.c.Get(b.site.srv.URL + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header
+}
+
+func (b *browser) post(path string, form url.Values) (int, string, http.Header) {
+	b.t.Helper()
+	req, _ := http.NewRequest("POST", b.site.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", b.site.srv.URL)
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// csrf reads the CSRF token from a page the browser loads.
+func (b *browser) csrf(path string) string {
+	b.t.Helper()
+	_, body, _ := b.get(path)
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		b.t.Fatalf("no csrf_token on %s", path)
+	}
+	return m[1]
+}
+
+// signIn creates a workspace with an admin and signs the browser in.
+func (s *site) signIn(b *browser) string {
+	s.t.Helper()
+	ws, _, err := s.auth.CreateWorkspace(context.Background(), auth.CreateWorkspaceParams{Name: "Acme", AdminEmail: "admin@acme.test", AdminPassword: "password-123", AdminName: "Ada Admin"})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if code, _, _ := b.post("/login", url.Values{"email": {"admin@acme.test"}, "password": {"password-123"}}); code != http.StatusSeeOther {
+		s.t.Fatalf("sign in: %d", code)
+	}
+	return ws.ID
+}

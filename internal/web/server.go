@@ -1,0 +1,123 @@
+package web
+
+import (
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/records"
+	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/whopsync"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Config wires the web UI.
+type Config struct {
+	Store   *store.Store // read-only queries for dashboards; writes go through services
+	Records *records.Service
+	Auth    *auth.Service
+	Whop    *whopsync.Service // nil when the integration is off
+	Logger  *slog.Logger
+	// BaseURL decides whether cookies are Secure (https) and builds links.
+	BaseURL string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// UI serves the web interface.
+type UI struct {
+	cfg     Config
+	log     *slog.Logger
+	pages   *renderer
+	secure  bool
+	logins  *attemptLimiter
+	static  http.Handler
+	mux     *http.ServeMux
+	handler http.Handler
+}
+
+// Mux is where the UI mounts its routes (the app's server).
+type Mux interface {
+	Handle(pattern string, h http.Handler)
+}
+
+// New builds the UI.
+func New(cfg Config) (*UI, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	pages, err := newRenderer(assets)
+	if err != nil {
+		return nil, err
+	}
+	staticFS, _ := fs.Sub(assets, "static")
+	u := &UI{
+		cfg: cfg, log: cfg.Logger, pages: pages,
+		secure: strings.HasPrefix(cfg.BaseURL, "https://"),
+		logins: newAttemptLimiter(10, 15*time.Minute),
+		static: http.StripPrefix("/static/", staticCache(http.FileServerFS(staticFS))),
+	}
+	return u, nil
+}
+
+// Register mounts every page and action on mux. authn is the session
+// middleware (it puts the principal in the request context).
+func (u *UI) Register(mux Mux, authn func(http.Handler) http.Handler) {
+	h := func(pattern string, fn handlerFunc) {
+		mux.Handle(pattern, authn(u.secureHeaders(u.handle(fn))))
+	}
+	mux.Handle("GET /static/", u.static)
+	for _, r := range u.routes() {
+		h(r.pattern, r.fn)
+	}
+}
+
+// route is one page or action.
+type route struct {
+	pattern string
+	fn      handlerFunc
+}
+
+// routes lists every page and action of the UI, one file each.
+func (u *UI) routes() []route {
+	return []route{
+		{"GET /{$}", u.requireUser(u.dashboard)},
+		{"GET /login", u.loginPage},
+		{"POST /login", u.loginSubmit},
+		{"POST /logout", u.logout},
+		{"GET /setup", u.setupPage},
+		{"POST /setup", u.setupSubmit},
+	}
+}
+
+func staticCache(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// secureHeaders sets the page security headers: a strict CSP (no inline
+// script or style, nothing from elsewhere), no framing, no sniffing, no
+// referrer leaks.
+func (u *UI) secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
