@@ -87,9 +87,10 @@ type route struct {
 	fn      handlerFunc
 }
 
-// routes lists every page and action of the UI, one file each.
+// routes lists every page and action of the UI. Each area keeps its own
+// list beside its handlers (routes_*.go).
 func (u *UI) routes() []route {
-	return []route{
+	rs := []route{
 		{"GET /{$}", u.requireUser(u.dashboard)},
 		{"GET /login", u.loginPage},
 		{"POST /login", u.loginSubmit},
@@ -97,6 +98,10 @@ func (u *UI) routes() []route {
 		{"GET /setup", u.setupPage},
 		{"POST /setup", u.setupSubmit},
 	}
+	for _, area := range [][]route{u.tableRoutes(), u.recordRoutes(), u.settingsRoutes(), u.homeRoutes(), u.importRoutes()} {
+		rs = append(rs, area...)
+	}
+	return rs
 }
 
 func staticCache(h http.Handler) http.Handler {

@@ -1,0 +1,6 @@
+package web
+
+// settingsRoutes lists the settings area's pages and actions.
+func (u *UI) settingsRoutes() []route {
+	return nil
+}
