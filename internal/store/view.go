@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/roster-crm/roster/internal/crm"
+)
+
+// SavedView is a person's named table view: the table page's query string
+// (filters, sort, columns) for one object. Views are private: every method
+// takes both the workspace and the user, so nobody reads or deletes
+// another person's views.
+type SavedView struct {
+	ID          string
+	WorkspaceID string
+	UserID      string
+	Object      crm.ObjectName
+	Name        string
+	Query       string
+	CreatedAt   time.Time
+}
+
+const savedViewColumns = `id, workspace_id, user_id, object, name, query, created_at`
+
+func scanSavedView(sc interface{ Scan(...any) error }) (*SavedView, error) {
+	v := &SavedView{}
+	var object string
+	err := sc.Scan(&v.ID, &v.WorkspaceID, &v.UserID, &object, &v.Name, &v.Query, TimeScanner{&v.CreatedAt})
+	v.Object = crm.ObjectName(object)
+	return v, err
+}
+
+// SavedViewSaveParams are the inputs of SavedViewSave.
+type SavedViewSaveParams struct {
+	WorkspaceID string
+	UserID      string
+	Object      crm.ObjectName
+	Name        string
+	Query       string
+	Now         time.Time
+}
+
+// SavedViewSave stores a view inside tx. Saving under a name the user
+// already has for the object replaces that view's query (keeping its ID), so
+// "save" twice is an update rather than a duplicate.
+func (s *Store) SavedViewSave(ctx context.Context, tx *sql.Tx, p *SavedViewSaveParams) (*SavedView, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, fmt.Errorf("store: new id: %w", err)
+	}
+	v, err := scanSavedView(tx.QueryRowContext(ctx, `INSERT INTO saved_views (id, workspace_id, user_id, object, name, query, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (workspace_id, user_id, object, name) DO UPDATE SET query = excluded.query
+RETURNING `+savedViewColumns,
+		id.String(), p.WorkspaceID, p.UserID, string(p.Object), p.Name, p.Query, s.Dialect.Time(p.Now.UTC())))
+	if err != nil {
+		return nil, fmt.Errorf("store: save view %q: %w", p.Name, err)
+	}
+	return v, nil
+}
+
+// SavedViewListParams select one user's views of one object.
+type SavedViewListParams struct {
+	WorkspaceID string
+	UserID      string
+	Object      crm.ObjectName
+}
+
+// SavedViewList returns the user's views of the object, by name.
+func (s *Store) SavedViewList(ctx context.Context, p *SavedViewListParams) ([]*SavedView, error) {
+	rows, err := s.Read.QueryContext(ctx, `SELECT `+savedViewColumns+` FROM saved_views
+WHERE workspace_id = $1 AND user_id = $2 AND object = $3 ORDER BY name, id`, p.WorkspaceID, p.UserID, string(p.Object))
+	if err != nil {
+		return nil, fmt.Errorf("store: list views: %w", err)
+	}
+	defer rows.Close()
+	var out []*SavedView
+	for rows.Next() {
+		v, err := scanSavedView(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list views: %w", err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list views: %w", err)
+	}
+	return out, nil
+}
+
+// SavedViewDeleteParams name one of a user's views.
+type SavedViewDeleteParams struct {
+	WorkspaceID string
+	UserID      string
+	ID          string
+}
+
+// SavedViewDelete removes a view and returns it. A view of another user or
+// workspace is crm.ErrNotFound, exactly like a missing one.
+func (s *Store) SavedViewDelete(ctx context.Context, tx *sql.Tx, p *SavedViewDeleteParams) (*SavedView, error) {
+	v, err := scanSavedView(tx.QueryRowContext(ctx, `DELETE FROM saved_views WHERE workspace_id = $1 AND user_id = $2 AND id = $3
+RETURNING `+savedViewColumns, p.WorkspaceID, p.UserID, p.ID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: fmt.Sprintf("view %q not found", p.ID)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: delete view: %w", err)
+	}
+	return v, nil
+}
+
+// OpportunityContactsParams select the people behind matching opportunities.
+type OpportunityContactsParams struct {
+	WorkspaceID string
+	// Filter applies to opportunities (built with the opportunity schema).
+	Filter *crm.Filter
+	// Limit caps the answer; 0 means 10,000.
+	Limit int
+}
+
+// OpportunityContactIDs returns the distinct point-of-contact person IDs of
+// the workspace's live opportunities matching the filter, and whether there
+// were more than Limit. The people table uses it for filters on membership
+// data ("people with an active membership of product X"): the IDs become an
+// "id in [...]" condition, so the people query keeps its keyset pagination
+// and its count. The cap keeps that condition bounded.
+func (s *Store) OpportunityContactIDs(ctx context.Context, p *OpportunityContactsParams) ([]string, bool, error) {
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 10_000
+	}
+	q := &query{d: s.Dialect, obj: crm.OpportunityObject}
+	where := "workspace_id = " + q.bind(p.WorkspaceID) + " AND deleted_at IS NULL AND point_of_contact_id IS NOT NULL"
+	if !p.Filter.Empty() {
+		where += " AND " + q.filter(p.Filter, false)
+	}
+	rows, err := s.Read.QueryContext(ctx, "SELECT DISTINCT point_of_contact_id FROM opportunities WHERE "+where+
+		fmt.Sprintf(" ORDER BY point_of_contact_id LIMIT %d", limit+1), q.args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: opportunity contacts: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, false, fmt.Errorf("store: opportunity contacts: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("store: opportunity contacts: %w", err)
+	}
+	if len(ids) > limit {
+		return ids[:limit], true, nil
+	}
+	return ids, false, nil
+}
+
+// WhopProductChoice is a synced Whop product offered by the table filters.
+type WhopProductChoice struct {
+	WhopID string
+	Title  string
+}
+
+// WhopProductChoices lists the workspace's synced Whop products by title,
+// for the "product" filter of the people and opportunities tables.
+func (s *Store) WhopProductChoices(ctx context.Context, workspaceID string) ([]WhopProductChoice, error) {
+	rows, err := s.Read.QueryContext(ctx, `SELECT whop_id, title FROM whop_products WHERE workspace_id = $1 ORDER BY title, whop_id LIMIT 500`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("store: list whop products: %w", err)
+	}
+	defer rows.Close()
+	var out []WhopProductChoice
+	for rows.Next() {
+		var c WhopProductChoice
+		if err := rows.Scan(&c.WhopID, &c.Title); err != nil {
+			return nil, fmt.Errorf("store: list whop products: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list whop products: %w", err)
+	}
+	return out, nil
+}
