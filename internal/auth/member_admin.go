@@ -1,0 +1,94 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/store"
+)
+
+// errLastAdmin refuses to leave a workspace without anyone who can manage it.
+func errLastAdmin() *crm.Error {
+	return crm.Invalid("role", crm.CodeInvalidValue, "a workspace needs at least one admin: make someone else an admin first")
+}
+
+// SetMemberRole changes a member's role. Demoting the last admin is refused.
+// Callers check RequireAdmin first.
+func (s *Service) SetMemberRole(ctx context.Context, workspaceID, userID string, role Role) error {
+	if role != RoleAdmin && role != RoleMember {
+		return crm.Invalid("role", crm.CodeInvalidEnum, "must be %q or %q", RoleAdmin, RoleMember)
+	}
+	err := s.store.InTx(ctx, func(tx *sql.Tx) error {
+		m, err := s.store.MemberGet(ctx, tx, workspaceID, userID)
+		if err != nil {
+			return err
+		}
+		if m.Role == string(RoleAdmin) && role != RoleAdmin {
+			if n, err := s.store.MemberCountAdmins(ctx, tx, workspaceID); err != nil {
+				return err
+			} else if n <= 1 {
+				return errLastAdmin()
+			}
+		}
+		return s.store.MemberSetRole(ctx, tx, &store.MemberSetRoleParams{WorkspaceID: workspaceID, UserID: userID, Role: string(role)})
+	})
+	if err != nil {
+		if _, ok := crm.AsError(err); ok {
+			return err
+		}
+		return fmt.Errorf("auth: set member role: %w", err)
+	}
+	return nil
+}
+
+// RemoveMember takes a user out of a workspace and ends their sessions
+// there; the account itself stays. Removing the last admin is refused.
+// Callers check RequireAdmin first.
+func (s *Service) RemoveMember(ctx context.Context, workspaceID, userID string) error {
+	err := s.store.InTx(ctx, func(tx *sql.Tx) error {
+		m, err := s.store.MemberGet(ctx, tx, workspaceID, userID)
+		if err != nil {
+			return err
+		}
+		if m.Role == string(RoleAdmin) {
+			if n, err := s.store.MemberCountAdmins(ctx, tx, workspaceID); err != nil {
+				return err
+			} else if n <= 1 {
+				return errLastAdmin()
+			}
+		}
+		return s.store.MemberDelete(ctx, tx, workspaceID, userID)
+	})
+	if err != nil {
+		if _, ok := crm.AsError(err); ok {
+			return err
+		}
+		return fmt.Errorf("auth: remove member: %w", err)
+	}
+	return nil
+}
+
+// RenameWorkspace changes the workspace's name. Callers check RequireAdmin
+// first.
+func (s *Service) RenameWorkspace(ctx context.Context, workspaceID, name string) (*store.Workspace, error) {
+	name, err := checkName("name", name, true)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := s.store.WorkspaceRename(ctx, &store.WorkspaceRenameParams{ID: workspaceID, Name: name, Now: s.clock()})
+	if err != nil {
+		return nil, fmt.Errorf("auth: rename workspace: %w", err)
+	}
+	return ws, nil
+}
+
+// Workspace returns one workspace.
+func (s *Service) Workspace(ctx context.Context, workspaceID string) (*store.Workspace, error) {
+	ws, err := s.store.WorkspaceGet(ctx, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("auth: workspace: %w", err)
+	}
+	return ws, nil
+}

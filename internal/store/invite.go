@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/roster-crm/roster/internal/crm"
+)
+
+// Invite is an invitation to join a workspace, as stored: never with its
+// token, whose SHA-256 is the lookup key.
+type Invite struct {
+	ID              string
+	WorkspaceID     string
+	Email           string
+	Role            string
+	CreatedByUserID *string
+	CreatedAt       time.Time
+	ExpiresAt       time.Time
+	AcceptedAt      *time.Time
+}
+
+// InviteCreateParams are the inputs of InviteCreate. Email must already be
+// normalised; TokenHash is the hex SHA-256 of the link's token.
+type InviteCreateParams struct {
+	WorkspaceID     string
+	Email           string
+	Role            string
+	TokenHash       string
+	CreatedByUserID *string
+	Now             time.Time
+	ExpiresAt       time.Time
+}
+
+const inviteColumns = `id, workspace_id, email, role, created_by_user_id, created_at, expires_at, accepted_at`
+
+func scanInvite(sc interface{ Scan(...any) error }) (*Invite, error) {
+	in := &Invite{}
+	err := sc.Scan(&in.ID, &in.WorkspaceID, &in.Email, &in.Role, &in.CreatedByUserID, TimeScanner{&in.CreatedAt}, TimeScanner{&in.ExpiresAt}, NullTimeScanner{&in.AcceptedAt})
+	return in, err
+}
+
+// InviteCreate stores an invite inside tx.
+func (s *Store) InviteCreate(ctx context.Context, tx *sql.Tx, p *InviteCreateParams) (*Invite, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, fmt.Errorf("store: new id: %w", err)
+	}
+	in := &Invite{ID: id.String(), WorkspaceID: p.WorkspaceID, Email: p.Email, Role: p.Role, CreatedByUserID: p.CreatedByUserID,
+		CreatedAt: p.Now.UTC(), ExpiresAt: p.ExpiresAt.UTC()}
+	_, err = tx.ExecContext(ctx, `INSERT INTO invites (id, workspace_id, email, role, token_hash, created_by_user_id, created_at, expires_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, in.ID, in.WorkspaceID, in.Email, in.Role, p.TokenHash, in.CreatedByUserID,
+		s.Dialect.Time(in.CreatedAt), s.Dialect.Time(in.ExpiresAt))
+	if err != nil {
+		return nil, fmt.Errorf("store: create invite: %w", err)
+	}
+	return in, nil
+}
+
+// InviteGetByHash returns the invite whose token hashes to tokenHash,
+// accepted or expired ones included (the caller decides), or
+// crm.ErrNotFound. Like sessions, invites are looked up before the
+// workspace is known.
+func (s *Store) InviteGetByHash(ctx context.Context, q Querier, tokenHash string) (*Invite, error) {
+	in, err := scanInvite(q.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM invites WHERE token_hash = $1`, tokenHash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "invite not found"}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get invite: %w", err)
+	}
+	return in, nil
+}
+
+// InviteAcceptParams are the inputs of InviteAccept.
+type InviteAcceptParams struct {
+	ID  string
+	Now time.Time
+}
+
+// InviteAccept marks an open, unexpired invite accepted inside tx and
+// reports whether this call did it: of two concurrent acceptances only one
+// wins, which is what makes a link single use.
+func (s *Store) InviteAccept(ctx context.Context, tx *sql.Tx, p *InviteAcceptParams) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE invites SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL AND expires_at > $1`,
+		s.Dialect.Time(p.Now), p.ID)
+	if err != nil {
+		return false, fmt.Errorf("store: accept invite: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: accept invite: %w", err)
+	}
+	return n == 1, nil
+}
+
+// InviteListOpen returns a workspace's invites that are neither accepted nor
+// expired at now, newest first.
+func (s *Store) InviteListOpen(ctx context.Context, workspaceID string, now time.Time) ([]*Invite, error) {
+	rows, err := s.Read.QueryContext(ctx, `SELECT `+inviteColumns+` FROM invites
+WHERE workspace_id = $1 AND accepted_at IS NULL AND expires_at > $2 ORDER BY created_at DESC, id DESC`, workspaceID, s.Dialect.Time(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: list invites: %w", err)
+	}
+	defer rows.Close()
+	var out []*Invite
+	for rows.Next() {
+		in, err := scanInvite(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list invites: %w", err)
+		}
+		out = append(out, in)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list invites: %w", err)
+	}
+	return out, nil
+}
+
+// InviteDelete withdraws an open invite of the workspace; a missing one is
+// crm.ErrNotFound.
+func (s *Store) InviteDelete(ctx context.Context, workspaceID, id string) error {
+	res, err := s.Write.ExecContext(ctx, `DELETE FROM invites WHERE workspace_id = $1 AND id = $2 AND accepted_at IS NULL`, workspaceID, id)
+	if err != nil {
+		return fmt.Errorf("store: delete invite: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("store: delete invite: %w", err)
+	} else if n == 0 {
+		return &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "invite not found"}
+	}
+	return nil
+}
