@@ -1,0 +1,192 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/crm"
+)
+
+// searchResult is one hit of the command palette: a record, a page or an
+// action, with where it leads.
+type searchResult struct {
+	Label string `json:"label"`
+	URL   string `json:"url"`
+	Kind  string `json:"kind"` // person, company, opportunity, page, action
+}
+
+// Limits of a search: per object, and in all.
+const (
+	searchPerObject = 6
+	searchMax       = 20
+)
+
+// searchPage answers the command palette. Without JavaScript the palette's
+// form submits here and gets a results page; palette.js in app.js asks for
+// JSON (Accept: application/json) as the user types.
+func (u *UI) searchPage(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if len(q) > 200 {
+		q = q[:200]
+	}
+	results, err := u.search(r.Context(), p, q)
+	if err != nil {
+		return err
+	}
+	if strings.Contains(r.Header.Get("Accept"), "application/json") {
+		w.Header().Set("Content-Type", "application/json")
+		if results == nil {
+			results = []searchResult{}
+		}
+		return json.NewEncoder(w).Encode(results)
+	}
+	groups := map[string][]searchResult{}
+	for _, res := range results {
+		groups[res.Kind] = append(groups[res.Kind], res)
+	}
+	return u.render(w, r, "search", "Search", map[string]any{"Q": q, "Groups": searchGroups(groups), "Count": len(results)})
+}
+
+// searchGroup is one section of the results page.
+type searchGroup struct {
+	Heading string
+	Results []searchResult
+}
+
+func searchGroups(by map[string][]searchResult) []searchGroup {
+	var out []searchGroup
+	for _, k := range []struct{ kind, heading string }{
+		{"person", "People"}, {"company", "Companies"}, {"opportunity", "Opportunities"}, {"page", "Pages"}, {"action", "Actions"},
+	} {
+		if len(by[k.kind]) > 0 {
+			out = append(out, searchGroup{Heading: k.heading, Results: by[k.kind]})
+		}
+	}
+	return out
+}
+
+// search finds records of the caller's workspace (through the records
+// service, so the store's substring indexes serve it) and the pages and
+// actions whose names match. An empty query lists the pages and actions.
+func (u *UI) search(ctx context.Context, p *auth.Principal, q string) ([]searchResult, error) {
+	var out []searchResult
+	if q != "" {
+		for _, o := range []*crm.Object{crm.PersonObject, crm.CompanyObject, crm.OpportunityObject} {
+			hits, err := u.searchRecords(ctx, p.WorkspaceID, o, q)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, hits...)
+		}
+	}
+	lq := strings.ToLower(q)
+	for _, e := range searchEntries(p) {
+		if lq == "" || strings.Contains(strings.ToLower(e.Label), lq) {
+			out = append(out, e)
+		}
+	}
+	if len(out) > searchMax {
+		out = out[:searchMax]
+	}
+	return out, nil
+}
+
+// searchEntries are the pages and actions the palette can jump to.
+func searchEntries(p *auth.Principal) []searchResult {
+	out := []searchResult{
+		{"Home", "/", "page"},
+		{"People", "/people", "page"},
+		{"Companies", "/companies", "page"},
+		{"Opportunities", "/opportunities", "page"},
+		{"Pipeline", "/pipeline", "page"},
+		{"Settings", "/settings", "page"},
+		{"Import CSV", "/import", "page"},
+		{"New person", newPersonURL, "action"},
+		{"New company", newCompanyURL, "action"},
+		{"Import people or companies from CSV", "/import", "action"},
+	}
+	if auth.RequireAdmin(p) == nil {
+		out = append(out,
+			searchResult{"Integrations", integrationsURL, "page"},
+			searchResult{"Sync Whop now", integrationsURL, "action"})
+	}
+	return out
+}
+
+// searchRecords finds up to searchPerObject records whose searchable text
+// fields contain q (case-insensitive); "Ada Love" also matches first and
+// last name together.
+func (u *UI) searchRecords(ctx context.Context, ws string, o *crm.Object, q string) ([]searchResult, error) {
+	schema, err := u.cfg.Records.Schema(ctx, ws, o)
+	if err != nil {
+		return nil, err
+	}
+	pattern := "%" + q + "%"
+	var or []any
+	for _, f := range o.Searchable {
+		or = append(or, searchNested(f, map[string]any{"ilike": pattern}))
+	}
+	if first, last, ok := strings.Cut(q, " "); ok && o == crm.PersonObject {
+		or = append(or, map[string]any{"and": []any{
+			searchNested("name.firstName", map[string]any{"ilike": "%" + first + "%"}),
+			searchNested("name.lastName", map[string]any{"ilike": "%" + strings.TrimSpace(last) + "%"}),
+		}})
+	}
+	f, err := schema.ParseFilter(map[string]any{"or": or})
+	if err != nil {
+		return nil, err
+	}
+	page, err := u.cfg.Records.List(ctx, ws, schema, crm.ListParams{Filter: f, First: searchPerObject})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]searchResult, 0, len(page.Records))
+	for _, rec := range page.Records {
+		out = append(out, searchResult{Label: searchLabel(rec), URL: homeRecordURL(string(o.Name), rec.Meta().ID), Kind: string(o.Name)})
+	}
+	return out, nil
+}
+
+// searchNested turns "name.firstName" and a condition into {"name": {"firstName": cond}}.
+func searchNested(path string, cond map[string]any) map[string]any {
+	group, sub, ok := strings.Cut(path, ".")
+	if !ok {
+		return map[string]any{path: cond}
+	}
+	return map[string]any{group: map[string]any{sub: cond}}
+}
+
+// searchLabel is how a record reads in a list of results.
+func searchLabel(rec crm.Record) string {
+	switch r := rec.(type) {
+	case *crm.Person:
+		name := strings.TrimSpace(r.Name.FirstName + " " + r.Name.LastName)
+		switch {
+		case name == "" && r.Emails.PrimaryEmail == "":
+			return "Unnamed person"
+		case name == "":
+			return r.Emails.PrimaryEmail
+		case r.Emails.PrimaryEmail == "":
+			return name
+		}
+		return name + " · " + r.Emails.PrimaryEmail
+	case *crm.Company:
+		if r.DomainName.PrimaryLinkURL != "" {
+			return r.Name + " · " + r.DomainName.PrimaryLinkURL
+		}
+		if r.Name == "" {
+			return "Unnamed company"
+		}
+		return r.Name
+	case *crm.Opportunity:
+		if r.Name == "" {
+			return "Unnamed opportunity"
+		}
+		return r.Name
+	}
+	return rec.Meta().ID
+}
