@@ -24,6 +24,6 @@ func (u *UI) viewDelete(spec *tableSpec) handlerFunc {
 			// Deleted through another table's URL: still the user's own view.
 			spec = tableForObject(sv.Object, spec)
 		}
-		return u.redirect(w, r, spec.path, "Deleted the view “"+sv.Name+"”.")
+		return u.redirect(w, r, spec.path, "View deleted.")
 	})
 }

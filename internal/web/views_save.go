@@ -26,7 +26,7 @@ func (u *UI) viewSave(spec *tableSpec) handlerFunc {
 		}
 		query := parseTableState(spec, raw).values().Encode()
 		name := r.PostFormValue("name")
-		sv, err := views.New(u.cfg.Store, u.cfg.Now).Save(r.Context(), views.SaveParams{
+		_, err = views.New(u.cfg.Store, u.cfg.Now).Save(r.Context(), views.SaveParams{
 			WorkspaceID: p.WorkspaceID, UserID: *p.UserID, Object: spec.obj.Name, Name: name, Query: query})
 		if err != nil {
 			e, ok := crm.AsError(err)
@@ -48,6 +48,6 @@ func (u *UI) viewSave(spec *tableSpec) handlerFunc {
 		if query != "" {
 			to += "?" + query
 		}
-		return u.redirect(w, r, to, "Saved the view “"+sv.Name+"”.")
+		return u.redirect(w, r, to, "View saved.")
 	})
 }
