@@ -342,7 +342,7 @@ func operand(t Target, k Kind, v any, fromText bool, path string) (any, error) {
 		s, _ := v.(string)
 		pv, ok := ParseText(k, s)
 		if !ok {
-			return nil, Invalid(path, CodeInvalidType, "%q is not a valid %s", s, kindName(k))
+			return nil, Invalid(path, CodeInvalidType, "%q is not %s", s, kindName(k))
 		}
 		v = pv
 	}

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"bytes"
+	"io"
 	"log/slog"
 	"net/http"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/roster-crm/roster/internal/graph/generated"
+	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
@@ -30,8 +33,9 @@ type Config struct {
 const (
 	MaxComplexity = 5000
 	MaxDepth      = 12
-	// MaxBodyBytes bounds a request body (a createPeople batch included).
-	MaxBodyBytes = 8 << 20
+	// MaxBodyBytes bounds a request body (a createPeople batch included);
+	// it matches the server-wide limit, so both answer 413 the same way.
+	MaxBodyBytes = 1 << 20
 )
 
 // NewHandler returns the GraphQL endpoint. It expects an upstream
@@ -55,7 +59,16 @@ func NewHandler(cfg Config) http.Handler {
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(recoverPanic(log))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		// Read the body first: an oversized one is a 413 with the shared
+		// BODY_TOO_LARGE error, not a GraphQL error inside a 200.
+		if r.Method == http.MethodPost {
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+			if err != nil {
+				httpserver.WriteError(w, r, err)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
 		r = r.WithContext(withLoader(r.Context()))
 		srv.ServeHTTP(w, r)
 	})

@@ -119,7 +119,7 @@ func TestParseFilterErrors(t *testing.T) {
 		{"name.firstName[foo]:x", crm.CodeUnknownOperator, "name.firstName", `unknown filter operator "foo"`},
 		{"nope[eq]:x", crm.CodeUnknownField, "nope", `no field "nope"`},
 		{"name[eq]:x", crm.CodeUnknownField, "name", "composite"},
-		{"score[gt]:abc", crm.CodeInvalidType, "score", `"abc" is not a valid a number`},
+		{"score[gt]:abc", crm.CodeInvalidType, "score", `"abc" is not a number`},
 		{"createdAt[gt]:yesterday", crm.CodeInvalidType, "createdAt", "date-time"},
 		{"vip[gt]:true", crm.CodeUnknownOperator, "vip", "does not apply"},
 		{"city[is]:MAYBE", crm.CodeInvalidEnum, "city", "NULL or NOT_NULL"},
