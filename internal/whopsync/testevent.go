@@ -71,3 +71,30 @@ func (s *Service) SendTestEvent(ctx context.Context, workspaceID string) (int, e
 	_ = json.Unmarshal(rec.Body.Bytes(), &answer)
 	return rec.Code, fmt.Errorf("whopsync: the webhook endpoint refused the test event (%d): %s", rec.Code, answer.Error.Message)
 }
+
+// Where a workspace's webhook secret comes from, as WebhookSecretSource
+// reports it.
+const (
+	SecretWorkspace  = "workspace"  // set when connecting this workspace
+	SecretDeployment = "deployment" // WHOP_WEBHOOK_SECRET, shared by every workspace
+)
+
+// WebhookSecretSource tells whether webhooks of the workspace can be
+// verified, and with which secret, without revealing it: SecretWorkspace,
+// SecretDeployment, or "" when there is none (or no connection).
+func (s *Service) WebhookSecretSource(ctx context.Context, workspaceID string) (string, error) {
+	conn, err := s.store.WhopConnectionGet(ctx, nil, workspaceID)
+	if errors.Is(err, crm.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case conn.WebhookSecretSealed != "":
+		return SecretWorkspace, nil
+	case s.cfg.WebhookSecret != "":
+		return SecretDeployment, nil
+	}
+	return "", nil
+}

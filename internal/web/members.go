@@ -1,0 +1,166 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/roster-crm/roster/internal/auth"
+)
+
+type membersData struct {
+	Members []*auth.Member
+	Invites []*auth.Invite
+	IsAdmin bool
+	SelfID  string
+	// InviteLink is set once, on the page that answers the invite form.
+	InviteLink  string
+	InviteEmail string
+	Email, Role string
+	Errors      map[string]string
+}
+
+// membersPage lists the workspace's members and, for admins, the invite
+// form and open invites.
+func (u *UI) membersPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := u.membersData(r)
+	if err != nil {
+		return err
+	}
+	d.Role = string(auth.RoleMember)
+	return u.render(w, r, "members", "Members · Settings", d)
+}
+
+func (u *UI) membersData(r *http.Request) (*membersData, error) {
+	p := auth.PrincipalFrom(r.Context())
+	ms, err := u.cfg.Auth.ListMembers(r.Context(), p.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	d := &membersData{Members: ms, IsAdmin: settingsIsAdmin(r), SelfID: settingsDeref(p.UserID), Errors: map[string]string{}}
+	if d.IsAdmin {
+		if d.Invites, err = u.cfg.Auth.ListInvites(r.Context(), p.WorkspaceID); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+func settingsDeref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// memberInvite creates an invite link (admins). No mail server is
+// configured, so the link is shown on this page once and written to the
+// server log at info level for the operator to pass on; only its hash is
+// stored.
+func (u *UI) memberInvite(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	email, role := strings.TrimSpace(r.PostFormValue("email")), r.PostFormValue("role")
+	in, token, err := u.cfg.Auth.CreateInvite(r.Context(), auth.CreateInviteParams{WorkspaceID: p.WorkspaceID, Email: email, Role: auth.Role(role), CreatedBy: p.UserID})
+	d, derr := u.membersData(r)
+	if derr != nil {
+		return derr
+	}
+	d.Email, d.Role = email, role
+	if err != nil {
+		errs, ok := settingsFormErrors(err, map[string]string{"email": "email", "role": "role"}, "email")
+		if !ok {
+			return err
+		}
+		d.Errors = errs
+		w.WriteHeader(http.StatusBadRequest)
+		return u.render(w, r, "members", "Members · Settings", d)
+	}
+	d.InviteLink, d.InviteEmail = u.settingsLink(r, "/invite/"+token), in.Email
+	u.log.InfoContext(r.Context(), fmt.Sprintf("invite link for %s: %s", in.Email, d.InviteLink), "workspace_id", p.WorkspaceID)
+	d.Email, d.Role = "", string(auth.RoleMember)
+	return u.render(w, r, "members", "Members · Settings", d)
+}
+
+// memberRole changes a member's role (admins); the last admin stays one.
+func (u *UI) memberRole(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	err := u.cfg.Auth.SetMemberRole(r.Context(), p.WorkspaceID, r.PathValue("userID"), auth.Role(r.PostFormValue("role")))
+	if err != nil {
+		errs, ok := settingsFormErrors(err, nil, "member")
+		if !ok {
+			return err
+		}
+		d, derr := u.membersData(r)
+		if derr != nil {
+			return derr
+		}
+		d.Errors, d.Role = errs, string(auth.RoleMember)
+		w.WriteHeader(http.StatusBadRequest)
+		return u.render(w, r, "members", "Members · Settings", d)
+	}
+	if r.PathValue("userID") == settingsDeref(p.UserID) && auth.Role(r.PostFormValue("role")) != auth.RoleAdmin {
+		return u.redirect(w, r, "/settings/members", "You are now a member of this workspace.")
+	}
+	return u.redirect(w, r, "/settings/members", "Role changed.")
+}
+
+type memberRemoveData struct {
+	Member *auth.Member
+	Self   bool
+	Error  string
+}
+
+// memberRemoveConfirm asks before taking someone out of the workspace.
+func (u *UI) memberRemoveConfirm(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	m, err := u.findMember(r, r.PathValue("userID"))
+	if err != nil {
+		return err
+	}
+	return u.render(w, r, "members_remove", "Remove member · Settings", memberRemoveData{Member: m, Self: m.UserID == settingsDeref(p.UserID)})
+}
+
+func (u *UI) findMember(r *http.Request, userID string) (*auth.Member, error) {
+	p := auth.PrincipalFrom(r.Context())
+	ms, err := u.cfg.Auth.ListMembers(r.Context(), p.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if m.UserID == userID {
+			return m, nil
+		}
+	}
+	return nil, settingsNotFound("member")
+}
+
+// memberRemove takes a member out of the workspace (admins); their sessions
+// here end. The last admin cannot be removed.
+func (u *UI) memberRemove(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	m, err := u.findMember(r, r.PathValue("userID"))
+	if err != nil {
+		return err
+	}
+	if err := u.cfg.Auth.RemoveMember(r.Context(), p.WorkspaceID, m.UserID); err != nil {
+		errs, ok := settingsFormErrors(err, nil, "member")
+		if !ok {
+			return err
+		}
+		w.WriteHeader(http.StatusBadRequest)
+		return u.render(w, r, "members_remove", "Remove member · Settings", memberRemoveData{Member: m, Self: m.UserID == settingsDeref(p.UserID), Error: errs["member"]})
+	}
+	if m.UserID == settingsDeref(p.UserID) {
+		return u.redirect(w, r, "/login", "You left the workspace.")
+	}
+	return u.redirect(w, r, "/settings/members", m.Email+" was removed from the workspace.")
+}
+
+// inviteRevoke withdraws an open invite (admins).
+func (u *UI) inviteRevoke(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	if err := u.cfg.Auth.RevokeInvite(r.Context(), p.WorkspaceID, r.PathValue("id")); err != nil {
+		return err
+	}
+	return u.redirect(w, r, "/settings/members", "Invite withdrawn.")
+}

@@ -1,0 +1,169 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/jobs"
+	"github.com/roster-crm/roster/internal/records"
+	"github.com/roster-crm/roster/internal/secret"
+	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/web"
+	"github.com/roster-crm/roster/internal/whop/whopsim"
+	"github.com/roster-crm/roster/internal/whopsync"
+)
+
+// settingsLogs collects the UI's log lines (invite and reset links go there).
+type settingsLogs struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *settingsLogs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+func (l *settingsLogs) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.buf.String() }
+
+// settingsClock is a settable clock for the auth service, to expire links.
+type settingsClock struct {
+	mu sync.Mutex
+	d  time.Duration
+}
+
+func (c *settingsClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return time.Now().Add(c.d) }
+func (c *settingsClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.d += d
+}
+
+// settingsSite is the UI over a real store with a log to read, a clock to
+// move, and optionally a Whop integration against the simulator, with a
+// working job queue.
+type settingsSite struct {
+	*site
+	logs  *settingsLogs
+	clock *settingsClock
+	whop  *whopsync.Service
+	sim   *whopsim.Sim
+
+	company, apiKey, webhookSecret string
+}
+
+func newSettingsSite(t *testing.T, s *store.Store, withWhop bool) *settingsSite {
+	t.Helper()
+	ctx := context.Background()
+	st := &settingsSite{logs: &settingsLogs{}, clock: &settingsClock{}}
+	a := auth.New(auth.Config{Store: s, Now: st.clock.Now})
+	recs := records.New(records.Config{Store: s})
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	if withWhop {
+		st.company, st.apiKey, st.webhookSecret = "biz_settings_test", "whop_sk_test_"+settingsRandomHex(8), "ws_"+settingsRandomHex(32)
+		st.sim = whopsim.New(whopsim.Config{Seed: 7, RateLimit: -1, RetryScale: 0.001, APIKeys: []whopsim.APIKey{{Key: st.apiKey, CompanyID: st.company}}})
+		st.sim.Generate(whopsim.GenerateParams{CompanyID: st.company, Users: 12, Products: 2, Memberships: 15})
+		simSrv := httptest.NewServer(st.sim.Handler())
+		t.Cleanup(simSrv.Close)
+		if err := jobs.Migrate(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		key := make([]byte, 32)
+		_, _ = rand.Read(key)
+		sealer, err := secret.NewSealer(secret.Key{Bytes: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.whop, err = whopsync.New(whopsync.Config{Store: s, Records: recs, Sealer: sealer, APIBaseURL: simSrv.URL + "/api/v1", OAuthBaseURL: simSrv.URL,
+			RatePerMinute: -1, BaseURL: srv.URL, BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reg := jobs.NewRegistry()
+		if err := jobs.Register(reg, &records.EventsWorker{Bus: &records.Bus{}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := whopsync.Register(reg, st.whop, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		queue, err := jobs.New(ctx, jobs.Config{Store: s, Registry: reg, Logger: slog.New(slog.DiscardHandler), FetchPollInterval: 100 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = records.New(records.Config{Store: s, Jobs: queue})
+		st.whop.UseQueue(queue)
+		st.whop.UseRecords(recs)
+		if err := queue.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = queue.Stop(stop)
+		})
+	}
+	cfg := web.Config{Store: s, Records: recs, Auth: a, Logger: slog.New(slog.NewTextHandler(st.logs, nil)), BaseURL: "http://roster.test"}
+	if st.whop != nil {
+		cfg.Whop = st.whop
+	}
+	ui, err := web.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ui.Register(mux, a.SessionMiddleware())
+	st.site = &site{t: t, srv: srv, store: s, auth: a, records: recs}
+	return st
+}
+
+func settingsRandomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// member adds a member with role to the workspace and returns a browser
+// signed in as them.
+func (s *settingsSite) member(wsID, email string, role auth.Role) *browser {
+	s.t.Helper()
+	if _, err := s.auth.AddMember(context.Background(), auth.AddMemberParams{WorkspaceID: wsID, Email: email, Name: "Mo Member", Password: "password-456", Role: role}); err != nil {
+		s.t.Fatal(err)
+	}
+	b := s.browser()
+	if code, _, _ := b.post("/login", url.Values{"email": {email}, "password": {"password-456"}}); code != http.StatusSeeOther {
+		s.t.Fatalf("sign in as %s: %d", email, code)
+	}
+	return b
+}
+
+// settingsPost posts a form with the CSRF token read from page.
+func (b *browser) settingsPost(page, action string, v url.Values) (int, string, http.Header) {
+	b.t.Helper()
+	if v == nil {
+		v = url.Values{}
+	}
+	v.Set("csrf_token", b.csrf(page))
+	return b.post(action, v)
+}
+
+// settingsLinkIn finds a link to path prefix in text (a page or the log).
+func settingsLinkIn(t *testing.T, text, prefix string) string {
+	t.Helper()
+	m := regexp.MustCompile(regexp.QuoteMeta(prefix) + `[A-Za-z0-9]+`).FindString(text)
+	if m == "" {
+		t.Fatalf("no %s link in %q", prefix, text)
+	}
+	return m
+}
