@@ -79,3 +79,8 @@ func mustContain(t *testing.T, what, body string, parts ...string) {
 func ptr[T any](v T) *T { return &v }
 
 var day = 24 * time.Hour
+
+// recordsUpdate builds an opportunity update made by the Whop sync.
+func recordsUpdate(ws, id string, in crm.Input) records.UpdateParams {
+	return records.UpdateParams{WorkspaceID: ws, Object: crm.OpportunityObject, Actor: crm.Actor{Source: crm.SourceSystem, Name: "Whop"}, ID: id, Input: in}
+}

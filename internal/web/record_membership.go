@@ -22,7 +22,7 @@ type recordMembershipEvent struct {
 // membership timeline: enough for years of monthly renewals.
 const (
 	recordMembershipPages = 5
-	recordMembershipOpps      = 10
+	recordMembershipOpps  = 10
 )
 
 // loadMembership builds the membership timeline of a synced opportunity
