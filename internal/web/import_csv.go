@@ -154,7 +154,9 @@ func (u *UI) importValidate(ctx context.Context, job *importJob, headers []strin
 		if rec == nil {
 			continue
 		}
-		fail := func(col, msg string) { bad = append(bad, importRowError{Row: rowNum, Column: col, Error: msg, Values: rec}) }
+		fail := func(col, msg string) {
+			bad = append(bad, importRowError{Row: rowNum, Column: col, Error: msg, Values: rec})
+		}
 		in := crm.Input{}
 		failed := false
 		for i, path := range job.Mapping {
