@@ -64,6 +64,19 @@ func (s *Service) ProcessEvent(ctx context.Context, workspaceID, eventID string)
 		if err != nil {
 			return s.finishEvent(ctx, nil, ev, store.InboxFailed, err.Error())
 		}
+		// Two changes in one instant (paid and refunded) delivered out of
+		// order cannot be told apart by updated_at: read the payment.
+		if old, err := s.store.WhopPaymentGet(ctx, nil, workspaceID, p.ID); err != nil {
+			return err
+		} else if old != nil && old.WhopUpdatedAt != nil && p.UpdatedAt.Equal(*old.WhopUpdatedAt) && outcomeOf(old) != paymentOutcome(p) {
+			client, err := s.clientFor(ctx, conn)
+			if err != nil {
+				return err
+			}
+			if p, err = client.GetPayment(ctx, p.ID); err != nil {
+				return s.eventAPIError(ctx, ev, err)
+			}
+		}
 		return s.applyPaymentEvent(ctx, conn, ev, p)
 	case strings.HasPrefix(parsed.Type, "refund."):
 		r, err := parsed.Refund()
