@@ -11,9 +11,10 @@ import (
 // Links to other areas' pages, kept in one place so a change of route is a
 // one-line change here.
 const (
-	integrationsURL = "/settings/integrations"
-	newPersonURL    = "/people/new"
-	newCompanyURL   = "/companies/new"
+	integrationsURL    = "/settings/integrations"
+	whopIntegrationURL = "/settings/integrations/whop"
+	newPersonURL       = "/people/new"
+	newCompanyURL      = "/companies/new"
 )
 
 // homeRecordURL is the page of a record of the given object ("person"...),

@@ -108,11 +108,14 @@ func searchEntries(p *auth.Principal) []searchResult {
 		{"New person", newPersonURL, "action"},
 		{"New company", newCompanyURL, "action"},
 		{"Import people or companies from CSV", "/import", "action"},
+		{"Integrations", integrationsURL, "page"},
+		{"Sync Whop now", whopIntegrationURL, "action"},
 	}
 	if auth.RequireAdmin(p) == nil {
 		out = append(out,
-			searchResult{"Integrations", integrationsURL, "page"},
-			searchResult{"Sync Whop now", integrationsURL, "action"})
+			searchResult{"Members", "/settings/members", "page"},
+			searchResult{"API keys", "/settings/api-keys", "page"},
+			searchResult{"Custom fields", "/settings/fields", "page"})
 	}
 	return out
 }

@@ -63,7 +63,8 @@ func TestSearchPageAndJSON(t *testing.T) {
 			}, []string{"Eve Engine · eve@engine.test"}},
 			{"ada love", []searchHit{{"Ada Lovelace · ada@engine.test", "/people/" + ada, "person"}}, nil},
 			{"LOVELACE", []searchHit{{"Ada Lovelace · ada@engine.test", "/people/" + ada, "person"}}, nil},
-			{"sync", []searchHit{{"Sync Whop now", "/settings/integrations", "action"}}, nil},
+			{"sync", []searchHit{{"Sync Whop now", "/settings/integrations/whop", "action"}}, nil},
+			{"api", []searchHit{{"API keys", "/settings/api-keys", "page"}}, nil},
 			{"people", []searchHit{{"People", "/people", "page"}, {"Import people or companies from CSV", "/import", "action"}}, nil},
 			{"eve", nil, []string{"Eve Engine · eve@engine.test"}},
 		}
@@ -104,12 +105,12 @@ func TestSearchPageAndJSON(t *testing.T) {
 			t.Error("search query is not escaped")
 		}
 
-		// A member may search but is not offered admin actions.
+		// A member may search but is not offered admin pages.
 		member := site.browser()
 		homeSignInMember(t, site, member, ws)
-		for _, h := range member.searchJSON("sync") {
-			if h.Label == "Sync Whop now" {
-				t.Error("member is offered Sync Whop now")
+		for _, h := range member.searchJSON("api") {
+			if h.Label == "API keys" {
+				t.Error("member is offered the API keys page")
 			}
 		}
 		if hits := member.searchJSON("lovelace"); len(hits) != 1 || hits[0].URL != "/people/"+ada {
