@@ -1,0 +1,200 @@
+package web_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/store/storetest"
+	"github.com/roster-crm/roster/internal/whop/whopsim"
+)
+
+func TestWhopIntegrationPage(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		site := newSettingsSite(t, s, true)
+		admin := site.browser()
+		ws := site.signIn(admin)
+		const page = "/settings/integrations/whop"
+		code, body, _ := admin.get(page)
+		if code != http.StatusOK {
+			t.Fatalf("GET %s = %d", page, code)
+		}
+		for _, hook := range []string{`id="company_id"`, "Whop company ID", "Connect with Whop", `action="/auth/whop"`, `id="api_key"`, `id="company_id_key"`,
+			`id="webhook_secret"`, `id="webhook_url"`, `value="` + site.srv.URL + `/webhooks/whop/` + ws + `"`, "Not connected"} {
+			if !strings.Contains(body, hook) {
+				t.Errorf("Whop page lacks %s", hook)
+			}
+		}
+
+		// Connect by API key: refusals land on their fields and echo no secret.
+		bad := []struct {
+			name  string
+			form  url.Values
+			errID string
+		}{
+			{"no key", url.Values{"company_id": {site.company}}, "api_key-error"},
+			{"bad company", url.Values{"api_key": {site.apiKey}, "company_id": {"acme"}}, "company_id_key-error"},
+			{"short secret", url.Values{"api_key": {site.apiKey}, "company_id": {site.company}, "webhook_secret": {"ws_short"}}, "webhook_secret-error"},
+			{"wrong key", url.Values{"api_key": {"whop_sk_wrong_key_123"}, "company_id": {site.company}, "webhook_secret": {site.webhookSecret}}, "api_key-error"},
+		}
+		for _, c := range bad {
+			code, body, _ := admin.settingsPost(page, page+"/connect", c.form)
+			if code != http.StatusBadRequest || !strings.Contains(body, `id="`+c.errID+`"`) {
+				t.Errorf("%s: connect = %d; want 400 with %s", c.name, code, c.errID)
+			}
+			for _, secret := range []string{site.apiKey, site.webhookSecret, "whop_sk_wrong_key_123"} {
+				if strings.Contains(body, secret) {
+					t.Errorf("%s: the page echoes a secret", c.name)
+				}
+			}
+		}
+		code, _, _ = admin.settingsPost(page, page+"/connect", url.Values{"api_key": {site.apiKey}, "company_id": {site.company}, "webhook_secret": {site.webhookSecret}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("connect = %d; want 303", code)
+		}
+		_, body, _ = admin.get(page)
+		if !strings.Contains(body, "Connected") || !strings.Contains(body, site.company) || !strings.Contains(body, "Set for this workspace") ||
+			strings.Contains(body, site.apiKey) || strings.Contains(body, site.webhookSecret) {
+			t.Fatal("after connecting: want status, company and secret set (never the secret itself)")
+		}
+
+		// Sync now -> the page of the run -> its event stream until it ends.
+		// Whop answers slowly, so the stream sees the run move.
+		site.sim.SetFaults(whopsim.Faults{Latency: 100 * time.Millisecond})
+		code, _, h := admin.settingsPost(page, page+"/sync", nil)
+		loc := h.Get("Location")
+		if code != http.StatusSeeOther || !strings.HasPrefix(loc, page+"?run=") {
+			t.Fatalf("sync now = %d %s", code, loc)
+		}
+		runID := strings.TrimSuffix(strings.TrimPrefix(loc, page+"?run="), "#sync")
+		if code, body, _ := admin.get(page + "?run=" + runID); code != http.StatusOK || !strings.Contains(body, `id="sync-progress"`) ||
+			!strings.Contains(body, `id="sync-status"`) || !strings.Contains(body, `data-testid="last-run"`) {
+			t.Fatalf("run page = %d; want progress, live region and run summary", code)
+		}
+		events := readSyncStream(t, admin, page+"/sync/"+runID+"/events")
+		last := events[len(events)-1]
+		if last.name != "done" || last.data.Status != "succeeded" {
+			t.Fatalf("last event = %s %+v; want done, succeeded", last.name, last.data)
+		}
+		truth := site.sim.Counts()
+		if last.data.Products != truth.Products || last.data.Users != truth.Members || last.data.Memberships != truth.Memberships || last.data.Payments != truth.Payments {
+			t.Errorf("final counts = %+v; want the simulator's %+v", last.data, truth)
+		}
+		if last.data.Step != last.data.Steps || last.data.Steps != 5 {
+			t.Errorf("final step = %d of %d; want 5 of 5", last.data.Step, last.data.Steps)
+		}
+		order := map[string]int{"": -1, "products": 0, "plans": 1, "members": 2, "memberships": 3, "payments": 4, "done": 5}
+		prev := -1
+		for _, e := range events {
+			if e.name != "progress" && e.name != "done" {
+				t.Errorf("event %q; want progress or done", e.name)
+			}
+			p, ok := order[e.data.Phase]
+			if !ok || p < prev {
+				t.Errorf("phase %q after step %d: want known phases in order", e.data.Phase, prev)
+			}
+			prev = max(prev, p)
+		}
+		phases := map[string]bool{}
+		for _, e := range events[:len(events)-1] {
+			phases[e.data.Phase] = true
+		}
+		if len(events) < 3 || len(phases) < 2 {
+			t.Errorf("events = %d over phases %v; want progress through several phases before done", len(events), phases)
+		}
+		site.sim.SetFaults(whopsim.Faults{})
+		_, body, _ = admin.get(page)
+		if !strings.Contains(body, `data-testid="last-run"`) || !strings.Contains(body, "Succeeded") {
+			t.Error("the page does not show the last run succeeded")
+		}
+
+		// Test event through the real webhook handler.
+		code, _, h = admin.settingsPost(page, page+"/test-event", nil)
+		if code != http.StatusSeeOther {
+			t.Fatalf("test event = %d", code)
+		}
+		if _, body, _ := admin.get(page); !strings.Contains(body, "Test event accepted") {
+			t.Error("the page does not say the test event was accepted")
+		}
+		var n int
+		if err := s.Read.QueryRow("SELECT COUNT(*) FROM whop_webhook_inbox WHERE workspace_id = $1 AND event_type = 'roster.test'", ws).Scan(&n); err != nil || n != 1 {
+			t.Errorf("test events stored = %d, %v; want 1", n, err)
+		}
+
+		// Stage mapping.
+		if code, _, _ := admin.settingsPost(page, page+"/mapping", url.Values{"stage_canceled": {"NOPE"}}); code != http.StatusBadRequest {
+			t.Errorf("mapping to an unknown stage = %d; want 400", code)
+		}
+		if code, _, _ := admin.settingsPost(page, page+"/mapping", url.Values{"stage_canceled": {"NEW"}}); code != http.StatusSeeOther {
+			t.Errorf("mapping = %d; want 303", code)
+		}
+		if _, body, _ := admin.get(page); !strings.Contains(body, `<option value="NEW" selected>New</option>`) {
+			t.Error("the saved mapping is not selected")
+		}
+
+		// Disconnect needs the typed confirmation.
+		if code, body, _ := admin.settingsPost(page, page+"/disconnect", url.Values{"confirm": {"yes"}}); code != http.StatusBadRequest || !strings.Contains(body, `id="confirm-error"`) {
+			t.Fatalf("disconnect without DISCONNECT = %d; want 400 with confirm-error", code)
+		}
+		if code, _, _ := admin.settingsPost(page, page+"/disconnect", url.Values{"confirm": {"DISCONNECT"}}); code != http.StatusSeeOther {
+			t.Fatalf("disconnect = %d", code)
+		}
+		if _, body, _ := admin.get(page); !strings.Contains(body, "Not connected") {
+			t.Error("still connected after disconnect")
+		}
+	})
+}
+
+type syncEvent struct {
+	name string
+	data struct {
+		Status, Phase                                                         string
+		Step, Steps, Products, Users, Memberships, Payments, Writes, Requests int
+		Errors                                                                []string
+		Done                                                                  bool
+	}
+}
+
+// readSyncStream reads a run's server-sent events until the server ends
+// the stream.
+func readSyncStream(t *testing.T, b *browser, path string) []syncEvent {
+	t.Helper()
+	req, _ := http.NewRequest("GET", b.site.srv.URL+path, nil)
+	req.Header.Set("Accept", "text/event-stream")
+	client := *b.c
+	client.Timeout = 60 * time.Second
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/event-stream" || resp.Header.Get("X-Accel-Buffering") != "no" {
+		t.Fatalf("stream = %d %q; want 200 text/event-stream, unbuffered", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	var out []syncEvent
+	var cur syncEvent
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			cur.name = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: "):
+			if err := json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &cur.data); err != nil {
+				t.Fatalf("event data %q: %v", line, err)
+			}
+		case line == "" && cur.name != "":
+			out = append(out, cur)
+			cur = syncEvent{}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no events")
+	}
+	return out
+}
