@@ -13,6 +13,17 @@ type flowState struct {
 	env *e2e
 	p   *browsertest.Page
 	t   *testing.T
+	*found
+}
+
+// found is what steps learn for later steps.
+type found struct {
+	// personPath is the synced person found by the flow (/people/{id}).
+	personPath string
+	// filteredPath is People filtered to active members, filteredRows its
+	// rows on the first page.
+	filteredPath string
+	filteredRows int
 }
 
 func (s *flowState) withT(t *testing.T) *flowState {
@@ -38,6 +49,13 @@ type (
 var flowSteps = []step{
 	{"first run", stepFirstRun},
 	{"sign out and in", stepSignOutIn},
+	{"connect Whop with OAuth", stepConnectWhop},
+	{"sync with progress", stepSync},
+	{"find a synced person", stepFindSynced},
+	{"membership timeline", stepTimeline},
+	{"move an opportunity with the keyboard", stepPipelineKeyboard},
+	{"filter people by membership status", stepFilterStatus},
+	{"export", stepExport},
 }
 
 // checkPage audits the page in both colour schemes and, when name is set,

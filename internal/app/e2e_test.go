@@ -126,7 +126,7 @@ func TestBrowser(t *testing.T) {
 	env := startE2E(t)
 	b := browsertest.Start(t)
 	p := b.NewPage(t, env.url)
-	s := &flowState{env: env, p: p}
+	s := &flowState{env: env, p: p, found: &found{}}
 	for _, step := range flowSteps {
 		if !t.Run(step.name, func(t *testing.T) { step.run(t, s.withT(t)) }) {
 			t.Fatalf("flow stopped at %q", step.name)

@@ -172,7 +172,7 @@ func (p *Page) NoHorizontalScroll() {
 		const vw = document.documentElement.clientWidth;
 		const out = [];
 		for (const el of document.body.querySelectorAll("*")) {
-			if (el.closest(".table-wrap, .kanban")) continue;
+			if (el.parentElement && el.parentElement.closest(".table-wrap, .kanban")) continue;
 			const b = el.getBoundingClientRect();
 			if (b.width === 0 || b.right <= vw + 1) continue;
 			const id = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
