@@ -38,7 +38,7 @@ func fixture(t *testing.T) *httptest.Server {
   document.getElementById("who").addEventListener("keydown", e => { if (e.key === "ArrowRight" && e.shiftKey === false && e.target.value === "") document.getElementById("live").textContent = "Arrow"; });
 </script>`))
 	mux.HandleFunc("/done", func(w http.ResponseWriter, r *http.Request) {
-		page(`<p id="greeting">Hello ` + strings.ReplaceAll(r.URL.Query().Get("who"), "<", "") + `</p>
+		page(`<p id="greeting">Hello `+strings.ReplaceAll(r.URL.Query().Get("who"), "<", "")+`</p>
 <div class="table-wrap" style="overflow-x:auto"><table><caption>Wide</caption><tr><th scope="col" style="min-width:900px">Wide but contained</th></tr></table></div>`)(w, r)
 	})
 	mux.HandleFunc("/bad", page(`<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
