@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
@@ -58,7 +59,24 @@ func (u *UI) whopPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	u.whopAllowOAuthForm(w)
 	return u.render(w, r, "whop", "Whop · Integrations · Settings", d)
+}
+
+// whopAllowOAuthForm widens this page's CSP form-action to Whop's OAuth
+// origin: the "Connect with Whop" form goes to /auth/whop, which redirects
+// to Whop's consent page, and browsers check form-action on every redirect
+// of a form's navigation. Nothing else in the policy changes.
+func (u *UI) whopAllowOAuthForm(w http.ResponseWriter) {
+	if u.cfg.Whop == nil {
+		return
+	}
+	origin := u.cfg.Whop.OAuthOrigin()
+	csp := w.Header().Get("Content-Security-Policy")
+	if origin == "" || !strings.Contains(csp, "form-action 'self'") {
+		return
+	}
+	w.Header().Set("Content-Security-Policy", strings.Replace(csp, "form-action 'self'", "form-action 'self' "+origin, 1))
 }
 
 // whopRender re-renders the page with form errors and a 400.
@@ -68,6 +86,7 @@ func (u *UI) whopRender(w http.ResponseWriter, r *http.Request, status int, fill
 		return err
 	}
 	fill(d)
+	u.whopAllowOAuthForm(w)
 	w.WriteHeader(status)
 	return u.render(w, r, "whop", "Whop · Integrations · Settings", d)
 }

@@ -20,9 +20,14 @@ func TestWhopIntegrationPage(t *testing.T) {
 		admin := site.browser()
 		ws := site.signIn(admin)
 		const page = "/settings/integrations/whop"
-		code, body, _ := admin.get(page)
+		code, body, hdr := admin.get(page)
 		if code != http.StatusOK {
 			t.Fatalf("GET %s = %d", page, code)
+		}
+		// The OAuth form's redirect to Whop must pass the page's form-action.
+		if csp := hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+site.whop.OAuthOrigin()+";") ||
+			!strings.Contains(csp, "script-src 'self';") || site.whop.OAuthOrigin() == "" {
+			t.Errorf("CSP = %q; want form-action to allow Whop's OAuth origin and nothing else changed", csp)
 		}
 		for _, hook := range []string{`id="company_id"`, "Whop company ID", "Connect with Whop", `action="/auth/whop"`, `id="api_key"`, `id="company_id_key"`,
 			`id="webhook_secret"`, `id="webhook_url"`, `value="` + site.srv.URL + `/webhooks/whop/` + ws + `"`, "Not connected"} {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 
 	"github.com/roster-crm/roster/internal/crm"
@@ -97,4 +98,16 @@ func (s *Service) WebhookSecretSource(ctx context.Context, workspaceID string) (
 		return SecretDeployment, nil
 	}
 	return "", nil
+}
+
+// OAuthOrigin is the scheme and host of Whop's OAuth pages ("" when unset).
+// The settings page allows its connect form to lead there: browsers apply a
+// page's CSP form-action to every redirect the form's navigation follows,
+// and /auth/whop redirects to Whop's consent page.
+func (s *Service) OAuthOrigin() string {
+	u, err := url.Parse(s.cfg.OAuthBaseURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
