@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"bufio"
+	"context"
+	"database/sql"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -140,6 +142,27 @@ func TestWhopIntegrationPage(t *testing.T) {
 		}
 		if _, body, _ := admin.get(page); !strings.Contains(body, `<option value="NEW" selected>New</option>`) {
 			t.Error("the saved mapping is not selected")
+		}
+
+		// Whop refusing the credential: a banner with Reconnect, no syncing.
+		ctx := context.Background()
+		conn, err := s.WhopConnectionGet(ctx, nil, ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.NeedsReauth = true
+		if err := s.InTx(ctx, func(tx *sql.Tx) error { return s.WhopConnectionSave(ctx, tx, conn) }); err != nil {
+			t.Fatal(err)
+		}
+		_, body, _ = admin.get(page)
+		if !strings.Contains(body, `data-testid="needs-reauth"`) || !strings.Contains(body, ">Reconnect<") {
+			t.Error("no reconnect banner when Whop needs re-authorisation")
+		}
+		if code, _, h := admin.settingsPost(page, page+"/sync", nil); code != http.StatusSeeOther || strings.Contains(h.Get("Location"), "run=") {
+			t.Errorf("sync while needing reauth = %d %s; want back to the page without a run", code, h.Get("Location"))
+		}
+		if _, body, _ := admin.get(page); !strings.Contains(body, "Sync not started") {
+			t.Error("the page does not say why the sync did not start")
 		}
 
 		// Disconnect needs the typed confirmation.
