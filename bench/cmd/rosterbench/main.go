@@ -152,6 +152,7 @@ func run(ctx context.Context, o options) error {
 		res.Notes = append(res.Notes, fmt.Sprintf("reused seeded data; opening and migrating took %s", time.Since(t0).Round(time.Millisecond)))
 	}
 	res.DBVersion, res.Migrations = dbInfo(ctx, s)
+	res.Notes = append(res.Notes, "load average at start: "+loadAvg())
 
 	if !o.reuse {
 		st.Spec = dataset.Scaled(o.people, o.seed)
@@ -198,6 +199,7 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
+	res.Notes = append(res.Notes, "load average at end: "+loadAvg())
 	printTable(os.Stdout, res)
 	if o.out != "" {
 		b, err := json.MarshalIndent(res, "", "  ")
@@ -249,6 +251,20 @@ func queryPhase(ctx context.Context, o options, s *store.Store, st state, res *r
 		}
 	}
 	return nil
+}
+
+// loadAvg is the 1, 5 and 15 minute load averages: the machine is shared,
+// and the figures should say how busy it was.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 1)) }
