@@ -26,7 +26,7 @@ import (
 // store, records service, job queue (working jobs), integration service and
 // webhook endpoint, and a simulator on its own HTTP server.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	store   *store.Store
 	records *records.Service
 	svc     *whopsync.Service
@@ -59,7 +59,7 @@ type envOpts struct {
 	simClock     func() time.Time
 }
 
-func newEnv(t *testing.T, s *store.Store, o envOpts) *env {
+func newEnv(t testing.TB, s *store.Store, o envOpts) *env {
 	t.Helper()
 	ctx := context.Background()
 	if o.users == 0 {

@@ -22,7 +22,7 @@ import (
 // Roster (never to Whop) and does not follow redirects, so every hop of the
 // OAuth dance is checked.
 type browser struct {
-	t      *testing.T
+	t      testing.TB
 	e      *env
 	cookie string
 	client *http.Client

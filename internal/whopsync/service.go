@@ -67,6 +67,7 @@ type Service struct {
 
 	queue    records.Enqueuer // nil until UseQueue: the CLI works syncs itself
 	triggers *triggerLimiter
+	inbox    *inboxBatcher
 	clients  sync.Map // workspace ID -> *whop.Client (rebuilt when the connection changes)
 }
 
@@ -85,11 +86,13 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{
+	s := &Service{
 		cfg: cfg, store: cfg.Store, records: cfg.Records, log: cfg.Logger, cache: cfg.Cache, allowed: allowed,
 		now:      func() time.Time { return cfg.Now().UTC() },
 		triggers: newTriggerLimiter(6, time.Minute),
-	}, nil
+	}
+	s.inbox = &inboxBatcher{s: s}
+	return s, nil
 }
 
 // UseQueue gives the service the job queue it enqueues syncs and webhook

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -109,15 +110,82 @@ func (s *Service) receive(ctx context.Context, r *http.Request) (bool, error) {
 	}
 	inbox := &store.WhopInboxEvent{ID: newID(), WorkspaceID: conn.WorkspaceID, WebhookID: webhookID, EventType: ev.Type,
 		APIVersion: ev.APIVersion, Payload: body, Status: store.InboxPending, ReceivedAt: s.now()}
-	fresh := false
-	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if fresh, err = s.store.WhopInboxInsert(ctx, tx, inbox); err != nil || !fresh {
-			return err
-		}
-		return s.enqueue(ctx, tx, WebhookArgs{WorkspaceID: conn.WorkspaceID, EventID: inbox.ID})
-	})
+	fresh, err := s.inbox.submit(inbox)
 	return !fresh, err
+}
+
+// inboxBatcher stores received events with group commit: concurrent
+// deliveries share one transaction (and so one SQLite write lock and one
+// commit) instead of queueing for the single writer one by one. Each event
+// is answered only after the transaction holding it committed, so a 200
+// still means the event is durable.
+type inboxBatcher struct {
+	s       *Service
+	mu      sync.Mutex
+	pending []*inboxRequest
+	running bool
+}
+
+type inboxRequest struct {
+	ev    *store.WhopInboxEvent
+	fresh bool
+	err   error
+	done  chan struct{}
+}
+
+// maxInboxBatch bounds one transaction's events.
+const maxInboxBatch = 500
+
+// submit stores ev (and enqueues its processing job) and reports whether it
+// was new. The first caller to find no flush running becomes the flusher and
+// commits batches until none is pending; the others wait for their batch.
+func (b *inboxBatcher) submit(ev *store.WhopInboxEvent) (bool, error) {
+	req := &inboxRequest{ev: ev, done: make(chan struct{})}
+	b.mu.Lock()
+	b.pending = append(b.pending, req)
+	if !b.running {
+		b.running = true
+		for len(b.pending) > 0 {
+			n := min(len(b.pending), maxInboxBatch)
+			batch := b.pending[:n:n]
+			b.pending = b.pending[n:]
+			b.mu.Unlock()
+			b.flush(batch)
+			b.mu.Lock()
+		}
+		b.running = false
+	}
+	b.mu.Unlock()
+	<-req.done
+	return req.fresh, req.err
+}
+
+// flush writes one batch in one transaction. It does not use any request's
+// context: one sender going away must not fail the others' events.
+func (b *inboxBatcher) flush(batch []*inboxRequest) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := b.s.store.InTx(ctx, func(tx *sql.Tx) error {
+		for _, r := range batch {
+			fresh, err := b.s.store.WhopInboxInsert(ctx, tx, r.ev)
+			if err != nil {
+				return err
+			}
+			r.fresh = fresh
+			if fresh {
+				if err := b.s.enqueue(ctx, tx, WebhookArgs{WorkspaceID: r.ev.WorkspaceID, EventID: r.ev.ID}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	for _, r := range batch {
+		if err != nil {
+			r.fresh, r.err = false, err
+		}
+		close(r.done)
+	}
 }
 
 // routeWebhook finds the connection an event is for: by the URL's workspace,
