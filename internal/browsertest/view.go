@@ -172,7 +172,11 @@ func (p *Page) NoHorizontalScroll() {
 		const vw = document.documentElement.clientWidth;
 		const out = [];
 		for (const el of document.body.querySelectorAll("*")) {
-			if (el.parentElement && el.parentElement.closest(".table-wrap, .kanban")) continue;
+			// Wide content may scroll inside its container, unless it is
+			// positioned against something outside it (an absolutely
+			// positioned child of a static container escapes its clip).
+			const box = el.parentElement && el.parentElement.closest(".table-wrap, .kanban");
+			if (box && !(getComputedStyle(el).position === "absolute" && getComputedStyle(box).position === "static")) continue;
 			const b = el.getBoundingClientRect();
 			if (b.width === 0 || b.right <= vw + 1) continue;
 			const id = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
