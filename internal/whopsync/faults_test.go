@@ -234,3 +234,51 @@ func TestSyncExpiredAPIKey(t *testing.T) {
 		e.checkTruth()
 	})
 }
+
+// TestDisconnectStopsRunningSync disconnects while a sync is between pages:
+// the run must end failed and stay so, write nothing more, and a reconnect
+// must start a fresh run rather than join the stopped one.
+func TestDisconnectStopsRunningSync(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, envOpts{users: 150, memberships: 160, noQueue: true})
+		e.connect()
+		run, err := e.svc.StartRun(ctx, e.ws, "full")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var opps int
+		disconnected := false
+		_, err = e.svc.RunSync(ctx, e.ws, run.ID, func(r *store.WhopSyncRun) {
+			if r.Phase == "memberships" && r.Cursor != "" && !disconnected {
+				disconnected = true
+				if ok, err := e.svc.Disconnect(ctx, e.admin); !ok || err != nil {
+					t.Errorf("Disconnect() = %v, %v", ok, err)
+				}
+				opps = e.count("opportunities")
+			}
+		})
+		if !disconnected {
+			t.Fatal("the sync never reached a second memberships page")
+		}
+		if err == nil {
+			t.Error("RunSync() went on to succeed after the workspace was disconnected")
+		}
+		got, _ := e.svc.SyncRun(ctx, e.ws, run.ID)
+		if got.Status != store.SyncFailed {
+			t.Errorf("run after disconnect = %s; want failed", got.Status)
+		}
+		if n := e.count("opportunities"); n != opps {
+			t.Errorf("opportunities written after disconnect: %d -> %d", opps, n)
+		}
+		if active, _ := s.WhopSyncRunActive(ctx, nil, e.ws); active != nil {
+			t.Errorf("run %s still active after disconnect", active.ID)
+		}
+		e.connect()
+		next := e.sync()
+		if next.ID == run.ID {
+			t.Error("reconnecting joined the stopped run")
+		}
+		e.checkTruth()
+	})
+}

@@ -165,9 +165,31 @@ func (s *Service) StartRun(ctx context.Context, workspaceID, kind string) (*stor
 	return run, err
 }
 
+// errRunStopped ends a worker whose run was ended elsewhere (a disconnect
+// marks the active run failed) so it writes nothing more.
+var errRunStopped = errors.New("whopsync: the sync run was stopped")
+
+// claimRun checks, inside a write transaction, that the run is still
+// running and locks its row, so a disconnect either ends the run before the
+// page is written or waits for the page's transaction; without it a worker
+// between pages would keep writing and save the run as running again.
+func (s *Service) claimRun(ctx context.Context, tx *sql.Tx, run *store.WhopSyncRun) error {
+	res, err := tx.ExecContext(ctx, "UPDATE whop_sync_runs SET updated_at = $1 WHERE workspace_id = $2 AND id = $3 AND status = $4",
+		s.store.Dialect.Time(s.now()), run.WorkspaceID, run.ID, store.SyncRunning)
+	if err != nil {
+		return fmt.Errorf("whopsync: claim sync run: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("whopsync: claim sync run: %w", err)
+	} else if n == 0 {
+		return errRunStopped
+	}
+	return nil
+}
+
 // permanent reports errors that retrying cannot fix.
 func permanent(err error) bool {
-	return errors.Is(err, whop.ErrReauthRequired) || errors.Is(err, whop.ErrForbidden) || errors.Is(err, crm.ErrNotFound) || errors.Is(err, whop.ErrBadRequest)
+	return errors.Is(err, errRunStopped) || errors.Is(err, whop.ErrReauthRequired) || errors.Is(err, whop.ErrForbidden) || errors.Is(err, crm.ErrNotFound) || errors.Is(err, whop.ErrBadRequest)
 }
 
 // RunSync works a run from its saved phase and cursor to the end. Every page
@@ -204,6 +226,9 @@ func (s *Service) RunSync(ctx context.Context, workspaceID, runID string, progre
 	w := &worker{s: s, client: client, conn: conn, run: run, progress: progress}
 	for run.Phase != phaseDone {
 		if err := w.phase(ctx); err != nil {
+			if errors.Is(err, errRunStopped) {
+				return s.reread(ctx, run), err
+			}
 			if permanent(err) {
 				if errors.Is(err, whop.ErrReauthRequired) {
 					s.markNeedsReauth(ctx, workspaceID)
@@ -213,12 +238,29 @@ func (s *Service) RunSync(ctx context.Context, workspaceID, runID string, progre
 			return run, err // transient: the job retries and resumes here
 		}
 	}
-	return run, s.finishRun(ctx, run)
+	if err := s.finishRun(ctx, run); err != nil {
+		if errors.Is(err, errRunStopped) {
+			return s.reread(ctx, run), err
+		}
+		return run, err
+	}
+	return run, nil
+}
+
+// reread returns the stored state of a run that was ended elsewhere.
+func (s *Service) reread(ctx context.Context, run *store.WhopSyncRun) *store.WhopSyncRun {
+	if got, err := s.store.WhopSyncRunGet(ctx, nil, run.WorkspaceID, run.ID); err == nil {
+		return got
+	}
+	return run
 }
 
 // finishRun marks success and moves the payments watermark forward.
 func (s *Service) finishRun(ctx context.Context, run *store.WhopSyncRun) error {
 	return s.store.InTx(ctx, func(tx *sql.Tx) error {
+		if err := s.claimRun(ctx, tx, run); err != nil {
+			return err
+		}
 		now := s.now()
 		run.Status, run.FinishedAt, run.UpdatedAt = store.SyncSucceeded, &now, now
 		if err := s.store.WhopSyncRunSave(ctx, tx, run); err != nil {
@@ -333,6 +375,9 @@ func pages[T any](ctx context.Context, w *worker, fetch func(context.Context, st
 		next, more := page.Next()
 		snapshot := *w.run
 		err = w.s.store.InTx(ctx, func(tx *sql.Tx) error {
+			if err := w.s.claimRun(ctx, tx, w.run); err != nil {
+				return err
+			}
 			n, err := apply(ctx, tx, w.run.WorkspaceID, page.Data)
 			if err != nil {
 				return err
