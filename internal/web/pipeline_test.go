@@ -100,7 +100,8 @@ func TestMembershipTimelineInOrder(t *testing.T) {
 			Properties: map[string]any{"text": "Payment of $20.00 refunded"}, RecordObject: crm.ObjectPerson, RecordID: pid,
 			LinkedRecordObject: crm.ObjectOpportunity, LinkedRecordID: &oid, Actor: whop})
 
-		want := []string{"Payment of $20.00 succeeded", "Payment of $20.00 failed: card declined", "Membership status changed from active to past_due", "Payment of $20.00 refunded"}
+		want := []string{"Payment of $20.00 succeeded", "Payment of $20.00 failed: card declined", "Membership status changed from active to past_due", "Payment of $20.00 refunded",
+			"Next renewal on " + now.Add(30*day).Format("2 Jan 2006")}
 		for _, path := range []string{"/opportunities/" + oid, "/people/" + pid} {
 			code, body, _ := b.get(path)
 			if code != http.StatusOK {

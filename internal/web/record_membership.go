@@ -81,6 +81,11 @@ func (u *UI) loadMembership(ctx context.Context, ws string, rec crm.Record, v *r
 		}
 		add(acts, nil, false)
 	}
+	for _, o := range opps {
+		if e, ok := upcomingRenewal(o, len(opps) > 1); ok {
+			events = append(events, e)
+		}
+	}
 	sort.SliceStable(events, func(i, j int) bool { return events[i].At.Before(events[j].At) })
 	v.Membership = events
 	return nil
@@ -157,13 +162,32 @@ func recordMembershipEvents(a *crm.TimelineActivity, opp *crm.Opportunity, multi
 			out = append(out, e)
 		}
 	}
-	if strings.HasSuffix(a.Name, "."+crm.EventCreated) {
-		out = append(out, recordMembershipEvent{At: a.HappensAt, Kind: "status", Label: "Synced", Text: prefix + "Membership added to Roster"})
-	}
 	return out
 }
 
-// title capitalises a lower-case word.
+// upcomingRenewal is the membership's next renewal (or its end, when it is
+// set to cancel at the period end), dated on that day.
+func upcomingRenewal(o *crm.Opportunity, multi bool) (recordMembershipEvent, bool) {
+	if o.WhopRenewalDate == nil {
+		return recordMembershipEvent{}, false
+	}
+	switch strings.ToLower(o.WhopMembershipStatus) {
+	case "active", "trialing", "past_due":
+	default:
+		return recordMembershipEvent{}, false
+	}
+	prefix := ""
+	if multi {
+		prefix = o.Name + ": "
+	}
+	day := o.WhopRenewalDate.UTC().Format("2 Jan 2006")
+	if o.WhopCancelAtPeriodEnd {
+		return recordMembershipEvent{At: *o.WhopRenewalDate, Kind: "renewal", Label: "Ends", Class: "badge-danger", Text: prefix + "Ends on " + day + " (cancels at the period end)"}, true
+	}
+	return recordMembershipEvent{At: *o.WhopRenewalDate, Kind: "renewal", Label: "Renewal", Text: prefix + "Next renewal on " + day}, true
+}
+
+// recordCapitalize capitalises a lower-case word.
 func recordCapitalize(s string) string {
 	if s == "" {
 		return s

@@ -49,7 +49,7 @@ func membershipStatusClass(status string) string {
 	switch strings.ToLower(status) {
 	case "active", "trialing", "completed":
 		return "badge-success"
-	case "past_due", "unresolved", "canceled", "cancelled", "expired", "drafted":
+	case "past_due", "unresolved", "canceled", "cancelled", "expired":
 		return "badge-danger"
 	}
 	return ""
