@@ -12,6 +12,7 @@ import (
 	"github.com/roster-crm/roster/internal/config"
 	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/jobs"
+	"github.com/roster-crm/roster/internal/web"
 	"github.com/roster-crm/roster/internal/whop/whopsim"
 )
 
@@ -86,7 +87,8 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 
 	srv := httpserver.New(httpserver.Config{
 		Addr: cfg.Addr, Logger: logger, Metrics: a.Metrics, Store: a.Store,
-		Ready: jobs.ReadyCheck(a.Store),
+		Ready:       jobs.ReadyCheck(a.Store),
+		LargeBodies: map[string]int64{"/import": web.MaxUploadBytes + 64<<10},
 	})
 	if *role != roleWorker {
 		if err := a.mount(srv); err != nil {

@@ -44,6 +44,9 @@ type Config struct {
 	Ready func(ctx context.Context) error
 	// MaxBodyBytes caps every request body (0: DefaultMaxBodyBytes).
 	MaxBodyBytes int64
+	// LargeBodies raises the cap for paths under a prefix (uploads such as
+	// CSV imports); everything else keeps MaxBodyBytes.
+	LargeBodies map[string]int64
 	// DrainTimeout bounds how long Serve waits for in-flight requests after
 	// its context ends (0: DefaultDrainTimeout).
 	DrainTimeout time.Duration

@@ -7,8 +7,8 @@ import (
 	"github.com/roster-crm/roster/internal/auth"
 )
 
-// importMaxBytes caps an uploaded CSV.
-const importMaxBytes = 5 << 20
+// MaxUploadBytes caps an uploaded CSV.
+const MaxUploadBytes = 5 << 20
 
 // importForm is the upload step's template data.
 type importForm struct {
@@ -32,10 +32,10 @@ func (u *UI) importUpload(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(status)
 		return u.render(w, r, "import", "Import CSV", importForm{Object: object, Error: msg})
 	}
-	if r.ContentLength > importMaxBytes+64<<10 {
-		return fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is larger than %d MiB. Split it into smaller files.", importMaxBytes>>20))
+	if r.ContentLength > MaxUploadBytes+64<<10 {
+		return fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is larger than %d MiB. Split it into smaller files.", MaxUploadBytes>>20))
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, importMaxBytes+64<<10)
+	r.Body = http.MaxBytesReader(w, r.Body, MaxUploadBytes+64<<10)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		if r.MultipartForm == nil {
 			return fail(http.StatusBadRequest, "Choose a CSV file to upload.")
@@ -46,8 +46,8 @@ func (u *UI) importUpload(w http.ResponseWriter, r *http.Request) error {
 		return fail(http.StatusBadRequest, "Choose a CSV file to upload.")
 	}
 	defer file.Close()
-	if fh.Size > importMaxBytes {
-		return fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is larger than %d MiB. Split it into smaller files.", importMaxBytes>>20))
+	if fh.Size > MaxUploadBytes {
+		return fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is larger than %d MiB. Split it into smaller files.", MaxUploadBytes>>20))
 	}
 	job, err := importSave(p, object, fh.Filename, file, u.cfg.Now())
 	if err != nil {
