@@ -25,6 +25,15 @@ func (u *UI) passwordForgot(w http.ResponseWriter, r *http.Request) error {
 // the account exists.
 func (u *UI) passwordForgotSubmit(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
+	// Reset requests share the sign-in limiter: each one counts as an
+	// attempt for this address, so the form cannot be used to flood the log
+	// or probe accounts at speed.
+	key, now := "reset|"+clientIP(r), u.cfg.Now()
+	if u.logins.blocked(key, now) {
+		w.WriteHeader(http.StatusTooManyRequests)
+		return u.render(w, r, "password_forgot", "Reset your password", passwordForgotData{Email: email, Sent: true})
+	}
+	u.logins.fail(key, now)
 	token, user, err := u.cfg.Auth.RequestPasswordReset(r.Context(), email)
 	if err != nil {
 		return err
