@@ -99,11 +99,11 @@
     send(g.card, g.from, g.next);
   }
 
-  function cancel() {
+  function cancel(keepFocus) {
     var g = release();
     if (!g) return;
     restore(g.card, g.from, g.next);
-    g.card.focus();
+    if (!keepFocus) g.card.focus();
     announce("Move cancelled. " + nameOf(g.card) + " is back in " + stageOf(g.from) + ".");
   }
 
@@ -129,7 +129,7 @@
       step(card, e.key === "ArrowLeft" ? -1 : 1);
     } else if (grabbed && e.key === "Escape") {
       e.preventDefault();
-      cancel();
+      cancel(false);
     }
   });
   board.addEventListener("focusout", function (e) {
@@ -137,7 +137,7 @@
     // moving the card between columns refocuses it at once.
     if (grabbed && e.target === grabbed.card) {
       window.setTimeout(function () {
-        if (grabbed && document.activeElement !== grabbed.card) cancel();
+        if (grabbed && document.activeElement !== grabbed.card) cancel(true);
       }, 0);
     }
   });
