@@ -55,6 +55,7 @@ var flowSteps = []step{
 	{"membership timeline", stepTimeline},
 	{"move an opportunity with the keyboard", stepPipelineKeyboard},
 	{"filter people by membership status", stepFilterStatus},
+	{"import a CSV with a bad row", stepImport},
 	{"export", stepExport},
 }
 

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -45,8 +46,9 @@ func stepPipelineKeyboard(t *testing.T, s *flowState) {
 	p.Keys(" ")
 	p.Keys(kb.ArrowRight)
 	p.Keys(" ")
-	nextTitle := strings.ToUpper(next[:1]) + strings.ToLower(next[1:])
-	announced := p.WaitText(css("#pipeline-status"), nextTitle)
+	// The live region names the opportunity and the stage it went to.
+	p.WaitFor("the move announced in #pipeline-status", `document.getElementById("pipeline-status").innerText.toLowerCase().includes(`+strconv.Quote(strings.ToLower(next))+`)`)
+	announced := p.Text(css("#pipeline-status"))
 	if !strings.Contains(strings.ToLower(announced), strings.ToLower(strings.SplitN(c.Name, " - ", 2)[0])) {
 		t.Errorf("announcement %q does not name the opportunity %q", announced, c.Name)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/roster-crm/roster/internal/browsertest"
+	"github.com/roster-crm/roster/internal/whop/whopsim"
 )
 
 // workspaceID is the one workspace the flow created.
@@ -40,21 +41,73 @@ func (s *flowState) waitSynced() {
 	}
 }
 
-// stepConnectWhop connects the workspace with OAuth, approving the consent
-// on the (simulated) Whop page in the browser.
+// stepConnectWhop connects the workspace from Settings -> Integrations ->
+// Whop with OAuth, approving the consent on the (simulated) Whop page in the
+// browser.
 func stepConnectWhop(t *testing.T, s *flowState) {
 	p := s.p
-	p.Navigate("/auth/whop?company_id=" + simCompanyID)
-	if !strings.Contains(p.URL(), "/oauth/authorize") {
-		t.Fatalf("connect went to %s; want Whop's consent page", p.URL())
+	p.Navigate("/settings")
+	p.ClickNav(label("Integrations"))
+	if got := p.Path(); !strings.HasPrefix(got, "/settings/integrations") {
+		t.Fatalf("the Integrations tab leads to %s; want /settings/integrations...", got)
 	}
-	p.ClickNav(browsertest.Label("Approve"))
-	p.WaitText(css("body"), "Whop connected")
+	checkPage(t, p, "integrations-whop")
+	p.Type(css("#company_id"), simCompanyID)
+	p.ClickNav(label("Connect with Whop"))
+	if !strings.Contains(p.URL(), "/oauth/authorize") {
+		t.Fatalf("Connect with Whop went to %s; want Whop's consent page", p.URL())
+	}
+	p.ClickNav(label("Approve"))
+	p.WaitText(css("h1"), "Whop connected")
+	checkPage(t, p, "")
 }
 
-// stepSync waits for the sync that connecting started.
+// stepSync waits out the first sync (connecting starts it), then runs one
+// with "Sync now" while the simulated Whop answers slowly, and watches the
+// progress bar and the live region follow the server-sent events to the end.
 func stepSync(t *testing.T, s *flowState) {
+	p := s.p
 	s.waitSynced()
+	p.Navigate("/settings/integrations/whop")
+	s.env.sim.SetFaults(whopsim.Faults{Latency: 150 * time.Millisecond})
+	defer s.env.sim.SetFaults(whopsim.Faults{})
+	p.ClickNav(label("Sync now"))
+	p.WaitVisible(css("#sync-progress"))
+	// Collect what the live region says until the sync is over.
+	var said []string
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		text := browsertest.Eval[string](p, `document.getElementById("sync-status").innerText`)
+		if len(said) == 0 || said[len(said)-1] != text {
+			said = append(said, text)
+		}
+		if strings.Contains(text, "Sync finished") || strings.Contains(text, "Sync failed") || strings.HasPrefix(text, "Last sync") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sync did not finish in 60s; the live region said %q", said)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	last := said[len(said)-1]
+	if !strings.Contains(last, "Sync finished") {
+		t.Fatalf("live region ended with %q; want \"Sync finished...\" (all: %q)", last, said)
+	}
+	progressed := false
+	for _, x := range said {
+		progressed = progressed || strings.Contains(x, "Syncing") || strings.Contains(x, "steps done")
+	}
+	if !progressed {
+		t.Errorf("live region said %q; want progress (\"Syncing ... steps done\") before the end", said)
+	}
+	if v := browsertest.Eval[bool](p, `(b => b.value === b.max)(document.getElementById("sync-progress"))`); !v {
+		t.Error("progress bar is not full after the sync finished")
+	}
+	if got := p.Text(css(`[data-run-field="status"]`)); got != "Succeeded" {
+		t.Errorf("last run status = %q; want Succeeded", got)
+	}
+	checkPage(t, p, "integrations-whop-synced")
+	p.DocsImage("integrations-whop", 1280)
 }
 
 var personHref = regexp.MustCompile(`^/people/[0-9a-f-]{36}$`)
