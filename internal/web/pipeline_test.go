@@ -71,6 +71,8 @@ func TestPipelineMoveByFormAndJSON(t *testing.T) {
 		// The stage change is on the record's timeline, in words.
 		_, body, _ = b.get("/opportunities/" + id)
 		mustContain(t, "opportunity page", body, "Changed Stage", "Stage: “MEETING” → “CUSTOMER”")
+		// A membership with no history yet still shows when it was synced.
+		mustContain(t, "opportunity page", body, `aria-label="Membership timeline"`, "Synced from Whop with status trialing")
 	})
 }
 

@@ -86,6 +86,18 @@ func (u *UI) loadMembership(ctx context.Context, ws string, rec crm.Record, v *r
 			events = append(events, e)
 		}
 	}
+	if len(events) == 0 {
+		// Nothing happened since the first sync: say when it was synced and
+		// in what state, so the timeline is never blank for a member.
+		for _, o := range opps {
+			prefix := ""
+			if len(opps) > 1 {
+				prefix = o.Name + ": "
+			}
+			events = append(events, recordMembershipEvent{At: o.CreatedAt, Kind: "status", Label: "Synced", Class: membershipStatusClass(o.WhopMembershipStatus),
+				Text: prefix + "Synced from Whop with status " + o.WhopMembershipStatus})
+		}
+	}
 	sort.SliceStable(events, func(i, j int) bool { return events[i].At.Before(events[j].At) })
 	v.Membership = events
 	return nil
