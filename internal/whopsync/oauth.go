@@ -152,18 +152,26 @@ func (s *Service) FinishOAuth(r *http.Request) (string, error) {
 	}
 	q := r.URL.Query()
 	var st *store.WhopOAuthState
+	otherSession := crm.Invalid("state", crm.CodeInvalidValue, "this authorization was started in another session")
 	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		st, err = s.store.WhopOAuthStateTake(ctx, tx, hashHex(q.Get("state")), s.now())
-		return err
+		if st, err = s.store.WhopOAuthStateTake(ctx, tx, hashHex(q.Get("state")), s.now()); err != nil {
+			return err
+		}
+		// Someone else's callback URL must not use up the state of the
+		// admin who started the flow: roll the take back.
+		if st.SessionHash != hashHex(session) || st.WorkspaceID != p.WorkspaceID {
+			return otherSession
+		}
+		return nil
 	})
+	if errors.Is(err, otherSession) {
+		s.auditOAuth(ctx, p, "whop.oauth.rejected", "state from another session")
+		return "", err
+	}
 	if err != nil {
 		s.auditOAuth(ctx, p, "whop.oauth.rejected", "bad state")
 		return "", err
-	}
-	if st.SessionHash != hashHex(session) || st.WorkspaceID != p.WorkspaceID {
-		s.auditOAuth(ctx, p, "whop.oauth.rejected", "state from another session")
-		return "", crm.Invalid("state", crm.CodeInvalidValue, "this authorization was started in another session")
 	}
 	if e := q.Get("error"); e != "" {
 		s.auditOAuth(ctx, p, "whop.oauth.denied", e)

@@ -331,6 +331,13 @@ func TestOAuthCallbackRejections(t *testing.T) {
 		// A state started in one admin's session, finished in another's.
 		cb = admin.approved()
 		expect("state from another session", other.get(cb), http.StatusBadRequest, "another session")
+		// ...which does not use up the state of the admin who started it.
+		if p := admin.get(cb); p.status != http.StatusOK {
+			t.Fatalf("callback in the starting session after another session's try = %d %s", p.status, p.body)
+		}
+		if _, err := e.svc.Disconnect(ctx, e.admin); err != nil {
+			t.Fatal(err)
+		}
 
 		// Denied consent.
 		authorize, _ := admin.start()
