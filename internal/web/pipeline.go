@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
@@ -27,12 +28,15 @@ type pipelineColumn struct {
 
 type pipelineCard struct {
 	ID, Name, Stage string
-	Amount          string
-	Contact         string
-	ContactHref     string
-	Whop            bool
-	Status          string
-	StatusClass     string
+	// Label names the card in announcements: "Pickaxe - John Doe" (the
+	// contact is added unless the name already carries it).
+	Label       string
+	Amount      string
+	Contact     string
+	ContactHref string
+	Whop        bool
+	Status      string
+	StatusClass string
 }
 
 // pipeline shows opportunities by stage. Each card moves with a small form
@@ -98,9 +102,6 @@ func (u *UI) pipelineColumn(ctx context.Context, ws string, schema *crm.Schema, 
 
 // pipelineContacts names the cards' points of contact with one query.
 func (u *UI) pipelineContacts(ctx context.Context, ws string, cols []pipelineColumn, ids map[string]bool) error {
-	if len(ids) == 0 {
-		return nil
-	}
 	list := make([]string, 0, len(ids))
 	for id := range ids {
 		list = append(list, id)
@@ -112,11 +113,15 @@ func (u *UI) pipelineContacts(ctx context.Context, ws string, cols []pipelineCol
 	for i := range cols {
 		for j := range cols[i].Cards {
 			c := &cols[i].Cards[j]
+			c.Label = c.Name
 			if c.ContactHref == "" {
 				continue
 			}
 			if person, ok := people[c.ContactHref]; ok {
 				c.Contact, c.ContactHref = recordName(person), "/people/"+c.ContactHref
+				if !strings.Contains(c.Name, c.Contact) {
+					c.Label = c.Name + " - " + c.Contact
+				}
 			} else {
 				c.ContactHref = ""
 			}
