@@ -8,6 +8,8 @@ func (u *UI) recordRoutes() []route {
 	for _, k := range recordKinds() {
 		b := k.base
 		rs = append(rs,
+			route{"GET " + b + "/new", u.requireUser(u.recordNew(k))},
+			route{"POST " + b + "/new", u.requireUser(u.recordCreate(k))},
 			route{"GET " + b + "/{id}", u.requireUser(u.recordShow(k))},
 			route{"GET " + b + "/{id}/edit", u.requireUser(u.recordShow(k))},
 			route{"POST " + b + "/{id}", u.requireUser(u.recordUpdate(k))},
