@@ -59,4 +59,19 @@ func stepImport(t *testing.T, s *flowState) {
 	if got := browsertest.Eval[string](p, `document.querySelector("[data-testid=records-table] tbody")?.innerText || ""`); !strings.Contains(got, "Lovelace") {
 		t.Errorf("People searched for Lovelace: %q; want the imported person", got)
 	}
+
+	// Companies import the same way, matched by domain.
+	file = filepath.Join(t.TempDir(), "companies.csv")
+	if err := os.WriteFile(file, []byte("Name,Domain\nNorthwind Traders,northwind.example\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.Navigate("/import")
+	p.Select(label("What the file holds"), "company")
+	p.Upload(css("#csv_file"), file)
+	p.ClickNav(label("Upload"))
+	p.ClickNav(label("Preview"))
+	p.ClickNav(label("Import"))
+	if got := p.Text(css(`[data-testid="import-created"]`)); got != "1" {
+		t.Errorf("companies created = %q; want 1", got)
+	}
 }
