@@ -265,3 +265,24 @@ func (s *Store) WhopMembershipStateSave(ctx context.Context, tx *sql.Tx, id stri
 	}
 	return nil
 }
+
+// WhopMembershipStateLock reads one membership's state inside tx and, on
+// PostgreSQL, locks its row until tx ends (SQLite's write transaction already
+// excludes other writers), so two events for one membership apply one after
+// the other. It returns nil when the membership has no state yet.
+func (s *Store) WhopMembershipStateLock(ctx context.Context, tx *sql.Tx, workspaceID, whopID string) (*WhopMembershipState, error) {
+	q := `SELECT whop_id, status, user_whop_id, person_id, opportunity_id, whop_updated_at, fingerprint
+		FROM whop_memberships WHERE workspace_id = $1 AND whop_id = $2`
+	if s.Dialect == Postgres {
+		q += " FOR UPDATE"
+	}
+	m := &WhopMembershipState{WorkspaceID: workspaceID}
+	err := tx.QueryRowContext(ctx, q, workspaceID, whopID).Scan(&m.WhopID, &m.Status, &m.UserWhopID, &m.PersonID, &m.OpportunityID, NullTimeScanner{&m.WhopUpdatedAt}, &m.Fingerprint)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: lock membership state: %w", err)
+	}
+	return m, nil
+}

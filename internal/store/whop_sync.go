@@ -84,6 +84,22 @@ func scanSyncRun(row interface{ Scan(...any) error }) (*WhopSyncRun, error) {
 	return r, err
 }
 
+// WhopSyncRunTouch marks a running run as alive inside tx and locks its row
+// until tx ends; it reports false when the run is no longer running (ended
+// elsewhere, e.g. by a disconnect).
+func (s *Store) WhopSyncRunTouch(ctx context.Context, tx *sql.Tx, workspaceID, id string, now time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, "UPDATE whop_sync_runs SET updated_at = $1 WHERE workspace_id = $2 AND id = $3 AND status = $4",
+		s.Dialect.Time(now), workspaceID, id, SyncRunning)
+	if err != nil {
+		return false, fmt.Errorf("store: touch sync run: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: touch sync run: %w", err)
+	}
+	return n == 1, nil
+}
+
 // WhopSyncRunGet returns one run of the workspace.
 func (s *Store) WhopSyncRunGet(ctx context.Context, q Querier, workspaceID, id string) (*WhopSyncRun, error) {
 	if q == nil {

@@ -42,23 +42,22 @@ func (s *Service) ProcessEvent(ctx context.Context, workspaceID, eventID string)
 		if err != nil {
 			return s.finishEvent(ctx, nil, ev, store.InboxFailed, err.Error())
 		}
-		refetch, err := s.ambiguous(ctx, workspaceID, m.ID, m.Status, m.UpdatedAt)
-		if err != nil {
-			return err
-		}
-		if refetch || m.User.ID == "" {
-			// A thin (legacy) payload, or one that cannot be ordered against
-			// what Roster has: the API has the current membership.
+		if m.Status == "" || m.User.ID == "" || m.UpdatedAt.IsZero() {
+			// A thin (legacy) payload: the API has the whole membership.
 			if m, err = s.fetchMembership(ctx, conn, m.ID); err != nil {
 				return s.eventAPIError(ctx, ev, err)
 			}
 		}
-		return s.store.InTx(ctx, func(tx *sql.Tx) error {
-			if _, err := s.applyMemberships(ctx, tx, workspaceID, conn.StageMapping, []whop.Membership{*m}, true); err != nil {
-				return err
+		err = s.applyMembershipEvent(ctx, conn, ev, m, true)
+		if errors.Is(err, errAmbiguous) {
+			// Same instant, different status (two changes delivered out of
+			// order): the API has the current membership.
+			if m, err = s.fetchMembership(ctx, conn, m.ID); err != nil {
+				return s.eventAPIError(ctx, ev, err)
 			}
-			return s.finishEvent(ctx, tx, ev, store.InboxProcessed, "")
-		})
+			err = s.applyMembershipEvent(ctx, conn, ev, m, false)
+		}
+		return err
 	case strings.HasPrefix(parsed.Type, "payment."):
 		p, err := parsed.Payment()
 		if err != nil {
@@ -129,20 +128,28 @@ func (s *Service) applyPaymentEvent(ctx context.Context, conn *store.WhopConnect
 	})
 }
 
-// ambiguous reports whether a membership event cannot be ordered against the
-// applied state: same updated_at, different status (two changes in one
-// instant, delivered out of order). Thin payloads without a status or time
-// are ambiguous too.
-func (s *Service) ambiguous(ctx context.Context, workspaceID, id, status string, updated whop.Time) (bool, error) {
-	if status == "" || updated.IsZero() {
-		return true, nil
-	}
-	states, err := s.store.WhopMembershipStates(ctx, nil, workspaceID, []string{id})
-	if err != nil {
-		return false, err
-	}
-	st := states[id]
-	return st != nil && st.WhopUpdatedAt != nil && updated.Equal(*st.WhopUpdatedAt) && st.Status != status, nil
+// errAmbiguous means a membership event cannot be ordered against the state
+// already applied: the same updated_at with a different status.
+var errAmbiguous = errors.New("whopsync: ambiguous membership event")
+
+// applyMembershipEvent applies one membership and finishes the event in one
+// transaction, with the membership's state row locked so concurrent events
+// for it apply one after the other. With checkTie it refuses an event tied
+// in updated_at with a different status (errAmbiguous).
+func (s *Service) applyMembershipEvent(ctx context.Context, conn *store.WhopConnection, ev *store.WhopInboxEvent, m *whop.Membership, checkTie bool) error {
+	return s.store.InTx(ctx, func(tx *sql.Tx) error {
+		st, err := s.store.WhopMembershipStateLock(ctx, tx, conn.WorkspaceID, m.ID)
+		if err != nil {
+			return err
+		}
+		if checkTie && st != nil && st.WhopUpdatedAt != nil && m.UpdatedAt.Equal(*st.WhopUpdatedAt) && st.Status != m.Status {
+			return errAmbiguous
+		}
+		if _, err := s.applyMemberships(ctx, tx, conn.WorkspaceID, conn.StageMapping, []whop.Membership{*m}, checkTie); err != nil {
+			return err
+		}
+		return s.finishEvent(ctx, tx, ev, store.InboxProcessed, "")
+	})
 }
 
 func (s *Service) fetchMembership(ctx context.Context, conn *store.WhopConnection, id string) (*whop.Membership, error) {

@@ -174,14 +174,11 @@ var errRunStopped = errors.New("whopsync: the sync run was stopped")
 // page is written or waits for the page's transaction; without it a worker
 // between pages would keep writing and save the run as running again.
 func (s *Service) claimRun(ctx context.Context, tx *sql.Tx, run *store.WhopSyncRun) error {
-	res, err := tx.ExecContext(ctx, "UPDATE whop_sync_runs SET updated_at = $1 WHERE workspace_id = $2 AND id = $3 AND status = $4",
-		s.store.Dialect.Time(s.now()), run.WorkspaceID, run.ID, store.SyncRunning)
+	running, err := s.store.WhopSyncRunTouch(ctx, tx, run.WorkspaceID, run.ID, s.now())
 	if err != nil {
-		return fmt.Errorf("whopsync: claim sync run: %w", err)
+		return err
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("whopsync: claim sync run: %w", err)
-	} else if n == 0 {
+	if !running {
 		return errRunStopped
 	}
 	return nil
