@@ -61,3 +61,11 @@ func stringMap(m map[string]string) map[string]any {
 	}
 	return out
 }
+
+// nullString answers null for an empty string.
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

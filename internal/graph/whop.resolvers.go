@@ -89,6 +89,22 @@ func (r *queryResolver) AuditLog(ctx context.Context, action *string, first *int
 	return svc.AuditLog(ctx, p.WorkspaceID, prefix, cursor, n)
 }
 
+func (r *whopConnectionStatusResolver) Method(ctx context.Context, obj *whopsync.Status) (*string, error) {
+	return nullString(obj.Method), nil
+}
+
+func (r *whopConnectionStatusResolver) CompanyID(ctx context.Context, obj *whopsync.Status) (*string, error) {
+	return nullString(obj.CompanyID), nil
+}
+
+func (r *whopConnectionStatusResolver) Handle(ctx context.Context, obj *whopsync.Status) (*string, error) {
+	return nullString(obj.Handle), nil
+}
+
+func (r *whopConnectionStatusResolver) LastSyncStatus(ctx context.Context, obj *whopsync.Status) (*string, error) {
+	return nullString(obj.LastSyncStatus), nil
+}
+
 func (r *whopConnectionStatusResolver) StageMapping(ctx context.Context, obj *whopsync.Status) (any, error) {
 	if obj.StageMapping == nil {
 		return nil, nil

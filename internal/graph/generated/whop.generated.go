@@ -20,6 +20,12 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type WhopConnectionStatusResolver interface {
+	Method(ctx context.Context, obj *whopsync.Status) (*string, error)
+	CompanyID(ctx context.Context, obj *whopsync.Status) (*string, error)
+	Handle(ctx context.Context, obj *whopsync.Status) (*string, error)
+
+	LastSyncStatus(ctx context.Context, obj *whopsync.Status) (*string, error)
+
 	StageMapping(ctx context.Context, obj *whopsync.Status) (any, error)
 }
 type WhopSyncRunResolver interface {
@@ -195,18 +201,18 @@ func (ec *executionContext) _WhopConnectionStatus_method(ctx context.Context, fi
 			return ec.fieldContext_WhopConnectionStatus_method(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Method, nil
+			return ec.Resolvers.WhopConnectionStatus().Method(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_WhopConnectionStatus_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhopConnectionStatus", field, false, false, "String")
+	return graphql.NewScalarFieldContext("WhopConnectionStatus", field, true, true, "String")
 }
 
 func (ec *executionContext) _WhopConnectionStatus_companyId(ctx context.Context, field graphql.CollectedField, obj *whopsync.Status) (ret graphql.Marshaler) {
@@ -218,18 +224,18 @@ func (ec *executionContext) _WhopConnectionStatus_companyId(ctx context.Context,
 			return ec.fieldContext_WhopConnectionStatus_companyId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CompanyID, nil
+			return ec.Resolvers.WhopConnectionStatus().CompanyID(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_WhopConnectionStatus_companyId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhopConnectionStatus", field, false, false, "String")
+	return graphql.NewScalarFieldContext("WhopConnectionStatus", field, true, true, "String")
 }
 
 func (ec *executionContext) _WhopConnectionStatus_handle(ctx context.Context, field graphql.CollectedField, obj *whopsync.Status) (ret graphql.Marshaler) {
@@ -241,18 +247,18 @@ func (ec *executionContext) _WhopConnectionStatus_handle(ctx context.Context, fi
 			return ec.fieldContext_WhopConnectionStatus_handle(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Handle, nil
+			return ec.Resolvers.WhopConnectionStatus().Handle(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_WhopConnectionStatus_handle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhopConnectionStatus", field, false, false, "String")
+	return graphql.NewScalarFieldContext("WhopConnectionStatus", field, true, true, "String")
 }
 
 func (ec *executionContext) _WhopConnectionStatus_lastSyncAt(ctx context.Context, field graphql.CollectedField, obj *whopsync.Status) (ret graphql.Marshaler) {
@@ -287,18 +293,18 @@ func (ec *executionContext) _WhopConnectionStatus_lastSyncStatus(ctx context.Con
 			return ec.fieldContext_WhopConnectionStatus_lastSyncStatus(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.LastSyncStatus, nil
+			return ec.Resolvers.WhopConnectionStatus().LastSyncStatus(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_WhopConnectionStatus_lastSyncStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhopConnectionStatus", field, false, false, "String")
+	return graphql.NewScalarFieldContext("WhopConnectionStatus", field, true, true, "String")
 }
 
 func (ec *executionContext) _WhopConnectionStatus_syncInProgress(ctx context.Context, field graphql.CollectedField, obj *whopsync.Status) (ret graphql.Marshaler) {
@@ -1060,30 +1066,34 @@ func (ec *executionContext) _WhopConnectionStatus(ctx context.Context, sel ast.S
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "method":
-			out.Values[i] = ec._WhopConnectionStatus_method(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WhopConnectionStatus_method(ctx, field, obj)
+				})
 		case "companyId":
-			out.Values[i] = ec._WhopConnectionStatus_companyId(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WhopConnectionStatus_companyId(ctx, field, obj)
+				})
 		case "handle":
-			out.Values[i] = ec._WhopConnectionStatus_handle(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WhopConnectionStatus_handle(ctx, field, obj)
+				})
 		case "lastSyncAt":
 			out.Values[i] = ec._WhopConnectionStatus_lastSyncAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "lastSyncStatus":
-			out.Values[i] = ec._WhopConnectionStatus_lastSyncStatus(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WhopConnectionStatus_lastSyncStatus(ctx, field, obj)
+				})
 		case "syncInProgress":
 			out.Values[i] = ec._WhopConnectionStatus_syncInProgress(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
