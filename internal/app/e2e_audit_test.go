@@ -13,6 +13,8 @@ type auditPage struct {
 	// docs names the user guide's picture of the page (1280 px, light), if
 	// it has one.
 	docs string
+	// mobile adds a 360 px picture, <docs>-360.
+	mobile bool
 }
 
 // audit visits every page a signed-in admin can reach and checks it with
@@ -26,19 +28,19 @@ func audit(t *testing.T, s *flowState) {
 	company := firstLink(t, p, "/companies", `^/companies/[0-9a-f-]{36}$`)
 	opportunity := firstLink(t, p, "/opportunities", `^/opportunities/[0-9a-f-]{36}$`)
 	pages := []auditPage{
-		{"dashboard", "/", "dashboard"},
-		{"people", "/people", ""},
-		{"companies", "/companies", ""},
-		{"opportunities", "/opportunities", "opportunities"},
-		{"company", company, "company"},
-		{"opportunity", opportunity, ""},
-		{"person-edit", s.personPath + "/edit", ""},
-		{"settings-workspace", "/settings", "settings"},
-		{"settings-members", "/settings/members", ""},
-		{"settings-api-keys", "/settings/api-keys", ""},
-		{"settings-fields", "/settings/fields", ""},
-		{"search", "/search?q=a", "search"},
-		{"not-found", "/people/00000000-0000-7000-8000-000000000000", ""},
+		{"dashboard", "/", "dashboard", true},
+		{"people", "/people", "", false},
+		{"companies", "/companies", "", false},
+		{"opportunities", "/opportunities", "opportunities", false},
+		{"company", company, "company", false},
+		{"opportunity", opportunity, "opportunity", false},
+		{"person-edit", s.personPath + "/edit", "", false},
+		{"settings-workspace", "/settings", "settings", false},
+		{"settings-members", "/settings/members", "", false},
+		{"settings-api-keys", "/settings/api-keys", "", false},
+		{"settings-fields", "/settings/fields", "", false},
+		{"search", "/search?q=a", "search", false},
+		{"not-found", "/people/00000000-0000-7000-8000-000000000000", "", false},
 	}
 	for _, pg := range pages {
 		t.Run(pg.name, func(t *testing.T) {
@@ -47,6 +49,9 @@ func audit(t *testing.T, s *flowState) {
 			checkPage(t, p, pg.name)
 			if pg.docs != "" {
 				p.DocsImage(pg.docs, 1280)
+			}
+			if pg.mobile {
+				p.DocsImage(pg.docs+"-360", 360)
 			}
 		})
 	}

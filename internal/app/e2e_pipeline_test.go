@@ -19,6 +19,7 @@ func stepPipelineKeyboard(t *testing.T, s *flowState) {
 	p.Navigate("/pipeline")
 	checkPage(t, p, "pipeline")
 	p.DocsImage("pipeline", 1280)
+	p.DocsImage("pipeline-360", 360)
 	// The first card in a column that has a column to its right.
 	type card struct{ ID, Stage, Name string }
 	c := browsertest.Eval[card](p, `(() => {

@@ -107,6 +107,7 @@ func stepSync(t *testing.T, s *flowState) {
 		t.Errorf("last run status = %q; want Succeeded", got)
 	}
 	checkPage(t, p, "integrations-whop-synced")
+	p.DocsImageOf("whop-sync", 1280, "#sync")
 	p.DocsImage("integrations-whop", 1280)
 }
 
@@ -156,4 +157,5 @@ func stepTimeline(t *testing.T, s *flowState) {
 	}
 	checkPage(t, p, "person")
 	p.DocsImage("person", 1280)
+	p.DocsImageOf("membership-timeline", 1280, "#membership")
 }

@@ -105,6 +105,18 @@ const DocsImagesEnv = "ROSTER_UPDATE_DOCS_IMAGES"
 // are kept under ~150 KB by taking them at device scale 1.
 func (p *Page) DocsImage(name string, width int) {
 	p.t.Helper()
+	p.docsImage(name, width, "")
+}
+
+// DocsImageOf is DocsImage starting at the element matched by css (a
+// section further down the page) instead of the top, and 3/4 as tall.
+func (p *Page) DocsImageOf(name string, width int, css string) {
+	p.t.Helper()
+	p.docsImage(name, width, css)
+}
+
+func (p *Page) docsImage(name string, width int, css string) {
+	p.t.Helper()
 	if os.Getenv(DocsImagesEnv) != "1" {
 		return
 	}
@@ -113,7 +125,12 @@ func (p *Page) DocsImage(name string, width int) {
 		height = 720
 	}
 	p.viewport(width)
-	png := p.capture(width, height)
+	y := 0
+	if css != "" {
+		height = height * 3 / 4 // a section, not a page
+		y = int(Eval[float64](p, fmt.Sprintf(`Math.max(0, document.querySelector(%q).getBoundingClientRect().top + scrollY - 16)`, css)))
+	}
+	png := p.captureAt(width, y, height)
 	p.viewport(1280)
 	dir := filepath.Join(repoRoot(p.t), "docs", "images")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -131,15 +148,21 @@ func (p *Page) DocsImage(name string, width int) {
 // document up to maxHeight.
 func (p *Page) capture(width, maxHeight int) []byte {
 	p.t.Helper()
+	return p.captureAt(width, 0, maxHeight)
+}
+
+// captureAt is capture starting y pixels down the page.
+func (p *Page) captureAt(width, y, maxHeight int) []byte {
+	p.t.Helper()
 	// Let a relayout after the viewport change and web fonts settle.
 	time.Sleep(50 * time.Millisecond)
 	h := Eval[float64](p, `Math.ceil(Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0))`)
-	height := min(max(int(h), 1), maxHeight)
+	height := min(max(int(h)-y, 1), maxHeight)
 	ctx, cancel := context.WithTimeout(p.ctx, p.Timeout)
 	defer cancel()
 	res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
 		Format:                page.CaptureScreenshotFormatPng,
-		Clip:                  &page.Viewport{X: 0, Y: 0, Width: float64(width), Height: float64(height), Scale: 1},
+		Clip:                  &page.Viewport{X: 0, Y: float64(y), Width: float64(width), Height: float64(height), Scale: 1},
 		CaptureBeyondViewport: new(true),
 		FromSurface:           new(true),
 	})
