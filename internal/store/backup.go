@@ -21,7 +21,7 @@ func (s *Store) Backup(ctx context.Context, path string) (int64, error) {
 	}
 	// A connection of its own: the readers are query-only (VACUUM INTO counts
 	// as a write to SQLite) and the single writer must stay free for the app.
-	db, err := sql.Open("sqlite", sqliteDSN(s.Path))
+	db, err := sql.Open(sqliteDriverName, sqliteDSN(s.Path))
 	if err != nil {
 		return 0, fmt.Errorf("store: backup: %w", err)
 	}

@@ -59,7 +59,7 @@ func openSQLite(ctx context.Context, p OpenParams) (*Store, error) {
 		return nil, fmt.Errorf("store: create data dir: %w", err)
 	}
 	dsn := sqliteDSN(p.SQLitePath)
-	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	w, err := sql.Open(sqliteDriverName, dsn+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
@@ -75,7 +75,7 @@ func openSQLite(ctx context.Context, p OpenParams) (*Store, error) {
 	if readers <= 0 {
 		readers = max(4, runtime.NumCPU()*2)
 	}
-	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	r, err := sql.Open(sqliteDriverName, dsn+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open sqlite readers: %w", err)
