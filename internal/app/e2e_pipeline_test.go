@@ -44,12 +44,17 @@ func stepPipelineKeyboard(t *testing.T, s *flowState) {
 	}
 	cardSel := css(`[data-opportunity-id="` + c.ID + `"]`)
 	p.Focus(cardSel)
+	// Each key is announced in the live region: picked up, over the next
+	// column, moved (after the server saved it).
 	p.Keys(" ")
+	p.WaitText(css("#pipeline-status"), "Picked up")
 	p.Keys(kb.ArrowRight)
+	waitSaid(t, p, "over "+next)
 	p.Keys(" ")
-	// The live region names the opportunity and the stage it went to.
-	p.WaitFor("the move announced in #pipeline-status", `document.getElementById("pipeline-status").innerText.toLowerCase().includes(`+strconv.Quote(strings.ToLower(next))+`)`)
-	announced := p.Text(css("#pipeline-status"))
+	announced := waitSaid(t, p, "moved ")
+	if !strings.Contains(strings.ToLower(announced), strings.ToLower(next)) {
+		t.Errorf("announcement %q does not name the new stage %s", announced, next)
+	}
 	if !strings.Contains(strings.ToLower(announced), strings.ToLower(strings.SplitN(c.Name, " - ", 2)[0])) {
 		t.Errorf("announcement %q does not name the opportunity %q", announced, c.Name)
 	}
@@ -59,4 +64,13 @@ func stepPipelineKeyboard(t *testing.T, s *flowState) {
 	if !p.Has(inNext) {
 		t.Errorf("after reload the card %s is not in %s; want the move saved", c.ID, next)
 	}
+}
+
+// waitSaid waits until the pipeline's live region says something containing
+// want (ignoring case) and returns it.
+func waitSaid(t *testing.T, p *browsertest.Page, want string) string {
+	t.Helper()
+	js := `document.getElementById("pipeline-status").innerText`
+	p.WaitFor("the live region to say "+strconv.Quote(want), js+`.toLowerCase().includes(`+strconv.Quote(strings.ToLower(want))+`)`)
+	return browsertest.Eval[string](p, js)
 }
