@@ -2,8 +2,11 @@ package app
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/roster-crm/roster/internal/browsertest"
 )
 
@@ -60,12 +63,27 @@ func audit(t *testing.T, s *flowState) {
 		})
 	}
 	t.Run("command palette", func(t *testing.T) {
+		// Ctrl+K opens the palette anywhere; typing lists records, Down
+		// and Enter open the first one.
 		p := s.p.T(t)
 		p.Navigate("/")
-		p.Click(css("[data-palette-open]")) // named "Search Ctrl K"
+		p.Chord("k", chromedp.ModifierCtrl)
 		p.WaitVisible(css("#palette"))
-		p.Type(css("#palette-q"), "a")
+		if !browsertest.Eval[bool](p, `document.activeElement === document.getElementById("palette-q")`) {
+			t.Error("Ctrl+K: the palette's search field does not have the focus")
+		}
+		p.Keys("Lovelace")
+		p.WaitFor("a result for Lovelace", `[...document.querySelectorAll("#palette-results [role=option]")].some(o => o.innerText.includes("Lovelace"))`)
 		checkPage(t, p, "palette")
+		p.Keys(kb.ArrowDown)
+		if got := browsertest.Eval[string](p, `document.getElementById("palette-q").getAttribute("aria-activedescendant") || ""`); got == "" {
+			t.Error("ArrowDown in the palette: no aria-activedescendant; want the first option active")
+		}
+		p.Keys(kb.Enter)
+		p.WaitFor("a person page", `/^\/people\/[0-9a-f-]{36}$/.test(location.pathname)`)
+		if got := p.Text(css("h1")); !strings.Contains(got, "Lovelace") {
+			t.Errorf("the palette opened %q; want Ada Lovelace", got)
+		}
 	})
 }
 

@@ -183,6 +183,13 @@ func (p *Page) Keys(keys string) {
 	p.run(fmt.Sprintf("press %q", keys), chromedp.KeyEvent(keys))
 }
 
+// Chord presses one key with modifiers held, such as Ctrl+K:
+// p.Chord("k", chromedp.ModifierCtrl).
+func (p *Page) Chord(key string, mods ...chromedp.Modifier) {
+	p.t.Helper()
+	p.run(fmt.Sprintf("press %q with modifiers %v", key, mods), chromedp.KeyEvent(key, chromedp.KeyModifiers(mods...)))
+}
+
 // WaitVisible waits until the element is rendered and visible.
 func (p *Page) WaitVisible(s Selector) {
 	p.t.Helper()
