@@ -111,6 +111,19 @@ func (s *Service) Timeline(ctx context.Context, workspaceID string, o *crm.Objec
 	return s.store.TimelineList(ctx, &store.TimelineListParams{WorkspaceID: workspaceID, RecordObject: o.Name, RecordID: id, Before: before, Limit: limit})
 }
 
+// AddActivitiesTx records several integration events in one statement.
+func (s *Service) AddActivitiesTx(ctx context.Context, tx *sql.Tx, acts []*crm.TimelineActivity) error {
+	for _, a := range acts {
+		if a.ID == "" {
+			a.ID = newID()
+		}
+		if a.HappensAt.IsZero() {
+			a.HappensAt = s.now()
+		}
+	}
+	return s.store.TimelineInsert(ctx, tx, acts)
+}
+
 // AddActivityTx records an integration event (a payment, a membership status
 // change) on a record's timeline inside the caller's transaction.
 func (s *Service) AddActivityTx(ctx context.Context, tx *sql.Tx, a *crm.TimelineActivity) error {

@@ -75,13 +75,47 @@ func (c *rewriteConn) ResetSession(ctx context.Context) error { return c.inner()
 
 func (c *rewriteConn) IsValid() bool { return c.inner().IsValid() }
 
-// numberedParams rewrites $N placeholders to ?N, leaving string literals,
-// quoted identifiers and comments alone (JSON paths such as '$.name' stay).
+// numberedParams rewrites $N placeholders for SQLite, leaving string
+// literals, quoted identifiers and comments alone (JSON paths such as
+// '$.name' stay). When the placeholders are exactly $1, $2, ... $n in order
+// they become bare ?: modernc binds a numbered ?N through its name too, so
+// only anonymous parameters bind in constant time. Otherwise they become ?N.
 func numberedParams(q string) string {
 	if !strings.Contains(q, "$") {
 		return q
 	}
 	b := []byte(q)
+	var spans [][2]int // start and end of each placeholder's digits
+	inOrder := true
+	scanParams(b, func(start, end int) {
+		n := 0
+		for _, c := range b[start+1 : end] {
+			n = n*10 + int(c-'0')
+		}
+		if n != len(spans)+1 {
+			inOrder = false
+		}
+		spans = append(spans, [2]int{start, end})
+	})
+	if !inOrder {
+		for _, sp := range spans {
+			b[sp[0]] = '?'
+		}
+		return string(b)
+	}
+	out := make([]byte, 0, len(b))
+	last := 0
+	for _, sp := range spans {
+		out = append(out, b[last:sp[0]]...)
+		out = append(out, '?')
+		last = sp[1]
+	}
+	return string(append(out, b[last:]...))
+}
+
+// scanParams calls fn with the byte span of every $N placeholder outside
+// quotes and comments.
+func scanParams(b []byte, fn func(start, end int)) {
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; {
 		case c == '\'' || c == '"' || c == '`':
@@ -95,8 +129,12 @@ func numberedParams(q string) string {
 			}
 			i++
 		case c == '$' && i+1 < len(b) && b[i+1] >= '0' && b[i+1] <= '9':
-			b[i] = '?'
+			j := i + 1
+			for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+				j++
+			}
+			fn(i, j)
+			i = j - 1
 		}
 	}
-	return string(b)
 }

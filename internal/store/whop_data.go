@@ -160,6 +160,47 @@ func (s *Store) WhopPaymentUpsert(ctx context.Context, tx *sql.Tx, id string, p 
 	return changed(res, err, "whop payment")
 }
 
+// WhopPaymentUpsertMany inserts or replaces payments the caller knows have
+// changed, in as few statements as the parameter limits allow. Rows must
+// have distinct Whop IDs.
+func (s *Store) WhopPaymentUpsertMany(ctx context.Context, tx *sql.Tx, rows []*WhopPayment, newID func() string, now time.Time) error {
+	const per = 22 // now is bound twice (created_at, updated_at) so the placeholders stay in order
+	for start := 0; start < len(rows); start += maxParams / per {
+		part := rows[start:min(start+maxParams/per, len(rows))]
+		var sb strings.Builder
+		sb.WriteString("INSERT INTO whop_payments (id, " + paymentColumns + ", created_at, updated_at) VALUES ")
+		args := make([]any, 0, len(part)*per)
+		for i, p := range part {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			n := len(args)
+			sb.WriteByte('(')
+			for j := 1; j <= per; j++ {
+				if j > 1 {
+					sb.WriteString(", ")
+				}
+				fmt.Fprintf(&sb, "$%d", n+j)
+			}
+			sb.WriteByte(')')
+			args = append(args, newID(), p.WorkspaceID, p.WhopID, p.Status, p.Substatus, p.AmountMicros, p.Currency, p.RefundedMicros,
+				p.FailureMessage, p.BillingReason, p.MembershipWhopID, p.UserWhopID, p.ProductWhopID, p.PersonID, p.OpportunityID,
+				s.Dialect.NullTime(p.PaidAt), s.Dialect.NullTime(p.RefundedAt), s.Dialect.NullTime(p.WhopCreatedAt), s.Dialect.NullTime(p.WhopUpdatedAt),
+				string(p.Data), s.Dialect.Time(now), s.Dialect.Time(now))
+		}
+		sb.WriteString(` ON CONFLICT (workspace_id, whop_id) DO UPDATE SET status = excluded.status, substatus = excluded.substatus,
+		amount_micros = excluded.amount_micros, currency = excluded.currency, refunded_micros = excluded.refunded_micros,
+		failure_message = excluded.failure_message, billing_reason = excluded.billing_reason, membership_whop_id = excluded.membership_whop_id,
+		user_whop_id = excluded.user_whop_id, product_whop_id = excluded.product_whop_id, person_id = excluded.person_id,
+		opportunity_id = excluded.opportunity_id, paid_at = excluded.paid_at, refunded_at = excluded.refunded_at,
+		whop_created_at = excluded.whop_created_at, whop_updated_at = excluded.whop_updated_at, data = excluded.data, updated_at = excluded.updated_at`)
+		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("store: upsert whop payments: %w", err)
+		}
+	}
+	return nil
+}
+
 // WhopPaymentGet returns a synced payment by its Whop ID, or nil.
 func (s *Store) WhopPaymentGet(ctx context.Context, q Querier, workspaceID, whopID string) (*WhopPayment, error) {
 	if q == nil {
@@ -170,6 +211,32 @@ func (s *Store) WhopPaymentGet(ctx context.Context, q Querier, workspaceID, whop
 		return nil, err
 	}
 	return list[0], nil
+}
+
+// WhopPaymentsByIDs returns the synced payments with the given Whop IDs,
+// keyed by Whop ID (one query per 500).
+func (s *Store) WhopPaymentsByIDs(ctx context.Context, q Querier, workspaceID string, whopIDs []string) (map[string]*WhopPayment, error) {
+	if q == nil {
+		q = s.Read
+	}
+	out := map[string]*WhopPayment{}
+	for start := 0; start < len(whopIDs); start += 500 {
+		part := whopIDs[start:min(start+500, len(whopIDs))]
+		args := []any{workspaceID}
+		ph := make([]string, len(part))
+		for i, id := range part {
+			args = append(args, id)
+			ph[i] = fmt.Sprintf("$%d", i+2)
+		}
+		list, err := s.whopPayments(ctx, q, "workspace_id = $1 AND whop_id IN ("+strings.Join(ph, ", ")+")", args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range list {
+			out[p.WhopID] = p
+		}
+	}
+	return out, nil
 }
 
 // WhopPaymentsFor lists the payments linked to a person or an opportunity,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -341,12 +340,20 @@ func (s *Service) applyPayments(ctx context.Context, tx *sql.Tx, ws string, item
 	if err != nil {
 		return 0, err
 	}
+	ids := make([]string, len(items))
+	for i, p := range items {
+		ids[i] = p.ID
+	}
+	olds, err := s.store.WhopPaymentsByIDs(ctx, tx, ws, ids)
+	if err != nil {
+		return 0, err
+	}
+	var acts []*crm.TimelineActivity
+	var changed []*store.WhopPayment
+	pos := map[string]int{}
 	for i := range items {
 		p := &items[i]
-		old, err := s.store.WhopPaymentGet(ctx, tx, ws, p.ID)
-		if err != nil {
-			return 0, err
-		}
+		old := olds[p.ID]
 		if checkStale && old != nil && old.WhopUpdatedAt != nil && !p.UpdatedAt.IsZero() && p.UpdatedAt.Before(*old.WhopUpdatedAt) {
 			continue
 		}
@@ -368,36 +375,59 @@ func (s *Service) applyPayments(ctx context.Context, tx *sql.Tx, ws string, item
 		if st := states[p.Membership.ID]; st != nil {
 			row.OpportunityID = st.OpportunityID
 		}
-		wrote, err := s.store.WhopPaymentUpsert(ctx, tx, newID(), row, s.now())
-		if err != nil {
-			return 0, err
+		if old != nil && samePayment(old, row) {
+			continue // nothing changed: no write
 		}
-		if !wrote {
-			continue
+		if j, dup := pos[p.ID]; dup {
+			changed[j] = row // the same payment twice in one page: the last wins
+		} else {
+			pos[p.ID] = len(changed)
+			changed = append(changed, row)
 		}
-		writes++
 		outcome := paymentOutcome(p)
 		if old != nil && outcomeOf(old) == outcome {
 			continue // the same outcome is already on the timeline
 		}
-		if err := s.paymentActivity(ctx, tx, row, p, outcome); err != nil {
+		if a := paymentActivity(row, p, outcome, s.now()); a != nil {
+			acts = append(acts, a)
+		}
+	}
+	if err := s.store.WhopPaymentUpsertMany(ctx, tx, changed, newID, s.now()); err != nil {
+		return 0, err
+	}
+	writes += len(changed)
+	if len(acts) > 0 {
+		if err := s.records.AddActivitiesTx(ctx, tx, acts); err != nil {
 			return 0, err
 		}
-		writes++
+		writes += len(acts)
 	}
 	return writes, nil
 }
 
-// paymentActivity writes the timeline line of a payment outcome on the
-// person (linked to the opportunity), or on the opportunity alone.
-func (s *Service) paymentActivity(ctx context.Context, tx *sql.Tx, row *store.WhopPayment, p *whop.Payment, outcome string) error {
+// samePayment reports whether a stored payment already holds everything a
+// fresh copy would write. Whop moves updated_at with every change, so the
+// time and the links decide; comparing the JSON would differ on PostgreSQL,
+// which normalises jsonb.
+func samePayment(old, row *store.WhopPayment) bool {
+	eqTime := func(a, b *time.Time) bool { return (a == nil) == (b == nil) && (a == nil || a.Equal(*b)) }
+	eqStr := func(a, b *string) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+	return eqTime(old.WhopUpdatedAt, row.WhopUpdatedAt) && old.WhopUpdatedAt != nil &&
+		old.Status == row.Status && old.Substatus == row.Substatus &&
+		eqStr(old.PersonID, row.PersonID) && eqStr(old.OpportunityID, row.OpportunityID)
+}
+
+// paymentActivity is the timeline line of a payment outcome, on the person
+// (linked to the opportunity) or on the opportunity alone; nil when neither
+// is known yet (the payment row is kept all the same).
+func paymentActivity(row *store.WhopPayment, p *whop.Payment, outcome string, now time.Time) *crm.TimelineActivity {
 	obj, id := crm.ObjectPerson, row.PersonID
 	linkedObj, linked := crm.ObjectOpportunity, row.OpportunityID
 	if id == nil {
 		obj, id, linkedObj, linked = crm.ObjectOpportunity, row.OpportunityID, "", nil
 	}
 	if id == nil {
-		return nil // nobody to show it on yet; the payment row is kept
+		return nil
 	}
 	at := p.CreatedAt.Time
 	switch outcome {
@@ -415,7 +445,7 @@ func (s *Service) paymentActivity(ctx context.Context, tx *sql.Tx, row *store.Wh
 		}
 	}
 	if at.IsZero() {
-		at = s.now()
+		at = now
 	}
 	props := map[string]any{"text": paymentText(p, outcome), "whopPaymentId": p.ID, "currency": row.Currency, "status": p.Status, "substatus": p.Substatus}
 	if row.AmountMicros != nil {
@@ -427,10 +457,8 @@ func (s *Service) paymentActivity(ctx context.Context, tx *sql.Tx, row *store.Wh
 	if row.RefundedMicros != nil {
 		props["refundedMicros"] = *row.RefundedMicros
 	}
-	return s.records.AddActivityTx(ctx, tx, &crm.TimelineActivity{
+	return &crm.TimelineActivity{
 		WorkspaceID: row.WorkspaceID, HappensAt: at.UTC(), Name: "payment." + outcome, Properties: props,
 		RecordObject: obj, RecordID: *id, LinkedRecordObject: linkedObj, LinkedRecordID: linked, Actor: systemActor,
-	})
+	}
 }
-
-var _ = errors.New
