@@ -3,6 +3,7 @@ package crm
 import (
 	"sort"
 	"strings"
+	"time"
 )
 
 // Kind is the storage and validation type of a standard field. Each kind
@@ -37,7 +38,11 @@ type Field struct {
 	ReadOnly bool       // set by the system only
 	Hidden   bool       // internal to Roster: never shown by the APIs
 	Nullable bool       // accepts null from clients
-	ptr      func(Record) any
+	// NotNull is true when the column can never hold NULL (its Go value is
+	// not a pointer), so orderings need no NULLS FIRST/LAST and can use
+	// plain indexes.
+	NotNull bool
+	ptr     func(Record) any
 }
 
 // Ptr returns a pointer to the field's value inside r (see Kind for its type).
@@ -78,7 +83,12 @@ func newObject(o *Object) *Object {
 	o.Fields = append(baseFields(), o.Fields...)
 	o.byName = make(map[string]*Field, len(o.Fields))
 	o.groups = map[string][]*Field{}
+	probe := o.New()
 	for _, f := range o.Fields {
+		switch f.Ptr(probe).(type) {
+		case *string, *bool, *float64, *time.Time:
+			f.NotNull = true
+		}
 		o.byName[f.Name] = f
 		if g := f.Group(); g != "" {
 			o.groups[g] = append(o.groups[g], f)

@@ -265,6 +265,19 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// notNull reports whether a target's column never holds NULL.
+func notNull(t crm.Target) bool { return t.Field != nil && t.Field.NotNull }
+
+// tieBreaker orders by id in the direction of the last key, so an index on
+// (workspace_id, key, id) serves the whole ordering in one direction.
+func tieBreaker(orders []crm.Order) crm.Order {
+	o := idOrder
+	if len(orders) > 0 && orders[len(orders)-1].Dir.Desc() {
+		o.Dir = crm.DescNullsLast
+	}
+	return o
+}
+
 // idOrder is the final tie-breaker of every ordering, so keyset pagination is
 // total even when sort values repeat.
 var idOrder = crm.Order{Target: crm.Target{Field: mustField(crm.PersonObject, "id")}, Dir: crm.AscNullsFirst}
@@ -297,6 +310,9 @@ func (q *query) orderBy(orders []crm.Order) string {
 		if o.Dir.NullsFirst() {
 			nulls = " NULLS FIRST"
 		}
+		if notNull(o.Target) {
+			nulls = "" // a plain ASC/DESC can walk an index
+		}
 		parts[i] = q.expr(o.Target) + dir + nulls
 	}
 	return strings.Join(parts, ", ")
@@ -327,7 +343,7 @@ func (q *query) after(orders []crm.Order, vals []any) string {
 		ph := q.bind(v)
 		tie = e + " = " + ph
 		strictly = e + cmp + ph
-		if !o.Dir.NullsFirst() {
+		if !o.Dir.NullsFirst() && !notNull(o.Target) {
 			strictly = "(" + strictly + " OR " + e + " IS NULL)"
 		}
 	}
@@ -455,7 +471,7 @@ func (s *Store) RecordList(ctx context.Context, p *RecordListParams) (*crm.Page,
 	if !p.Filter.Empty() {
 		where += " AND " + q.filter(p.Filter, false)
 	}
-	orders := append(append([]crm.Order{}, p.OrderBy...), idOrder)
+	orders := append(append([]crm.Order{}, p.OrderBy...), tieBreaker(p.OrderBy))
 
 	limit, backward, cursor, param := p.First, false, p.After, "after"
 	if p.Last > 0 || p.Before != "" {
