@@ -88,3 +88,13 @@ func TestLoginRateLimitAndCrossSite(t *testing.T) {
 		}
 	})
 }
+
+func TestNotFoundPage(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		b := newSite(t, s).browser()
+		code, body, _ := b.get("/no-such-page")
+		if code != http.StatusNotFound || !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, "<title>Not found") {
+			t.Fatalf("GET /no-such-page = %d; want the UI's 404 page", code)
+		}
+	})
+}

@@ -89,3 +89,8 @@ func (u *UI) requireAdmin(fn handlerFunc) handlerFunc {
 		return fn(w, r)
 	}
 }
+
+// notFound answers paths no page owns.
+func (u *UI) notFound(w http.ResponseWriter, r *http.Request) error {
+	return &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "There is no page at this address."}
+}

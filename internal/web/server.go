@@ -97,6 +97,9 @@ func (u *UI) routes() []route {
 		{"POST /logout", u.logout},
 		{"GET /setup", u.setupPage},
 		{"POST /setup", u.setupSubmit},
+		// Every other GET gets the UI's own not-found page (with the
+		// layout, title and language), not the mux's bare text.
+		{"/", u.notFound},
 	}
 	for _, area := range [][]route{u.tableRoutes(), u.recordRoutes(), u.settingsRoutes(), u.homeRoutes(), u.importRoutes()} {
 		rs = append(rs, area...)
