@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -77,7 +78,9 @@ func (u *UI) page(r *http.Request, title string, data any) *Page {
 		p.CSRF = auth.CSRFToken(c.Value)
 	}
 	if c, err := r.Cookie(flashCookie); err == nil {
-		p.Flash = c.Value
+		if v, err := url.QueryUnescape(c.Value); err == nil {
+			p.Flash = v
+		}
 	}
 	return p
 }
@@ -96,7 +99,8 @@ const flashCookie = "roster_flash"
 // for the next page (shown in a live region).
 func (u *UI) redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
 	if flash != "" {
-		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: flash, Path: "/", MaxAge: 60, HttpOnly: true, Secure: u.secure, SameSite: http.SameSiteLaxMode})
+		// Escaped: cookie values cannot carry non-ASCII text ("Müller").
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(flash), Path: "/", MaxAge: 60, HttpOnly: true, Secure: u.secure, SameSite: http.SameSiteLaxMode})
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
