@@ -319,16 +319,37 @@ func (s *Store) WhopMembershipStates(ctx context.Context, q Querier, workspaceID
 	return out, nil
 }
 
-// WhopMembershipStateSave records the applied state of a membership.
-func (s *Store) WhopMembershipStateSave(ctx context.Context, tx *sql.Tx, id string, m *WhopMembershipState, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO whop_memberships (id, workspace_id, whop_id, status, user_whop_id, person_id, opportunity_id, whop_updated_at, fingerprint, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
-		ON CONFLICT (workspace_id, whop_id) DO UPDATE SET status = excluded.status, user_whop_id = excluded.user_whop_id,
+// WhopMembershipStatesSave records the applied state of memberships in one
+// multi-row upsert (per parameter-limit chunk). Whop IDs must be distinct.
+func (s *Store) WhopMembershipStatesSave(ctx context.Context, tx *sql.Tx, states []*WhopMembershipState, newID func() string, now time.Time) error {
+	const per = 11 // now is bound twice so the placeholders stay in order
+	for start := 0; start < len(states); start += maxParams / per {
+		part := states[start:min(start+maxParams/per, len(states))]
+		var sb strings.Builder
+		sb.WriteString("INSERT INTO whop_memberships (id, workspace_id, whop_id, status, user_whop_id, person_id, opportunity_id, whop_updated_at, fingerprint, created_at, updated_at) VALUES ")
+		args := make([]any, 0, len(part)*per)
+		for i, m := range part {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			n := len(args)
+			sb.WriteByte('(')
+			for j := 1; j <= per; j++ {
+				if j > 1 {
+					sb.WriteString(", ")
+				}
+				fmt.Fprintf(&sb, "$%d", n+j)
+			}
+			sb.WriteByte(')')
+			args = append(args, newID(), m.WorkspaceID, m.WhopID, m.Status, m.UserWhopID, m.PersonID, m.OpportunityID,
+				s.Dialect.NullTime(m.WhopUpdatedAt), m.Fingerprint, s.Dialect.Time(now), s.Dialect.Time(now))
+		}
+		sb.WriteString(` ON CONFLICT (workspace_id, whop_id) DO UPDATE SET status = excluded.status, user_whop_id = excluded.user_whop_id,
 		person_id = excluded.person_id, opportunity_id = excluded.opportunity_id, whop_updated_at = excluded.whop_updated_at,
-		fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`,
-		id, m.WorkspaceID, m.WhopID, m.Status, m.UserWhopID, m.PersonID, m.OpportunityID, s.Dialect.NullTime(m.WhopUpdatedAt), m.Fingerprint, s.Dialect.Time(now))
-	if err != nil {
-		return fmt.Errorf("store: save membership state: %w", err)
+		fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`)
+		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("store: save membership states: %w", err)
+		}
 	}
 	return nil
 }

@@ -289,6 +289,8 @@ func (s *Service) applyMemberships(ctx context.Context, tx *sql.Tx, ws string, m
 			return 0, fmt.Errorf("whopsync: opportunities: %w", err)
 		}
 		writes += res.Created + res.Updated
+		states := make([]*store.WhopMembershipState, 0, len(applied))
+		pos := map[string]int{}
 		for i, p := range applied {
 			oppID := res.Records[i].Meta().ID
 			personID := people[p.m.User.ID]
@@ -297,9 +299,15 @@ func (s *Service) applyMemberships(ctx context.Context, tx *sql.Tx, ws string, m
 			if personID != "" {
 				st.PersonID = &personID
 			}
-			if err := s.store.WhopMembershipStateSave(ctx, tx, newID(), st, s.now()); err != nil {
-				return 0, err
+			if j, dup := pos[p.m.ID]; dup {
+				states[j] = st // the same membership twice in one page: the last wins
+				continue
 			}
+			pos[p.m.ID] = len(states)
+			states = append(states, st)
+		}
+		if err := s.store.WhopMembershipStatesSave(ctx, tx, states, newID, s.now()); err != nil {
+			return 0, err
 		}
 	}
 	return writes, nil
