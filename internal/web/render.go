@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/crm"
 )
 
 // renderer holds one template set per page: the layout and partials plus
@@ -152,36 +153,5 @@ var funcs = template.FuncMap{
 	},
 }
 
-// formatMoney renders micros for people: "$25.00", "€9.99", "25.00 SEK".
-func formatMoney(micros int64, currency string) string {
-	neg := micros < 0
-	if neg {
-		micros = -micros
-	}
-	cents := (micros + 5_000) / 10_000
-	s := fmt.Sprintf("%d.%02d", cents/100, cents%100)
-	// thousands separators
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	s = b.String() + "." + frac
-	if neg {
-		s = "-" + s
-	}
-	switch strings.ToUpper(currency) {
-	case "USD":
-		return "$" + s
-	case "EUR":
-		return "€" + s
-	case "GBP":
-		return "£" + s
-	case "":
-		return s
-	}
-	return s + " " + strings.ToUpper(currency)
-}
+// formatMoney is crm.FormatMoney, kept short for the page code.
+func formatMoney(micros int64, currency string) string { return crm.FormatMoney(micros, currency) }

@@ -183,35 +183,10 @@ func paymentOutcome(p *whop.Payment) string {
 	}
 }
 
-// money renders an amount for people: "$25.00", "€9.99", "25.00 SEK".
-func money(micros int64, currency string) string {
-	cur := strings.ToUpper(currency)
-	neg := micros < 0
-	if neg {
-		micros = -micros
-	}
-	cents := (micros + 5_000) / 10_000
-	num := fmt.Sprintf("%d.%02d", cents/100, cents%100)
-	if neg {
-		num = "-" + num
-	}
-	switch cur {
-	case "USD":
-		return "$" + num
-	case "EUR":
-		return "€" + num
-	case "GBP":
-		return "£" + num
-	case "":
-		return num
-	}
-	return num + " " + cur
-}
-
 // paymentText is the timeline line for a payment in a given outcome.
 func paymentText(p *whop.Payment, outcome string) string {
 	total, _ := whop.AmountMicros(p.Total)
-	amount := money(total, p.Currency)
+	amount := crm.FormatMoney(total, p.Currency)
 	switch outcome {
 	case paySucceeded:
 		return "Payment of " + amount + " succeeded"
@@ -223,7 +198,7 @@ func paymentText(p *whop.Payment, outcome string) string {
 	case payRefunded:
 		refunded, _ := whop.AmountMicros(p.RefundedAmount)
 		if refunded > 0 && refunded < total {
-			return money(refunded, p.Currency) + " of a payment of " + amount + " refunded"
+			return crm.FormatMoney(refunded, p.Currency) + " of a payment of " + amount + " refunded"
 		}
 		return "Payment of " + amount + " refunded"
 	}
