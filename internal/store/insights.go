@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -38,19 +37,6 @@ func (s *Store) statusAfter(alias string) string {
 	return alias + ".properties #>> '{diff,whopMembershipStatus,after}'"
 }
 
-// placeholders appends vals to args and returns "$n, $n+1, ...".
-func placeholders(args *[]any, vals []string) string {
-	ph := make([]string, len(vals))
-	for i, v := range vals {
-		*args = append(*args, v)
-		ph[i] = fmt.Sprintf("$%d", len(*args))
-	}
-	if len(ph) == 0 {
-		return "NULL"
-	}
-	return strings.Join(ph, ", ")
-}
-
 // MonthlyMicrosSQL normalises a price per billing period to a month, in
 // integer micros: periods of 28-31 days count as one month, 365-366 days as
 // twelve months, anything else as amount * 30 / days (a 7-day plan is worth
@@ -82,7 +68,7 @@ type MRRParams struct {
 func (s *Store) MRRAt(ctx context.Context, p *MRRParams) ([]CurrencyTotal, error) {
 	at := s.Dialect.Time(p.At)
 	args := []any{p.WorkspaceID, at}
-	statuses := placeholders(&args, p.Statuses)
+	statuses := bindList(&args, p.Statuses)
 	q := `SELECT o.amount_currency_code, CAST(COALESCE(SUM(` + monthlyMicrosSQL + `), 0) AS BIGINT), COUNT(*)
 	FROM opportunities o
 	JOIN whop_plans p ON p.workspace_id = o.workspace_id AND p.whop_id = o.whop_plan_id
@@ -159,10 +145,10 @@ const atRiskSQL = `o.deleted_at IS NULL AND (o.whop_membership_status = 'past_du
 // MembershipCounts computes every count of the dashboard in one round trip.
 func (s *Store) MembershipCounts(ctx context.Context, p *MembershipCountsParams) (*MembershipCounts, error) {
 	args := []any{p.WorkspaceID, s.Dialect.Time(p.Now), s.Dialect.Time(p.Since), s.Dialect.Time(p.RenewalsUntil)}
-	active := placeholders(&args, p.Active)
-	churned := placeholders(&args, p.Churned)
-	churned2 := placeholders(&args, p.Churned)
-	renewing := placeholders(&args, p.Renewing)
+	active := bindList(&args, p.Active)
+	churned := bindList(&args, p.Churned)
+	churned2 := bindList(&args, p.Churned)
+	renewing := bindList(&args, p.Renewing)
 	q := `SELECT
 	(SELECT COUNT(*) FROM opportunities o WHERE o.workspace_id = $1 AND o.deleted_at IS NULL AND o.whop_membership_status IN (` + active + `)),
 	(SELECT COUNT(*) FROM opportunities o WHERE o.workspace_id = $1 AND o.deleted_at IS NULL AND o.whop_membership_id IS NOT NULL

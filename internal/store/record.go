@@ -152,13 +152,7 @@ func (s *Store) RecordInsert(ctx context.Context, tx *sql.Tx, o *crm.Object, rec
 				return err
 			}
 			a = append([]any{r.Meta().WorkspaceID}, a...)
-			for j := range a {
-				if j > 0 {
-					sb.WriteString(", ")
-				}
-				fmt.Fprintf(&sb, "$%d", len(args)+j+1)
-			}
-			sb.WriteByte(')')
+			sb.WriteString(placeholders(len(args)+1, len(a)) + ")")
 			args = append(args, a...)
 		}
 		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
@@ -291,14 +285,9 @@ func (s *Store) RecordFind(ctx context.Context, q Querier, p *RecordFindParams) 
 	const batch = 500
 	for start := 0; start < len(p.Values); start += batch {
 		part := p.Values[start:min(start+batch, len(p.Values))]
-		args := []any{p.WorkspaceID}
-		ph := make([]string, len(part))
-		for i, v := range part {
-			args = append(args, v)
-			ph[i] = fmt.Sprintf("$%d", i+2)
-		}
+		args, list := inWorkspace(p.WorkspaceID, part)
 		sqlText := "SELECT " + s.selectList(p.Object) + " FROM " + p.Object.Table +
-			" WHERE workspace_id = $1 AND " + p.Column + " IN (" + strings.Join(ph, ", ") + ")"
+			" WHERE workspace_id = $1 AND " + p.Column + " IN (" + list + ")"
 		if !p.IncludeDeleted {
 			sqlText += " AND deleted_at IS NULL"
 		}

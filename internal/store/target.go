@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/roster-crm/roster/internal/crm"
@@ -68,14 +67,9 @@ func (s *Store) targets(ctx context.Context, q Querier, parent crm.ObjectName, w
 		return nil, nil
 	}
 	table, parentCol := targetTable(parent)
-	args := []any{workspaceID}
-	ph := make([]string, len(ids))
-	for i, id := range ids {
-		args = append(args, id)
-		ph[i] = fmt.Sprintf("$%d", i+2)
-	}
+	args, list := inWorkspace(workspaceID, ids)
 	rows, err := q.QueryContext(ctx, "SELECT id, created_at, "+parentCol+", person_id, company_id, opportunity_id FROM "+table+
-		" WHERE workspace_id = $1 AND "+col+" IN ("+strings.Join(ph, ", ")+") ORDER BY created_at, id", args...)
+		" WHERE workspace_id = $1 AND "+col+" IN ("+list+") ORDER BY created_at, id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list %s: %w", table, err)
 	}
@@ -99,13 +93,8 @@ func (s *Store) RecordsExist(ctx context.Context, q Querier, o *crm.Object, work
 	if len(ids) == 0 {
 		return found, nil
 	}
-	args := []any{workspaceID}
-	ph := make([]string, len(ids))
-	for i, id := range ids {
-		args = append(args, id)
-		ph[i] = fmt.Sprintf("$%d", i+2)
-	}
-	rows, err := q.QueryContext(ctx, "SELECT id FROM "+o.Table+" WHERE workspace_id = $1 AND deleted_at IS NULL AND id IN ("+strings.Join(ph, ", ")+")", args...)
+	args, list := inWorkspace(workspaceID, ids)
+	rows, err := q.QueryContext(ctx, "SELECT id FROM "+o.Table+" WHERE workspace_id = $1 AND deleted_at IS NULL AND id IN ("+list+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: check %s exist: %w", o.Plural, err)
 	}

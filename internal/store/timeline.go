@@ -32,9 +32,7 @@ func (s *Store) TimelineInsert(ctx context.Context, tx *sql.Tx, acts []*crm.Time
 			if i > 0 {
 				sb.WriteString(", ")
 			}
-			n := len(args)
-			fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)",
-				n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11, n+12)
+			sb.WriteString("(" + placeholders(len(args)+1, per) + ")")
 			args = append(args, a.WorkspaceID, a.ID, s.Dialect.Time(a.HappensAt), a.Name, string(props),
 				string(a.RecordObject), a.RecordID, string(a.LinkedRecordObject), a.LinkedRecordID,
 				a.Actor.Source, a.Actor.WorkspaceMemberID, a.Actor.Name)

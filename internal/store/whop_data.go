@@ -174,15 +174,7 @@ func (s *Store) WhopPaymentUpsertMany(ctx context.Context, tx *sql.Tx, rows []*W
 			if i > 0 {
 				sb.WriteString(", ")
 			}
-			n := len(args)
-			sb.WriteByte('(')
-			for j := 1; j <= per; j++ {
-				if j > 1 {
-					sb.WriteString(", ")
-				}
-				fmt.Fprintf(&sb, "$%d", n+j)
-			}
-			sb.WriteByte(')')
+			sb.WriteString("(" + placeholders(len(args)+1, per) + ")")
 			args = append(args, newID(), p.WorkspaceID, p.WhopID, p.Status, p.Substatus, p.AmountMicros, p.Currency, p.RefundedMicros,
 				p.FailureMessage, p.BillingReason, p.MembershipWhopID, p.UserWhopID, p.ProductWhopID, p.PersonID, p.OpportunityID,
 				s.Dialect.NullTime(p.PaidAt), s.Dialect.NullTime(p.RefundedAt), s.Dialect.NullTime(p.WhopCreatedAt), s.Dialect.NullTime(p.WhopUpdatedAt),
@@ -222,13 +214,8 @@ func (s *Store) WhopPaymentsByIDs(ctx context.Context, q Querier, workspaceID st
 	out := map[string]*WhopPayment{}
 	for start := 0; start < len(whopIDs); start += 500 {
 		part := whopIDs[start:min(start+500, len(whopIDs))]
-		args := []any{workspaceID}
-		ph := make([]string, len(part))
-		for i, id := range part {
-			args = append(args, id)
-			ph[i] = fmt.Sprintf("$%d", i+2)
-		}
-		list, err := s.whopPayments(ctx, q, "workspace_id = $1 AND whop_id IN ("+strings.Join(ph, ", ")+")", args...)
+		args, in := inWorkspace(workspaceID, part)
+		list, err := s.whopPayments(ctx, q, "workspace_id = $1 AND whop_id IN ("+in+")", args...)
 		if err != nil {
 			return nil, err
 		}
@@ -292,14 +279,9 @@ func (s *Store) WhopMembershipStates(ctx context.Context, q Querier, workspaceID
 	out := map[string]*WhopMembershipState{}
 	for start := 0; start < len(whopIDs); start += 500 {
 		part := whopIDs[start:min(start+500, len(whopIDs))]
-		args := []any{workspaceID}
-		ph := make([]string, len(part))
-		for i, id := range part {
-			args = append(args, id)
-			ph[i] = fmt.Sprintf("$%d", i+2)
-		}
+		args, in := inWorkspace(workspaceID, part)
 		rows, err := q.QueryContext(ctx, `SELECT whop_id, status, user_whop_id, person_id, opportunity_id, whop_updated_at, fingerprint
-			FROM whop_memberships WHERE workspace_id = $1 AND whop_id IN (`+strings.Join(ph, ", ")+`)`, args...)
+			FROM whop_memberships WHERE workspace_id = $1 AND whop_id IN (`+in+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: get membership states: %w", err)
 		}
@@ -332,15 +314,7 @@ func (s *Store) WhopMembershipStatesSave(ctx context.Context, tx *sql.Tx, states
 			if i > 0 {
 				sb.WriteString(", ")
 			}
-			n := len(args)
-			sb.WriteByte('(')
-			for j := 1; j <= per; j++ {
-				if j > 1 {
-					sb.WriteString(", ")
-				}
-				fmt.Fprintf(&sb, "$%d", n+j)
-			}
-			sb.WriteByte(')')
+			sb.WriteString("(" + placeholders(len(args)+1, per) + ")")
 			args = append(args, newID(), m.WorkspaceID, m.WhopID, m.Status, m.UserWhopID, m.PersonID, m.OpportunityID,
 				s.Dialect.NullTime(m.WhopUpdatedAt), m.Fingerprint, s.Dialect.Time(now), s.Dialect.Time(now))
 		}
