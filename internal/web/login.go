@@ -31,7 +31,7 @@ func (u *UI) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	form := loginForm{Email: email, Next: safeNext(r.PostFormValue("next"))}
 	key := clientIP(r) + "|" + email
 	now := u.cfg.Now()
-	if u.logins.blocked(key, now) {
+	if blocked, _ := u.logins.Blocked(key, now); blocked {
 		w.WriteHeader(http.StatusTooManyRequests)
 		form.Error = "Too many failed sign-ins. Wait a few minutes and try again."
 		return u.render(w, r, "login", "Sign in", form)
@@ -41,12 +41,12 @@ func (u *UI) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		if !errors.Is(err, crm.ErrUnauthenticated) && !errors.Is(err, crm.ErrForbidden) {
 			return err
 		}
-		u.logins.fail(key, now)
+		u.logins.Hit(key, now)
 		w.WriteHeader(http.StatusUnauthorized)
 		form.Error = "That email and password do not match an account."
 		return u.render(w, r, "login", "Sign in", form)
 	}
-	u.logins.reset(key)
+	u.logins.Reset(key)
 	u.setSession(w, sess)
 	next := form.Next
 	if next == "" {

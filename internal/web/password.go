@@ -29,11 +29,11 @@ func (u *UI) passwordForgotSubmit(w http.ResponseWriter, r *http.Request) error 
 	// attempt for this address, so the form cannot be used to flood the log
 	// or probe accounts at speed.
 	key, now := "reset|"+clientIP(r), u.cfg.Now()
-	if u.logins.blocked(key, now) {
+	if blocked, _ := u.logins.Blocked(key, now); blocked {
 		w.WriteHeader(http.StatusTooManyRequests)
 		return u.render(w, r, "password_forgot", "Reset your password", passwordForgotData{Email: email, Sent: true})
 	}
-	u.logins.fail(key, now)
+	u.logins.Hit(key, now)
 	token, user, err := u.cfg.Auth.RequestPasswordReset(r.Context(), email)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/ratelimit"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/whopsync"
@@ -36,7 +37,7 @@ type UI struct {
 	log     *slog.Logger
 	pages   *renderer
 	secure  bool
-	logins  *attemptLimiter
+	logins  *ratelimit.Window
 	static  http.Handler
 	mux     *http.ServeMux
 	handler http.Handler
@@ -63,7 +64,7 @@ func New(cfg Config) (*UI, error) {
 	u := &UI{
 		cfg: cfg, log: cfg.Logger, pages: pages,
 		secure: strings.HasPrefix(cfg.BaseURL, "https://"),
-		logins: newAttemptLimiter(10, 15*time.Minute),
+		logins: ratelimit.New(10, 15*time.Minute),
 		static: http.StripPrefix("/static/", staticCache(http.FileServerFS(staticFS))),
 	}
 	return u, nil

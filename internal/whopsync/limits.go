@@ -5,41 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"strings"
-	"sync"
-	"time"
 )
-
-// triggerLimiter bounds manual sync triggers per workspace: a sync is heavy
-// on Whop's rate limits, and a stuck button should not queue hundreds.
-type triggerLimiter struct {
-	max    int
-	window time.Duration
-	mu     sync.Mutex
-	hits   map[string][]time.Time
-}
-
-func newTriggerLimiter(max int, window time.Duration) *triggerLimiter {
-	return &triggerLimiter{max: max, window: window, hits: map[string][]time.Time{}}
-}
-
-// allow records a trigger and reports whether it is within the limit, and if
-// not, how long until the next one is.
-func (l *triggerLimiter) allow(key string, now time.Time) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	recent := l.hits[key][:0]
-	for _, t := range l.hits[key] {
-		if now.Sub(t) < l.window {
-			recent = append(recent, t)
-		}
-	}
-	if len(recent) >= l.max {
-		l.hits[key] = recent
-		return false, l.window - now.Sub(recent[0])
-	}
-	l.hits[key] = append(recent, now)
-	return true, 0
-}
 
 type netPrefix = netip.Prefix
 

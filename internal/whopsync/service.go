@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/ratelimit"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/secret"
 	"github.com/roster-crm/roster/internal/store"
@@ -66,7 +67,7 @@ type Service struct {
 	allowed []*netPrefix
 
 	queue    records.Enqueuer // nil until UseQueue: the CLI works syncs itself
-	triggers *triggerLimiter
+	triggers *ratelimit.Window
 	inbox    *inboxBatcher
 	clients  sync.Map // workspace ID -> *whop.Client (rebuilt when the connection changes)
 }
@@ -89,7 +90,7 @@ func New(cfg Config) (*Service, error) {
 	s := &Service{
 		cfg: cfg, store: cfg.Store, records: cfg.Records, log: cfg.Logger, cache: cfg.Cache, allowed: allowed,
 		now:      func() time.Time { return cfg.Now().UTC() },
-		triggers: newTriggerLimiter(6, time.Minute),
+		triggers: ratelimit.New(6, time.Minute),
 	}
 	s.inbox = &inboxBatcher{s: s}
 	return s, nil

@@ -100,7 +100,7 @@ func (s *Service) TriggerSync(ctx context.Context, p *auth.Principal, wait bool)
 	if p == nil {
 		return nil, auth.RequireAdmin(nil)
 	}
-	if ok, retry := s.triggers.allow(p.WorkspaceID, s.now()); !ok {
+	if ok, retry := s.triggers.Allow(p.WorkspaceID, s.now()); !ok {
 		return nil, &crm.Error{Cause: crm.ErrRateLimited, Code: crm.CodeRateLimited,
 			Message: fmt.Sprintf("too many sync requests: try again in %d seconds", int(retry.Seconds())+1)}
 	}
