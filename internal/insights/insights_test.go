@@ -83,8 +83,7 @@ func (w *world) payment(id, oppID, status, substatus, failure string, created ti
 	p := &store.WhopPayment{WorkspaceID: w.ws, WhopID: id, Status: status, Substatus: substatus, FailureMessage: failure,
 		AmountMicros: &amount, Currency: "USD", OpportunityID: &oppID, WhopCreatedAt: &created, WhopUpdatedAt: &created, Data: []byte(`{"id":"` + id + `"}`)}
 	err := w.s.InTx(context.Background(), func(tx *sql.Tx) error {
-		_, err := w.s.WhopPaymentUpsert(context.Background(), tx, id+"-"+w.ws, p, created)
-		return err
+		return w.s.WhopPaymentUpsertMany(context.Background(), tx, []*store.WhopPayment{p}, func() string { return id + "-" + w.ws }, created)
 	})
 	if err != nil {
 		w.t.Fatal(err)

@@ -124,18 +124,6 @@ func (s *Service) AddActivitiesTx(ctx context.Context, tx *sql.Tx, acts []*crm.T
 	return s.store.TimelineInsert(ctx, tx, acts)
 }
 
-// AddActivityTx records an integration event (a payment, a membership status
-// change) on a record's timeline inside the caller's transaction.
-func (s *Service) AddActivityTx(ctx context.Context, tx *sql.Tx, a *crm.TimelineActivity) error {
-	if a.ID == "" {
-		a.ID = newID()
-	}
-	if a.HappensAt.IsZero() {
-		a.HappensAt = s.now()
-	}
-	return s.store.TimelineInsert(ctx, tx, []*crm.TimelineActivity{a})
-}
-
 func newID() string {
 	id, err := uuid.NewV7()
 	if err != nil {

@@ -142,24 +142,6 @@ func (s *Store) WhopProductTitle(ctx context.Context, q Querier, workspaceID, wh
 
 const paymentColumns = "workspace_id, whop_id, status, substatus, amount_micros, currency, refunded_micros, failure_message, billing_reason, membership_whop_id, user_whop_id, product_whop_id, person_id, opportunity_id, paid_at, refunded_at, whop_created_at, whop_updated_at, data"
 
-// WhopPaymentUpsert inserts or updates a payment.
-func (s *Store) WhopPaymentUpsert(ctx context.Context, tx *sql.Tx, id string, p *WhopPayment, now time.Time) (bool, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO whop_payments (id, `+paymentColumns+`, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)
-		ON CONFLICT (workspace_id, whop_id) DO UPDATE SET status = excluded.status, substatus = excluded.substatus,
-		amount_micros = excluded.amount_micros, currency = excluded.currency, refunded_micros = excluded.refunded_micros,
-		failure_message = excluded.failure_message, billing_reason = excluded.billing_reason, membership_whop_id = excluded.membership_whop_id,
-		user_whop_id = excluded.user_whop_id, product_whop_id = excluded.product_whop_id, person_id = excluded.person_id,
-		opportunity_id = excluded.opportunity_id, paid_at = excluded.paid_at, refunded_at = excluded.refunded_at,
-		whop_created_at = excluded.whop_created_at, whop_updated_at = excluded.whop_updated_at, data = excluded.data, updated_at = excluded.updated_at
-		WHERE whop_payments.data`+s.distinct()+`excluded.data OR whop_payments.person_id`+s.distinct()+`excluded.person_id
-		OR whop_payments.opportunity_id`+s.distinct()+`excluded.opportunity_id`,
-		id, p.WorkspaceID, p.WhopID, p.Status, p.Substatus, p.AmountMicros, p.Currency, p.RefundedMicros, p.FailureMessage, p.BillingReason,
-		p.MembershipWhopID, p.UserWhopID, p.ProductWhopID, p.PersonID, p.OpportunityID, s.Dialect.NullTime(p.PaidAt), s.Dialect.NullTime(p.RefundedAt),
-		s.Dialect.NullTime(p.WhopCreatedAt), s.Dialect.NullTime(p.WhopUpdatedAt), string(p.Data), s.Dialect.Time(now))
-	return changed(res, err, "whop payment")
-}
-
 // WhopPaymentUpsertMany inserts or replaces payments the caller knows have
 // changed, in as few statements as the parameter limits allow. Rows must
 // have distinct Whop IDs.

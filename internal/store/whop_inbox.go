@@ -80,22 +80,3 @@ func (s *Store) WhopInboxMark(ctx context.Context, q Querier, e *WhopInboxEvent)
 	}
 	return nil
 }
-
-// WhopInboxCounts returns how many events of the workspace are in each state.
-func (s *Store) WhopInboxCounts(ctx context.Context, workspaceID string) (map[string]int, error) {
-	rows, err := s.Read.QueryContext(ctx, "SELECT status, COUNT(*) FROM whop_webhook_inbox WHERE workspace_id = $1 GROUP BY status", workspaceID)
-	if err != nil {
-		return nil, fmt.Errorf("store: count webhooks: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, err
-		}
-		out[st] = n
-	}
-	return out, rows.Err()
-}

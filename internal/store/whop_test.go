@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -79,27 +80,20 @@ func TestWhopInboxAndUpserts(t *testing.T) {
 				t.Fatalf("insert %d: fresh = %v, %v; want %v", i, fresh, err, want)
 			}
 		}
-		p := &store.WhopPayment{WorkspaceID: a, WhopID: "pay_1", Status: "paid", Data: []byte(`{"id":"pay_1","total":25}`)}
-		for i, want := range []bool{true, false} {
-			var wrote bool
-			err := s.InTx(ctx, func(tx *sql.Tx) error {
-				var err error
-				wrote, err = s.WhopPaymentUpsert(ctx, tx, "p1", p, now)
-				return err
-			})
-			if err != nil || wrote != want {
-				t.Fatalf("payment upsert %d: wrote = %v, %v; want %v", i, wrote, err, want)
+		// Insert, then replace: the second upsert of the same Whop ID updates
+		// the row in place.
+		n := 0
+		newID := func() string { n++; return fmt.Sprintf("p%d", n) }
+		p := &store.WhopPayment{WorkspaceID: a, WhopID: "pay_1", Status: "open", Substatus: "failed", Data: []byte(`{"id":"pay_1","total":25}`)}
+		q := &store.WhopPayment{WorkspaceID: a, WhopID: "pay_2", Status: "paid", Data: []byte(`{"id":"pay_2"}`)}
+		for _, rows := range [][]*store.WhopPayment{{p, q}, {{WorkspaceID: a, WhopID: "pay_1", Status: "paid", Data: []byte(`{"id":"pay_1","total":30}`)}}} {
+			if err := s.InTx(ctx, func(tx *sql.Tx) error { return s.WhopPaymentUpsertMany(ctx, tx, rows, newID, now) }); err != nil {
+				t.Fatal(err)
 			}
 		}
-		p.Data = []byte(`{"id":"pay_1","total":30}`)
-		var wrote bool
-		_ = s.InTx(ctx, func(tx *sql.Tx) error {
-			var err error
-			wrote, err = s.WhopPaymentUpsert(ctx, tx, "p1", p, now)
-			return err
-		})
-		if !wrote {
-			t.Fatal("changed payment was not written")
+		all, err := s.WhopPaymentsByIDs(ctx, nil, a, []string{"pay_1", "pay_2", "pay_3"})
+		if err != nil || len(all) != 2 || all["pay_2"].Status != "paid" {
+			t.Fatalf("WhopPaymentsByIDs() = %v, %v; want pay_1 and pay_2", all, err)
 		}
 		got, err := s.WhopPaymentGet(ctx, nil, a, "pay_1")
 		if err != nil || got == nil || got.Status != "paid" {

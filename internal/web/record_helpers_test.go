@@ -40,7 +40,9 @@ func (s *site) get(ws string, o *crm.Object, id string) crm.Record {
 // activity writes an integration activity as the Whop sync does.
 func (s *site) activity(a *crm.TimelineActivity) {
 	s.t.Helper()
-	err := s.store.InTx(context.Background(), func(tx *sql.Tx) error { return s.records.AddActivityTx(context.Background(), tx, a) })
+	err := s.store.InTx(context.Background(), func(tx *sql.Tx) error {
+		return s.records.AddActivitiesTx(context.Background(), tx, []*crm.TimelineActivity{a})
+	})
 	if err != nil {
 		s.t.Fatal(err)
 	}
