@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,7 +39,7 @@ func lastLine(s string) string {
 // directory, and a PostgreSQL schema when the conformance run is on.
 func cliEnvs(t *testing.T) map[string]map[string]string {
 	envs := map[string]map[string]string{"sqlite": {"ROSTER_DATA_DIR": t.TempDir()}}
-	if os.Getenv(storetest.EnvPostgresURL) != "" {
+	if storetest.PostgresEnabled(t) {
 		envs["postgres"] = map[string]string{"DATABASE_URL": storetest.PostgresURL(t)}
 	}
 	return envs

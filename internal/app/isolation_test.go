@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
@@ -41,7 +40,7 @@ func testApp(t *testing.T, dialect string) (*App, http.Handler) {
 }
 
 func dialects(t *testing.T) []string {
-	if os.Getenv(storetest.EnvPostgresURL) != "" {
+	if storetest.PostgresEnabled(t) {
 		return []string{"sqlite", "postgres"}
 	}
 	return []string{"sqlite"}

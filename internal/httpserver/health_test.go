@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -30,7 +29,7 @@ func unmigratedStores(t *testing.T) map[string]*store.Store {
 	params := map[string]store.OpenParams{
 		"sqlite": {SQLitePath: filepath.Join(t.TempDir(), "roster.db")},
 	}
-	if os.Getenv(storetest.EnvPostgresURL) != "" {
+	if storetest.PostgresEnabled(t) {
 		params["postgres"] = store.OpenParams{DatabaseURL: storetest.PostgresURL(t), MaxConns: 4}
 	}
 	out := map[string]*store.Store{}

@@ -1,7 +1,10 @@
 // Package storetest opens real, freshly migrated databases for tests: a new
 // SQLite file per test, and a new PostgreSQL schema per test when
-// ROSTER_TEST_DATABASE_URL is set. A set but unreachable URL fails the test;
-// it is never skipped, so CI cannot go green without PostgreSQL.
+// ROSTER_TEST_DATABASE_URL is set. A set but unreachable URL fails the test.
+// An unset URL fails every dialect-aware test when CI=true, so CI cannot go
+// green without PostgreSQL; on a developer machine the PostgreSQL half is
+// reported as not running (a skipped "postgres" subtest and a banner on
+// stderr), never silently left out.
 package storetest
 
 import (
@@ -9,6 +12,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -22,15 +26,40 @@ import (
 // EnvPostgresURL names the variable that turns on the PostgreSQL run.
 const EnvPostgresURL = "ROSTER_TEST_DATABASE_URL"
 
-// Dialects runs fn once per available dialect as a subtest named after it,
-// each with its own fresh, migrated store. This is how the conformance suite
-// runs every test against both databases.
+// NotRunning is what a test run without PostgreSQL says, in CI as a failure
+// and elsewhere as a skip and a banner.
+const NotRunning = "PostgreSQL conformance NOT running: set " + EnvPostgresURL + "=postgres://... to run every store test on PostgreSQL too"
+
+var bannerOnce sync.Once
+
+// PostgresEnabled reports whether the PostgreSQL half of the suite runs. When
+// it does not, it fails t if CI=true, and otherwise prints NotRunning once per
+// test binary to stderr (shown by go test -v and by any failing run).
+func PostgresEnabled(t testing.TB) bool {
+	t.Helper()
+	if os.Getenv(EnvPostgresURL) != "" {
+		return true
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s (required when CI=true)", NotRunning)
+	}
+	bannerOnce.Do(func() { fmt.Fprintf(os.Stderr, "\n*** %s ***\n\n", NotRunning) })
+	return false
+}
+
+// Dialects runs fn once per dialect as a subtest named after it, each with
+// its own fresh, migrated store. This is how the conformance suite runs
+// every test against both databases. Without PostgreSQL the "postgres"
+// subtest is skipped with NotRunning (or fails in CI; see PostgresEnabled).
 func Dialects(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, NewSQLite(t)) })
-	if os.Getenv(EnvPostgresURL) != "" {
-		t.Run("postgres", func(t *testing.T) { fn(t, NewPostgres(t)) })
-	}
+	t.Run("postgres", func(t *testing.T) {
+		if !PostgresEnabled(t) {
+			t.Skip(NotRunning)
+		}
+		fn(t, NewPostgres(t))
+	})
 }
 
 // NewSQLite returns a migrated store on a new SQLite file in t.TempDir().
