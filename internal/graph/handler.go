@@ -6,12 +6,15 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/graph/generated"
 	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/records"
@@ -27,21 +30,12 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Limits on what one request may ask for. Complexity counts every selected
-// field (gqlgen's default cost); depth stops deeply nested relation
-// walks. Introspection fields are exempt from the depth limit.
-const (
-	MaxComplexity = 5000
-	MaxDepth      = 12
-	// MaxBodyBytes bounds a request body (a createPeople batch included);
-	// it matches the server-wide limit, so both answer 413 the same way.
-	MaxBodyBytes = 1 << 20
-)
-
 // NewHandler returns the GraphQL endpoint. It expects an upstream
 // middleware to have put the caller's auth.Principal in the request
-// context; without one every field answers UNAUTHENTICATED. Mount it at
-// POST /graphql (GET works too, for queries only).
+// context; without one the request is answered 401 UNAUTHENTICATED before
+// its document is read, so an anonymous caller cannot make the server
+// parse or validate anything. Mount it at POST /graphql (GET works too,
+// for queries only).
 func NewHandler(cfg Config) http.Handler {
 	log := cfg.Logger
 	if log == nil {
@@ -54,11 +48,16 @@ func NewHandler(cfg Config) http.Handler {
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
-	srv.Use(depthLimit{max: MaxDepth})
-	srv.SetErrorPresenter(presentError(log))
+	srv.Use(documentLimit{maxFields: MaxCost, maxDepth: MaxDepth})
+	srv.Use(costLimit{max: MaxCost})
+	present := presentError(log)
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverPanic(log))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := auth.RequirePrincipal(r.Context()); err != nil {
+			httpserver.WriteJSON(w, http.StatusUnauthorized, &graphql.Response{Errors: gqlerror.List{present(r.Context(), err)}})
+			return
+		}
 		// Read the body first: an oversized one is a 413 with the shared
 		// BODY_TOO_LARGE error, not a GraphQL error inside a 200.
 		if r.Method == http.MethodPost {
