@@ -60,9 +60,10 @@ func (u *UI) setSession(w http.ResponseWriter, sess *auth.Session) {
 		HttpOnly: true, Secure: u.secure, SameSite: http.SameSiteLaxMode})
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site: an unsafe next is
+// dropped (the caller goes home).
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !localPath(next) {
 		return ""
 	}
 	return next

@@ -64,8 +64,3 @@ func (u *UI) stageJSON(w http.ResponseWriter, r *http.Request, rec crm.Record, e
 	o := rec.(*crm.Opportunity)
 	return json.NewEncoder(w).Encode(stageAnswer{OK: true, Stage: o.Stage, Name: recordName(o)})
 }
-
-// localPath accepts only same-site paths as redirect targets.
-func localPath(s string) bool {
-	return strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//") && !strings.HasPrefix(s, "/\\")
-}
