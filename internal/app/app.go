@@ -59,19 +59,18 @@ func open(ctx context.Context, cfg config.Config, logger *slog.Logger, p openPar
 		s.Close()
 		return nil, err
 	}
-	reg := jobs.NewRegistry()
+	// Services take the prepared queue at construction; their workers are
+	// registered next, and the queue opens once the registry is complete.
+	a.Queue = jobs.Prepare(jobs.Config{Store: s, Logger: logger, Metrics: a.Metrics, InsertOnly: !p.WorkJobs})
+	reg := a.Queue.Registry()
 	if err := jobs.Register(reg, &records.EventsWorker{Bus: a.Bus}); err != nil {
 		s.Close()
 		return nil, err
 	}
-	// The records service and the Whop integration enqueue on the queue, and
-	// the queue needs their workers first: services are built, workers
-	// registered, then the queue handed to them.
-	recs := records.New(records.Config{Store: s})
-	a.Records = recs
+	a.Records = records.New(records.Config{Store: s, Jobs: a.Queue})
 	a.Auth = auth.New(auth.Config{Store: s})
 	if len(cfg.EncryptionKey) > 0 {
-		if a.Whop, err = a.newWhop(ctx, recs); err != nil {
+		if a.Whop, err = a.newWhop(ctx); err != nil {
 			s.Close()
 			return nil, err
 		}
@@ -80,21 +79,15 @@ func open(ctx context.Context, cfg config.Config, logger *slog.Logger, p openPar
 			return nil, err
 		}
 	}
-	a.Queue, err = jobs.New(ctx, jobs.Config{Store: s, Logger: logger, Registry: reg, Metrics: a.Metrics, InsertOnly: !p.WorkJobs})
-	if err != nil {
+	if err := a.Queue.Open(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("app: job queue: %w", err)
-	}
-	a.Records = records.New(records.Config{Store: s, Jobs: a.Queue})
-	if a.Whop != nil {
-		a.Whop.UseQueue(a.Queue)
-		a.Whop.UseRecords(a.Records)
 	}
 	return a, nil
 }
 
 // newWhop builds the Whop integration from the configuration.
-func (a *App) newWhop(ctx context.Context, recs *records.Service) (*whopsync.Service, error) {
+func (a *App) newWhop(ctx context.Context) (*whopsync.Service, error) {
 	cfg := a.Config
 	keys := []secret.Key{{Bytes: cfg.EncryptionKey}}
 	for _, k := range cfg.OldEncryptionKeys {
@@ -113,7 +106,7 @@ func (a *App) newWhop(ctx context.Context, recs *records.Service) (*whopsync.Ser
 		cache = rc
 	}
 	return whopsync.New(whopsync.Config{
-		Store: a.Store, Records: recs, Sealer: sealer,
+		Store: a.Store, Records: a.Records, Queue: a.Queue, Sealer: sealer,
 		APIBaseURL: cfg.WhopAPIBaseURL, OAuthBaseURL: cfg.WhopOAuthBaseURL, APIVersionDate: cfg.WhopAPIVersionDate,
 		ClientID: cfg.WhopClientID, ClientSecret: cfg.WhopClientSecret, CallbackURL: cfg.WhopCallbackURL,
 		WebhookSecret: cfg.WhopWebhookSecret, BaseURL: cfg.BaseURL, AllowedWebhookCIDRs: cfg.WhopWebhookAllowedCIDRs,

@@ -92,26 +92,23 @@ func newWhopEnv(t *testing.T, s *store.Store) *whopEnv {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.DiscardHandler)
-	svc, err := whopsync.New(whopsync.Config{Store: s, Records: records.New(records.Config{Store: s}), Sealer: sealer,
+	q := jobs.Prepare(jobs.Config{Store: s, Logger: quiet, FetchPollInterval: 100 * time.Millisecond})
+	recs := records.New(records.Config{Store: s, Jobs: q})
+	svc, err := whopsync.New(whopsync.Config{Store: s, Records: recs, Queue: q, Sealer: sealer,
 		APIBaseURL: simSrv.URL + "/api/v1", OAuthBaseURL: simSrv.URL, RatePerMinute: -1, BaseURL: "https://roster.test",
 		BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg := jobs.NewRegistry()
-	if err := jobs.Register(reg, &records.EventsWorker{Bus: &records.Bus{}}); err != nil {
+	if err := jobs.Register(q.Registry(), &records.EventsWorker{Bus: &records.Bus{}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := whopsync.Register(reg, svc, time.Hour); err != nil {
+	if err := whopsync.Register(q.Registry(), svc, time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	q, err := jobs.New(ctx, jobs.Config{Store: s, Registry: reg, Logger: quiet, FetchPollInterval: 100 * time.Millisecond})
-	if err != nil {
+	if err := q.Open(ctx); err != nil {
 		t.Fatal(err)
 	}
-	recs := records.New(records.Config{Store: s, Jobs: q})
-	svc.UseQueue(q)
-	svc.UseRecords(recs)
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -11,12 +11,14 @@
 // own connection, from inside a transaction waits for a connection that the
 // caller itself holds, and deadlocks.
 //
-// Packages contribute workers and periodic jobs through a Registry before the
-// Queue is built:
+// Packages contribute workers and periodic jobs through the Registry before
+// the queue is opened. Services that enqueue take the prepared queue at
+// construction, so each is built once and its workers registered after:
 //
-//	reg := jobs.NewRegistry()
-//	if err := jobs.Register(reg, &SyncWorker{...}); err != nil { ... }
-//	reg.AddPeriodic(river.PeriodicInterval(6*time.Hour), newReconcileArgs,
+//	q := jobs.Prepare(jobs.Config{Store: s, Logger: log})
+//	svc := whopsync.New(whopsync.Config{Queue: q, ...})
+//	if err := jobs.Register(q.Registry(), &SyncWorker{...}); err != nil { ... }
+//	q.Registry().AddPeriodic(river.PeriodicInterval(6*time.Hour), newReconcileArgs,
 //		&river.PeriodicJobOpts{ID: "whop_reconcile", RunOnStart: true})
-//	q, err := jobs.New(ctx, jobs.Config{Store: s, Registry: reg, Logger: log})
+//	if err := q.Open(ctx); err != nil { ... }
 package jobs

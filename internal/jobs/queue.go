@@ -50,8 +50,9 @@ type Config struct {
 
 // Queue is Roster's job queue: a River client on the store's dialect.
 type Queue struct {
-	client   *river.Client[*sql.Tx]
-	listener *pgxpool.Pool // PostgreSQL LISTEN pool; nil on SQLite or insert-only
+	cfg      Config
+	client   *river.Client[*sql.Tx] // nil until Open
+	listener *pgxpool.Pool          // PostgreSQL LISTEN pool; nil on SQLite or insert-only
 	logger   *slog.Logger
 	works    bool // false when insert-only or no worker is registered
 
@@ -59,25 +60,54 @@ type Queue struct {
 	started bool
 }
 
-// New builds the queue. It does not start working jobs; call Start. River's
-// schema must already be migrated (Migrate).
+// errNotOpen is returned by inserts on a queue that Prepare built but Open
+// has not opened yet.
+var errNotOpen = errors.New("jobs: queue not open")
+
+// New builds and opens the queue (Prepare then Open). It does not start
+// working jobs; call Start. River's schema must already be migrated
+// (Migrate).
 func New(ctx context.Context, cfg Config) (*Queue, error) {
+	q := Prepare(cfg)
+	if err := q.Open(ctx); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+// Prepare returns a queue that is not open yet. It exists so a composition
+// root can build every service once: services take the queue (for InsertTx)
+// at construction, their workers go into Registry(), and Open builds the
+// River client from the finished registry. Inserting before Open fails.
+func Prepare(cfg Config) *Queue {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = NewRegistry()
+	}
+	return &Queue{cfg: cfg, logger: cfg.Logger}
+}
+
+// Registry is where workers and periodic jobs go before Open.
+func (q *Queue) Registry() *Registry { return q.cfg.Registry }
+
+// Open builds the River client from the registry as it is now; the registry
+// must not change afterwards.
+func (q *Queue) Open(ctx context.Context) error {
+	cfg := q.cfg
 	if cfg.Store == nil {
-		return nil, errors.New("jobs: no store")
+		return errors.New("jobs: no store")
 	}
-	logger := cfg.Logger
-	if logger == nil {
-		logger = slog.Default()
+	if q.client != nil {
+		return errors.New("jobs: queue already open")
 	}
-	reg := cfg.Registry
-	if reg == nil {
-		reg = NewRegistry()
-	}
+	logger, reg := cfg.Logger, cfg.Registry
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = DefaultWorkers
 	}
-	q := &Queue{logger: logger, works: !cfg.InsertOnly && reg.Len() > 0}
+	q.works = !cfg.InsertOnly && reg.Len() > 0
 	if !cfg.InsertOnly && reg.Len() == 0 {
 		logger.Warn("jobs: no workers registered; this process will enqueue but not work jobs")
 	}
@@ -100,22 +130,22 @@ func New(ctx context.Context, cfg Config) (*Queue, error) {
 	if cfg.Metrics != nil && q.works {
 		mw, err := newMetricsMiddleware(cfg.Metrics)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		rc.Middleware = []rivertype.Middleware{mw}
 	}
 
 	drv, err := q.driver(ctx, cfg.Store)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	client, err := river.NewClient(drv, rc)
 	if err != nil {
 		q.closeListener()
-		return nil, fmt.Errorf("jobs: new client: %w", err)
+		return fmt.Errorf("jobs: new client: %w", err)
 	}
 	q.client = client
-	return q, nil
+	return nil
 }
 
 // driver picks River's driver. On PostgreSQL a working client gets a pgx
@@ -141,6 +171,9 @@ func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }
 // becomes visible to workers only if tx commits, and vanishes if it rolls
 // back.
 func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
+	if q.client == nil {
+		return errNotOpen
+	}
 	if _, err := q.client.InsertTx(ctx, tx, args, opts); err != nil {
 		return fmt.Errorf("jobs: enqueue %s: %w", args.Kind(), err)
 	}
@@ -150,6 +183,9 @@ func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, op
 // Insert enqueues a job in its own transaction. Never call it while holding
 // a store transaction (see the package doc): use InsertTx there.
 func (q *Queue) Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
+	if q.client == nil {
+		return errNotOpen
+	}
 	if _, err := q.client.Insert(ctx, args, opts); err != nil {
 		return fmt.Errorf("jobs: enqueue %s: %w", args.Kind(), err)
 	}

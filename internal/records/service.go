@@ -51,10 +51,6 @@ func New(cfg Config) *Service {
 	return &Service{store: cfg.Store, jobs: cfg.Jobs, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
 }
 
-// Store exposes the underlying store for transactions that span several
-// services (the Whop sync writes records and its progress together).
-func (s *Service) Store() *store.Store { return s.store }
-
 // Schema returns the object together with the workspace's custom fields.
 func (s *Service) Schema(ctx context.Context, workspaceID string, o *crm.Object) (*crm.Schema, error) {
 	return s.schema(ctx, s.store.Read, workspaceID, o)

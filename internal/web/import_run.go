@@ -1,7 +1,6 @@
 package web
 
 import (
-	"database/sql"
 	"encoding/csv"
 	"net/http"
 	"os"
@@ -12,13 +11,10 @@ import (
 	"github.com/roster-crm/roster/internal/records"
 )
 
-// importBatch is how many rows one transaction writes: a batch is atomic,
-// so a failure leaves none of its rows behind and is reported on each.
-const importBatch = 500
-
 // importRun is step 4: upsert the valid rows (by email for people, by domain
-// for companies) in batches, skip and report the others, and keep the error
-// report for download.
+// for companies) in batches (records.UpsertMany: a batch is atomic, so a
+// failed one leaves none of its rows behind and is reported on each), skip
+// and report the others, and keep the error report for download.
 func (u *UI) importRun(w http.ResponseWriter, r *http.Request) error {
 	p := auth.PrincipalFrom(r.Context())
 	job, err := importLoad(p, r.PathValue("id"), u.cfg.Now())
@@ -38,34 +34,22 @@ func (u *UI) importRun(w http.ResponseWriter, r *http.Request) error {
 	}
 	actor := p.Actor()
 	actor.Source = crm.SourceImport
-	res := &importResult{}
-	for start := 0; start < len(ok); start += importBatch {
-		part := ok[start:min(start+importBatch, len(ok))]
-		inputs := make([]crm.Input, len(part))
-		for i, row := range part {
-			inputs[i] = row.Input
-		}
-		var up *records.UpsertResult
-		err := u.cfg.Records.Store().InTx(r.Context(), func(tx *sql.Tx) error {
-			var err error
-			up, err = u.cfg.Records.UpsertTx(r.Context(), tx, records.CreateParams{
-				WorkspaceID: job.WorkspaceID, Object: importObject(job.Object), Actor: actor, Inputs: inputs, Upsert: true,
-			})
-			return err
-		})
-		if e, isCRM := crm.AsError(err); isCRM {
-			for _, row := range part {
-				bad = append(bad, importRowError{Row: row.Row, Error: "Not imported with its batch: " + e.Error(), Values: rows[row.Row-2]})
-			}
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		res.Created += up.Created
-		res.Updated += up.Updated
-		res.Unchanged += len(part) - up.Created - up.Updated
+	inputs := make([]crm.Input, len(ok))
+	for i, row := range ok {
+		inputs[i] = row.Input
 	}
+	counts, err := u.cfg.Records.UpsertMany(r.Context(), records.UpsertManyParams{
+		WorkspaceID: job.WorkspaceID, Object: importObject(job.Object), Actor: actor, Inputs: inputs,
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range counts.Failures {
+		for _, row := range ok[f.Start:f.End] {
+			bad = append(bad, importRowError{Row: row.Row, Error: "Not imported with its batch: " + f.Err.Error(), Values: rows[row.Row-2]})
+		}
+	}
+	res := &importResult{Created: counts.Created, Updated: counts.Updated, Unchanged: counts.Unchanged}
 	for _, row := range rows {
 		if row != nil {
 			res.Rows++

@@ -87,25 +87,22 @@ func newSettingsSite(t *testing.T, s *store.Store, withWhop bool) *settingsSite 
 		if err != nil {
 			t.Fatal(err)
 		}
-		st.whop, err = whopsync.New(whopsync.Config{Store: s, Records: recs, Sealer: sealer, APIBaseURL: simSrv.URL + "/api/v1", OAuthBaseURL: simSrv.URL,
+		queue := jobs.Prepare(jobs.Config{Store: s, Logger: slog.New(slog.DiscardHandler), FetchPollInterval: 100 * time.Millisecond})
+		recs = records.New(records.Config{Store: s, Jobs: queue})
+		st.whop, err = whopsync.New(whopsync.Config{Store: s, Records: recs, Queue: queue, Sealer: sealer, APIBaseURL: simSrv.URL + "/api/v1", OAuthBaseURL: simSrv.URL,
 			RatePerMinute: -1, BaseURL: srv.URL, BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		reg := jobs.NewRegistry()
-		if err := jobs.Register(reg, &records.EventsWorker{Bus: &records.Bus{}}); err != nil {
+		if err := jobs.Register(queue.Registry(), &records.EventsWorker{Bus: &records.Bus{}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := whopsync.Register(reg, st.whop, time.Hour); err != nil {
+		if err := whopsync.Register(queue.Registry(), st.whop, time.Hour); err != nil {
 			t.Fatal(err)
 		}
-		queue, err := jobs.New(ctx, jobs.Config{Store: s, Registry: reg, Logger: slog.New(slog.DiscardHandler), FetchPollInterval: 100 * time.Millisecond})
-		if err != nil {
+		if err := queue.Open(ctx); err != nil {
 			t.Fatal(err)
 		}
-		recs = records.New(records.Config{Store: s, Jobs: queue})
-		st.whop.UseQueue(queue)
-		st.whop.UseRecords(recs)
 		if err := queue.Start(ctx); err != nil {
 			t.Fatal(err)
 		}

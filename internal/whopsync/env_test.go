@@ -95,31 +95,29 @@ func newEnv(t testing.TB, s *store.Store, o envOpts) *env {
 	t.Cleanup(e.roster.Close)
 	callback := e.roster.URL + "/auth/whop/callback"
 	e.sim.AddOAuthClient(whopsim.OAuthClient{ID: e.clientID, Secret: e.clientSecret, RedirectURIs: []string{callback}})
-	plain := records.New(records.Config{Store: s})
-	e.svc, err = whopsync.New(whopsync.Config{Store: s, Records: plain, Sealer: sealer, APIBaseURL: simSrv.URL + "/api/v1",
+	var queue records.Enqueuer
+	if !o.noQueue {
+		e.queue = jobs.Prepare(jobs.Config{Store: s, Logger: slog.New(slog.DiscardHandler), FetchPollInterval: 100 * time.Millisecond})
+		queue = e.queue
+	}
+	e.records = records.New(records.Config{Store: s, Jobs: queue})
+	e.svc, err = whopsync.New(whopsync.Config{Store: s, Records: e.records, Queue: queue, Sealer: sealer, APIBaseURL: simSrv.URL + "/api/v1",
 		OAuthBaseURL: simSrv.URL, RatePerMinute: -1, BaseURL: e.roster.URL,
 		ClientID: e.clientID, ClientSecret: e.clientSecret, CallbackURL: callback,
 		BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.records = plain
 	if !o.noQueue {
-		reg := jobs.NewRegistry()
-		bus := &records.Bus{}
-		if err := jobs.Register(reg, &records.EventsWorker{Bus: bus}); err != nil {
+		if err := jobs.Register(e.queue.Registry(), &records.EventsWorker{Bus: &records.Bus{}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := whopsync.Register(reg, e.svc, time.Hour); err != nil {
+		if err := whopsync.Register(e.queue.Registry(), e.svc, time.Hour); err != nil {
 			t.Fatal(err)
 		}
-		e.queue, err = jobs.New(ctx, jobs.Config{Store: s, Registry: reg, Logger: slog.New(slog.DiscardHandler), FetchPollInterval: 100 * time.Millisecond})
-		if err != nil {
+		if err := e.queue.Open(ctx); err != nil {
 			t.Fatal(err)
 		}
-		e.records = records.New(records.Config{Store: s, Jobs: e.queue})
-		e.svc.UseQueue(e.queue)
-		e.svc.UseRecords(e.records)
 		if err := e.queue.Start(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -28,7 +28,11 @@ import (
 type Config struct {
 	Store   *store.Store
 	Records *records.Service
-	Sealer  *secret.Sealer
+	// Queue takes sync and webhook jobs in the caller's transaction (a
+	// prepared jobs.Queue is fine: it is only used once opened). Nil means
+	// nothing is enqueued: CLI commands run the sync themselves.
+	Queue  records.Enqueuer
+	Sealer *secret.Sealer
 	// API and OAuth endpoints and credentials of the Whop app.
 	APIBaseURL     string
 	OAuthBaseURL   string
@@ -66,7 +70,7 @@ type Service struct {
 	cache   Cache
 	allowed []*netPrefix
 
-	queue    records.Enqueuer // nil until UseQueue: the CLI works syncs itself
+	queue    records.Enqueuer // nil: the CLI works syncs itself
 	triggers *ratelimit.Window
 	inbox    *inboxBatcher
 	clients  sync.Map // workspace ID -> *whop.Client (rebuilt when the connection changes)
@@ -88,22 +92,13 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{
-		cfg: cfg, store: cfg.Store, records: cfg.Records, log: cfg.Logger, cache: cfg.Cache, allowed: allowed,
+		cfg: cfg, store: cfg.Store, records: cfg.Records, queue: cfg.Queue, log: cfg.Logger, cache: cfg.Cache, allowed: allowed,
 		now:      func() time.Time { return cfg.Now().UTC() },
 		triggers: ratelimit.New(6, time.Minute),
 	}
 	s.inbox = &inboxBatcher{s: s}
 	return s, nil
 }
-
-// UseQueue gives the service the job queue it enqueues syncs and webhook
-// processing on. The queue is built after the workers are registered, which
-// need the service, hence the late binding.
-func (s *Service) UseQueue(q records.Enqueuer) { s.queue = q }
-
-// UseRecords swaps in the records service that enqueues domain events on the
-// queue (built after the queue, like UseQueue).
-func (s *Service) UseRecords(r *records.Service) { s.records = r }
 
 func newID() string {
 	id, err := uuid.NewV7()
