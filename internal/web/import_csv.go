@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -81,38 +82,82 @@ func importGuess(object string, headers []string) []string {
 	return out
 }
 
-// importRead parses the job's CSV: the header and the data rows.
+// Caps on an uploaded CSV, checked on every record at upload so that the
+// later steps never meet a bigger file: the mapping page draws one select
+// per column (400,000 columns once made a 275 MB page), and every step
+// parses the file again.
+const (
+	importMaxColumns   = 200
+	importMaxCellBytes = 10 << 10
+	importMaxRowBytes  = 64 << 10
+)
+
+// importRead parses the job's CSV: the header and the data rows (nil for a
+// blank line, kept so row numbers match the file).
 func importRead(job *importJob) ([]string, [][]string, error) {
-	b, err := os.ReadFile(importPath(job.ID, ".csv"))
+	var rows [][]string
+	header, err := importScan(job, func(_ int, rec []string) { rows = append(rows, rec) })
+	return header, rows, err
+}
+
+// importScan streams the job's CSV, holding one record at a time: it calls
+// row for each data row with its spreadsheet row number (the header is row
+// 1; rec is nil for a blank line) and returns the header. A record over the
+// caps stops the scan with an error naming the row and the limit.
+func importScan(job *importJob, row func(num int, rec []string)) ([]string, error) {
+	f, err := os.Open(importPath(job.ID, ".csv"))
 	if err != nil {
-		return nil, nil, fmt.Errorf("web: read import: %w", err)
+		return nil, fmt.Errorf("web: read import: %w", err)
 	}
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	r := csv.NewReader(bytes.NewReader(b))
+	defer f.Close()
+	br := bufio.NewReader(f)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		_, _ = br.Discard(3)
+	}
+	r := csv.NewReader(br)
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
-	header, err := r.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, nil, crm.Invalid("file", crm.CodeInvalidValue, "The file is empty.")
-	}
-	if err != nil {
-		return nil, nil, crm.Invalid("file", crm.CodeInvalidValue, "This is not a readable CSV file: %v", err)
-	}
-	var rows [][]string
-	for {
+	var header []string
+	for num := 1; ; num++ {
+		start := r.InputOffset()
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			if num == 1 {
+				return nil, crm.Invalid("file", crm.CodeInvalidValue, "The file is empty.")
+			}
+			return header, nil
 		}
 		if err != nil {
-			return nil, nil, crm.Invalid("file", crm.CodeInvalidValue, "This is not a readable CSV file: %v", err)
+			return nil, crm.Invalid("file", crm.CodeInvalidValue, "This is not a readable CSV file: %v", err)
 		}
-		if len(strings.TrimSpace(strings.Join(rec, ""))) == 0 {
-			rec = nil // a blank line: kept so row numbers match the file
+		if err := importCheck(num, rec, r.InputOffset()-start); err != nil {
+			return nil, err
 		}
-		rows = append(rows, rec)
+		switch {
+		case num == 1:
+			header = rec
+		case len(strings.TrimSpace(strings.Join(rec, ""))) == 0:
+			row(num, nil)
+		default:
+			row(num, rec)
+		}
 	}
-	return header, rows, nil
+}
+
+// importCheck holds one record (of size bytes in the file) to the caps.
+func importCheck(num int, rec []string, size int64) error {
+	if len(rec) > importMaxColumns {
+		return crm.Invalid("file", crm.CodeInvalidValue, "Row %d has %d columns; the limit is %d. Remove the columns you do not need and upload again.", num, len(rec), importMaxColumns)
+	}
+	if size > importMaxRowBytes {
+		return crm.Invalid("file", crm.CodeInvalidValue, "Row %d is %d KiB long; the limit is %d KiB per row.", num, (size+1023)>>10, importMaxRowBytes>>10)
+	}
+	for i, cell := range rec {
+		if len(cell) > importMaxCellBytes {
+			return crm.Invalid("file", crm.CodeInvalidValue, "Row %d, column %d holds %d KiB; the limit is %d KiB per cell.", num, i+1, (len(cell)+1023)>>10, importMaxCellBytes>>10)
+		}
+	}
+	return nil
 }
 
 // importRowError is one problem of one row.

@@ -22,7 +22,18 @@ func (u *UI) importMapPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	headers, rows, err := importRead(job)
+	// Streamed: only the first non-empty value of each column is kept.
+	var samples []string
+	rows := 0
+	headers, err := importScan(job, func(_ int, rec []string) {
+		rows++
+		samples = append(samples, make([]string, max(0, len(rec)-len(samples)))...)
+		for i, v := range rec {
+			if samples[i] == "" {
+				samples[i] = v
+			}
+		}
+	})
 	if err != nil {
 		return err
 	}
@@ -35,15 +46,12 @@ func (u *UI) importMapPage(w http.ResponseWriter, r *http.Request) error {
 		if i < len(job.Mapping) {
 			cols[i].Current = job.Mapping[i]
 		}
-		for _, row := range rows {
-			if i < len(row) && row[i] != "" {
-				cols[i].Sample = row[i]
-				break
-			}
+		if i < len(samples) {
+			cols[i].Sample = samples[i]
 		}
 	}
 	return u.render(w, r, "import_map", "Map columns", map[string]any{
-		"Job": job, "Columns": cols, "Fields": importFields[job.Object], "Rows": len(rows),
+		"Job": job, "Columns": cols, "Fields": importFields[job.Object], "Rows": rows,
 	})
 }
 
@@ -53,7 +61,7 @@ func (u *UI) importMapSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	headers, _, err := importRead(job)
+	headers, err := importScan(job, func(int, []string) {})
 	if err != nil {
 		return err
 	}

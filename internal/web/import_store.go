@@ -118,6 +118,13 @@ func importLoad(p *auth.Principal, id string, now time.Time) (*importJob, error)
 	return job, nil
 }
 
+// importDelete removes a refused upload at once.
+func importDelete(id string) {
+	for _, suffix := range []string{".csv", ".json"} {
+		os.Remove(importPath(id, suffix))
+	}
+}
+
 // importSweep deletes uploads older than importTTL.
 func importSweep(now time.Time) {
 	entries, err := os.ReadDir(importDir())

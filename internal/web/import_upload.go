@@ -53,8 +53,9 @@ func (u *UI) importUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	headers, _, err := importRead(job)
+	headers, err := importScan(job, func(int, []string) {})
 	if err != nil {
+		importDelete(job.ID)
 		return fail(http.StatusBadRequest, err.Error())
 	}
 	job.Mapping = importGuess(object, headers)
