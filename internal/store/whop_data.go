@@ -208,15 +208,6 @@ func (s *Store) WhopPaymentsByIDs(ctx context.Context, q Querier, workspaceID st
 	return out, nil
 }
 
-// WhopPaymentsFor lists the payments linked to a person or an opportunity,
-// newest first.
-func (s *Store) WhopPaymentsFor(ctx context.Context, workspaceID, column, recordID string, limit int) ([]*WhopPayment, error) {
-	if column != "person_id" && column != "opportunity_id" {
-		return nil, fmt.Errorf("store: payments by %q", column)
-	}
-	return s.whopPayments(ctx, s.Read, "workspace_id = $1 AND "+column+" = $2 ORDER BY whop_created_at DESC LIMIT "+fmt.Sprint(max(1, min(limit, 500))), workspaceID, recordID)
-}
-
 func (s *Store) whopPayments(ctx context.Context, q Querier, where string, args ...any) ([]*WhopPayment, error) {
 	rows, err := q.QueryContext(ctx, "SELECT "+paymentColumns+" FROM whop_payments WHERE "+where, args...)
 	if err != nil {

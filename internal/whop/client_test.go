@@ -363,10 +363,10 @@ func TestErrorCodeDecoded(t *testing.T) {
 		fmt.Fprint(w, `{"error":{"type":"conflict","code":"duplicate","message":"exists"}}`)
 	})
 	c := testClient(t, srv, newFakeClock(), nil)
-	_, err := c.GetUser(context.Background(), "user_1")
+	_, err := c.GetPayment(context.Background(), "pay_1")
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != "duplicate" || apiErr.Message != "exists" || apiErr.Status != 409 {
-		t.Errorf("GetUser = %#v; want code duplicate, message exists, status 409", err)
+		t.Errorf("GetPayment = %#v; want code duplicate, message exists, status 409", err)
 	}
 }
 

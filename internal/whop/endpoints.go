@@ -12,12 +12,8 @@ const (
 	routeListMemberships = "GET /memberships"
 	routeGetMembership   = "GET /memberships/{id}"
 	routeListMembers     = "GET /members"
-	routeGetMember       = "GET /members/{id}"
-	routeGetUser         = "GET /users/{id}"
 	routeListProducts    = "GET /products"
-	routeGetProduct      = "GET /products/{id}"
 	routeListPlans       = "GET /plans"
-	routeGetPlan         = "GET /plans/{id}"
 	routeListPayments    = "GET /payments"
 	routeGetPayment      = "GET /payments/{id}"
 )
@@ -136,14 +132,6 @@ func (c *Client) ListMemberships(ctx context.Context, p ListMembershipsParams) (
 	return list[Membership](ctx, c, routeListMemberships, "/memberships", p.query(c))
 }
 
-// EachMembershipPage walks every page of memberships from p.After on.
-func (c *Client) EachMembershipPage(ctx context.Context, p ListMembershipsParams, fn PageFunc[Membership]) error {
-	return Walk(ctx, p.After, func(ctx context.Context, after string) (*Page[Membership], error) {
-		p.After = after
-		return c.ListMemberships(ctx, p)
-	}, fn)
-}
-
 // GetMembership fetches a membership by ID (or license key).
 func (c *Client) GetMembership(ctx context.Context, id string) (*Membership, error) {
 	return getOne[Membership](ctx, c, routeGetMembership, "/memberships/", id)
@@ -154,40 +142,9 @@ func (c *Client) ListMembers(ctx context.Context, p ListMembersParams) (*Page[Me
 	return list[Member](ctx, c, routeListMembers, "/members", p.query(c))
 }
 
-// EachMemberPage walks every page of members from p.After on.
-func (c *Client) EachMemberPage(ctx context.Context, p ListMembersParams, fn PageFunc[Member]) error {
-	return Walk(ctx, p.After, func(ctx context.Context, after string) (*Page[Member], error) {
-		p.After = after
-		return c.ListMembers(ctx, p)
-	}, fn)
-}
-
-// GetMember fetches a member by ID.
-func (c *Client) GetMember(ctx context.Context, id string) (*Member, error) {
-	return getOne[Member](ctx, c, routeGetMember, "/members/", id)
-}
-
-// GetUser fetches a user by ID.
-func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
-	return getOne[User](ctx, c, routeGetUser, "/users/", id)
-}
-
 // ListProducts fetches one page of the company's products.
 func (c *Client) ListProducts(ctx context.Context, p ListProductsParams) (*Page[Product], error) {
 	return list[Product](ctx, c, routeListProducts, "/products", p.query(c))
-}
-
-// EachProductPage walks every page of products from p.After on.
-func (c *Client) EachProductPage(ctx context.Context, p ListProductsParams, fn PageFunc[Product]) error {
-	return Walk(ctx, p.After, func(ctx context.Context, after string) (*Page[Product], error) {
-		p.After = after
-		return c.ListProducts(ctx, p)
-	}, fn)
-}
-
-// GetProduct fetches a product by ID.
-func (c *Client) GetProduct(ctx context.Context, id string) (*Product, error) {
-	return getOne[Product](ctx, c, routeGetProduct, "/products/", id)
 }
 
 // ListPlans fetches one page of the company's plans.
@@ -195,30 +152,9 @@ func (c *Client) ListPlans(ctx context.Context, p ListPlansParams) (*Page[Plan],
 	return list[Plan](ctx, c, routeListPlans, "/plans", p.query(c))
 }
 
-// EachPlanPage walks every page of plans from p.After on.
-func (c *Client) EachPlanPage(ctx context.Context, p ListPlansParams, fn PageFunc[Plan]) error {
-	return Walk(ctx, p.After, func(ctx context.Context, after string) (*Page[Plan], error) {
-		p.After = after
-		return c.ListPlans(ctx, p)
-	}, fn)
-}
-
-// GetPlan fetches a plan by ID.
-func (c *Client) GetPlan(ctx context.Context, id string) (*Plan, error) {
-	return getOne[Plan](ctx, c, routeGetPlan, "/plans/", id)
-}
-
 // ListPayments fetches one page of the company's payments.
 func (c *Client) ListPayments(ctx context.Context, p ListPaymentsParams) (*Page[Payment], error) {
 	return list[Payment](ctx, c, routeListPayments, "/payments", p.query(c))
-}
-
-// EachPaymentPage walks every page of payments from p.After on.
-func (c *Client) EachPaymentPage(ctx context.Context, p ListPaymentsParams, fn PageFunc[Payment]) error {
-	return Walk(ctx, p.After, func(ctx context.Context, after string) (*Page[Payment], error) {
-		p.After = after
-		return c.ListPayments(ctx, p)
-	}, fn)
 }
 
 // GetPayment fetches a payment by ID.

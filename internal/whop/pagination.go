@@ -3,6 +3,7 @@ package whop
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -78,17 +79,25 @@ func (p *Page[T]) Next() (string, bool) {
 	return p.PageInfo.NextCursor()
 }
 
-// PageFunc receives each page of a walk. info.EndCursor is the cursor to
-// resume after this page: a sync stores it in the same transaction as the
-// page's rows and passes it back as After to continue where it stopped.
-type PageFunc[T any] func(page []T, info PageInfo) error
+// ErrCursorLoop means a list handed back a cursor it had already given for
+// this walk: following it would fetch the same pages forever.
+var ErrCursorLoop = errors.New("whop: pagination: the cursor did not advance")
+
+// PageFunc receives each page of a walk and the cursor that follows it (""
+// after the last page). A sync stores next in the same transaction as the
+// page's rows and passes it back as Walk's after to continue where it
+// stopped.
+type PageFunc[T any] func(items []T, next string) error
 
 // Walk fetches the page after the cursor after ("" for the first page), hands
 // it to fn, and follows the cursors until the last page. It makes exactly one
-// request per page. An error from fetch or fn stops the walk and is returned
-// as is.
+// request per page. A cursor seen before in this walk (including after
+// itself) stops it with ErrCursorLoop before the page is handed on, so a
+// server that does not advance cannot keep a sync busy forever. An error from
+// fetch or fn stops the walk and is returned as is.
 func Walk[T any](ctx context.Context, after string, fetch func(ctx context.Context, after string) (*Page[T], error), fn PageFunc[T]) error {
-	for {
+	seen := map[string]bool{after: true}
+	for pages := 1; ; pages++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -96,16 +105,17 @@ func Walk[T any](ctx context.Context, after string, fetch func(ctx context.Conte
 		if err != nil {
 			return err
 		}
-		if err := fn(page.Data, page.PageInfo); err != nil {
+		next, more := page.Next()
+		if more && seen[next] {
+			return fmt.Errorf("%w: page %d pointed back to cursor %q", ErrCursorLoop, pages, next)
+		}
+		if err := fn(page.Data, next); err != nil {
 			return err
 		}
-		next, ok := page.Next()
-		if !ok {
+		if !more {
 			return nil
 		}
-		if next == after {
-			return fmt.Errorf("whop: pagination: cursor %q did not advance", next)
-		}
+		seen[next] = true
 		after = next
 	}
 }

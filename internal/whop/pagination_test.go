@@ -69,7 +69,14 @@ func listServer(t *testing.T, n int, mode lastPage) *recorder {
 	})
 }
 
-func TestEachMembershipPageBothLastPageConventions(t *testing.T) {
+// walkMemberships walks every membership page of c from after on.
+func walkMemberships(c *Client, after string, fn PageFunc[Membership]) error {
+	return Walk(context.Background(), after, func(ctx context.Context, after string) (*Page[Membership], error) {
+		return c.ListMemberships(ctx, ListMembershipsParams{After: after})
+	}, fn)
+}
+
+func TestWalkBothLastPageConventions(t *testing.T) {
 	t.Parallel()
 	modes := map[string]lastPage{"null cursor": nullCursor, "cursor but has_next_page false": cursorButNoNext,
 		"null cursor, has_next_page true": nullCursorNextTrue, "no has_next_page field": noFlag}
@@ -81,7 +88,7 @@ func TestEachMembershipPageBothLastPageConventions(t *testing.T) {
 				c := testClient(t, srv, newFakeClock(), nil)
 				seen := map[string]int{}
 				var pages int
-				err := c.EachMembershipPage(context.Background(), ListMembershipsParams{}, func(page []Membership, info PageInfo) error {
+				err := walkMemberships(c, "", func(page []Membership, _ string) error {
 					pages++
 					for _, m := range page {
 						seen[m.ID]++
@@ -89,7 +96,7 @@ func TestEachMembershipPageBothLastPageConventions(t *testing.T) {
 					return nil
 				})
 				if err != nil {
-					t.Fatalf("EachMembershipPage: %v", err)
+					t.Fatalf("Walk: %v", err)
 				}
 				if len(seen) != n {
 					t.Errorf("distinct memberships = %d; want %d", len(seen), n)
@@ -126,17 +133,17 @@ func TestEachMembershipPageBothLastPageConventions(t *testing.T) {
 	}
 }
 
-func TestEachMembershipPageResumesAndReportsCursor(t *testing.T) {
+func TestWalkResumesAndReportsCursor(t *testing.T) {
 	t.Parallel()
 	srv := listServer(t, 250, nullCursor)
 	c := testClient(t, srv, newFakeClock(), nil)
 	var cursors []string
 	var first string
-	err := c.EachMembershipPage(context.Background(), ListMembershipsParams{After: "cur_100"}, func(page []Membership, info PageInfo) error {
+	err := walkMemberships(c, "cur_100", func(page []Membership, next string) error {
 		if first == "" {
 			first = page[0].ID
 		}
-		cursors = append(cursors, info.EndCursor)
+		cursors = append(cursors, next)
 		return nil
 	})
 	if err != nil {
@@ -150,29 +157,47 @@ func TestEachMembershipPageResumesAndReportsCursor(t *testing.T) {
 	}
 }
 
-func TestEachMembershipPageStopsOnCallbackError(t *testing.T) {
+func TestWalkStopsOnCallbackError(t *testing.T) {
 	t.Parallel()
 	srv := listServer(t, 250, nullCursor)
 	c := testClient(t, srv, newFakeClock(), nil)
 	stop := errors.New("stop")
-	err := c.EachMembershipPage(context.Background(), ListMembershipsParams{}, func([]Membership, PageInfo) error { return stop })
+	err := walkMemberships(c, "", func([]Membership, string) error { return stop })
 	if !errors.Is(err, stop) {
-		t.Errorf("EachMembershipPage = %v; want the callback's error", err)
+		t.Errorf("Walk = %v; want the callback's error", err)
 	}
 	if got := len(srv.Requests()); got != 1 {
 		t.Errorf("requests = %d; want 1", got)
 	}
 }
 
-func TestWalkRejectsCursorThatDoesNotAdvance(t *testing.T) {
+// TestWalkRejectsCursorLoops: a server whose cursor does not advance, or
+// comes back to an earlier page, is refused with ErrCursorLoop before the
+// repeated page is handed on, however the loop is shaped.
+func TestWalkRejectsCursorLoops(t *testing.T) {
 	t.Parallel()
-	calls := 0
-	err := Walk(context.Background(), "", func(_ context.Context, after string) (*Page[int], error) {
-		calls++
-		return &Page[int]{Data: []int{1}, PageInfo: PageInfo{EndCursor: "same", HasNextPage: true}}, nil
-	}, func([]int, PageInfo) error { return nil })
-	if err == nil || calls != 2 {
-		t.Errorf("Walk = %v after %d calls; want a cursor error after 2", err, calls)
+	for _, tc := range []struct {
+		name    string
+		after   string
+		cursors []string // the end_cursor of each successive page
+		handed  int      // pages handed to fn before the error
+	}{
+		{"same cursor twice", "", []string{"a", "a"}, 1},
+		{"back to the resume cursor", "start", []string{"start"}, 0},
+		{"back to an earlier page", "", []string{"a", "b", "c", "a"}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			calls, handed := 0, 0
+			err := Walk(context.Background(), tc.after, func(_ context.Context, after string) (*Page[int], error) {
+				cur := tc.cursors[calls]
+				calls++
+				return &Page[int]{Data: []int{calls}, PageInfo: PageInfo{EndCursor: cur, HasNextPage: true}}, nil
+			}, func([]int, string) error { handed++; return nil })
+			if !errors.Is(err, ErrCursorLoop) || calls != len(tc.cursors) || handed != tc.handed {
+				t.Errorf("Walk = %v after %d fetches, %d pages handed on; want ErrCursorLoop after %d, %d", err, calls, handed, len(tc.cursors), tc.handed)
+			}
+		})
 	}
 }
 
@@ -182,7 +207,7 @@ func TestWalkStopsOnEmptyPage(t *testing.T) {
 	err := Walk(context.Background(), "", func(_ context.Context, after string) (*Page[int], error) {
 		calls++
 		return &Page[int]{PageInfo: PageInfo{EndCursor: "c" + after, HasNextPage: true}}, nil
-	}, func([]int, PageInfo) error { return nil })
+	}, func([]int, string) error { return nil })
 	if err != nil || calls != 1 {
 		t.Errorf("Walk = %v after %d calls; want nil after 1", err, calls)
 	}

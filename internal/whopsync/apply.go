@@ -77,35 +77,43 @@ func (s *Service) applyPlans(ctx context.Context, tx *sql.Tx, ws string, items [
 }
 
 // plan finds a plan: cache, then the synced table, else nil (the amount is
-// then left alone until the plan is synced).
-func (s *Service) plan(ctx context.Context, q store.Querier, ws, id string) *whop.Plan {
+// then left alone until the plan is synced). A failed read is returned, not
+// taken for "no plan": on PostgreSQL it has aborted q's transaction, and on
+// SQLite it would map the membership without its price.
+func (s *Service) plan(ctx context.Context, q store.Querier, ws, id string) (*whop.Plan, error) {
 	if id == "" {
-		return nil
+		return nil, nil
 	}
 	var p whop.Plan
 	if s.cache.Get(ctx, "plan:"+ws+":"+id, &p) {
-		return &p
+		return &p, nil
 	}
 	row, err := s.store.WhopPlanGet(ctx, q, ws, id)
-	if err != nil || row == nil || json.Unmarshal(row.Data, &p) != nil {
-		return nil
+	if err != nil {
+		return nil, fmt.Errorf("whopsync: plan %s: %w", id, err)
+	}
+	if row == nil || json.Unmarshal(row.Data, &p) != nil {
+		return nil, nil
 	}
 	s.cache.Set(ctx, "plan:"+ws+":"+id, &p)
-	return &p
+	return &p, nil
 }
 
 // productTitle prefers the title nested in the membership, then the cache,
-// then the synced table.
-func (s *Service) productTitle(ctx context.Context, q store.Querier, ws string, ref whop.ProductRef) string {
+// then the synced table; a failed read is returned like plan's.
+func (s *Service) productTitle(ctx context.Context, q store.Querier, ws string, ref whop.ProductRef) (string, error) {
 	if ref.Title != "" || ref.ID == "" {
-		return ref.Title
+		return ref.Title, nil
 	}
 	var p whop.Product
 	if s.cache.Get(ctx, "product:"+ws+":"+ref.ID, &p) {
-		return p.Title
+		return p.Title, nil
 	}
-	title, _ := s.store.WhopProductTitle(ctx, q, ws, ref.ID)
-	return title
+	title, err := s.store.WhopProductTitle(ctx, q, ws, ref.ID)
+	if err != nil {
+		return "", fmt.Errorf("whopsync: product %s: %w", ref.ID, err)
+	}
+	return title, nil
 }
 
 func (s *Service) applyMembers(ctx context.Context, tx *sql.Tx, ws string, items []whop.Member) (int, error) {
@@ -239,8 +247,14 @@ func (s *Service) applyMemberships(ctx context.Context, tx *sql.Tx, ws string, m
 		if checkStale && st != nil && st.WhopUpdatedAt != nil && !m.UpdatedAt.IsZero() && m.UpdatedAt.Before(*st.WhopUpdatedAt) {
 			continue
 		}
-		plan := s.plan(ctx, tx, ws, m.Plan.ID)
-		title := s.productTitle(ctx, tx, ws, m.Product)
+		plan, err := s.plan(ctx, tx, ws, m.Plan.ID)
+		if err != nil {
+			return 0, err
+		}
+		title, err := s.productTitle(ctx, tx, ws, m.Product)
+		if err != nil {
+			return 0, err
+		}
 		fp := fingerprint(m, plan, title)
 		if st != nil && st.Fingerprint == fp {
 			continue

@@ -131,7 +131,11 @@ func (s *Service) ConnectAPIKey(ctx context.Context, p *auth.Principal, in Conne
 func (s *Service) saveConnection(ctx context.Context, p *auth.Principal, conn *store.WhopConnection) error {
 	s.clients.Delete(conn.WorkspaceID)
 	return s.store.InTx(ctx, func(tx *sql.Tx) error {
-		if old, err := s.store.WhopConnectionGet(ctx, tx, conn.WorkspaceID); err == nil {
+		old, err := s.store.WhopConnectionGet(ctx, tx, conn.WorkspaceID)
+		if err != nil && !errors.Is(err, crm.ErrNotFound) {
+			return err // on PostgreSQL the transaction is aborted: go no further
+		}
+		if old != nil {
 			conn.StageMapping, conn.PaymentsWatermark, conn.LastSyncAt, conn.LastSyncStatus, conn.CreatedAt =
 				old.StageMapping, old.PaymentsWatermark, old.LastSyncAt, old.LastSyncStatus, old.CreatedAt
 			if conn.WebhookSecretSealed == "" {
@@ -147,7 +151,7 @@ func (s *Service) saveConnection(ctx context.Context, p *auth.Principal, conn *s
 		if err := s.audit(ctx, tx, conn.WorkspaceID, "whop.connected", p.Actor(), p.UserID, map[string]any{"method": conn.Method, "companyId": conn.CompanyID}); err != nil {
 			return err
 		}
-		_, err := s.queueRun(ctx, tx, conn.WorkspaceID, RunFull)
+		_, err = s.queueRun(ctx, tx, conn.WorkspaceID, RunFull)
 		return err
 	})
 }

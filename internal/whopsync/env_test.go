@@ -57,6 +57,9 @@ type envOpts struct {
 	// (0: off); simClock its clock (nil: real time).
 	simRateLimit int
 	simClock     func() time.Time
+	// simWrap, when set, wraps the simulator's handler (faults the
+	// simulator itself does not offer).
+	simWrap func(http.Handler) http.Handler
 }
 
 func newEnv(t testing.TB, s *store.Store, o envOpts) *env {
@@ -76,7 +79,11 @@ func newEnv(t testing.TB, s *store.Store, o envOpts) *env {
 	e.sim = whopsim.New(whopsim.Config{Seed: 42, RateLimit: o.simRateLimit, Clock: o.simClock, LastPageStyle: o.lastPage, RetryScale: 0.001,
 		APIKeys: []whopsim.APIKey{{Key: e.apiKey, CompanyID: e.company}}})
 	e.sim.Generate(whopsim.GenerateParams{CompanyID: e.company, Users: o.users, Products: 2, Memberships: o.memberships})
-	simSrv := httptest.NewServer(e.sim.Handler())
+	var simHandler http.Handler = e.sim.Handler()
+	if o.simWrap != nil {
+		simHandler = o.simWrap(simHandler)
+	}
+	simSrv := httptest.NewServer(simHandler)
 	t.Cleanup(simSrv.Close)
 	e.simURL = simSrv.URL
 
@@ -212,10 +219,24 @@ func (e *env) all(o *crm.Object) []crm.Record {
 func (e *env) count(table string) int {
 	e.t.Helper()
 	var n int
-	if err := e.store.Read.QueryRow("SELECT COUNT(*) FROM "+table+" WHERE workspace_id = $1", e.ws).Scan(&n); err != nil {
-		e.t.Fatal(err)
-	}
+	e.scan("SELECT COUNT(*) FROM "+table+" WHERE workspace_id = $1", []any{e.ws}, &n)
 	return n
+}
+
+// exec runs a statement on the write pool; an error fails the test.
+func (e *env) exec(query string, args ...any) {
+	e.t.Helper()
+	if _, err := e.store.Write.Exec(query, args...); err != nil {
+		e.t.Fatalf("%s: %v", query, err)
+	}
+}
+
+// scan reads one row of a query into dest; any error fails the test.
+func (e *env) scan(query string, args []any, dest ...any) {
+	e.t.Helper()
+	if err := e.store.Read.QueryRow(query, args...).Scan(dest...); err != nil {
+		e.t.Fatalf("%s: %v", query, err)
+	}
 }
 
 // checkTruth compares the CRM with the simulator: one opportunity per
@@ -263,7 +284,7 @@ func (e *env) waitInbox() {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		var pending int
-		_ = e.store.Read.QueryRow("SELECT COUNT(*) FROM whop_webhook_inbox WHERE workspace_id = $1 AND status = 'pending'", e.ws).Scan(&pending)
+		e.scan("SELECT COUNT(*) FROM whop_webhook_inbox WHERE workspace_id = $1 AND status = 'pending'", []any{e.ws}, &pending)
 		if pending == 0 {
 			return
 		}

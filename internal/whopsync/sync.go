@@ -186,7 +186,7 @@ func (s *Service) claimRun(ctx context.Context, tx *sql.Tx, run *store.WhopSyncR
 
 // permanent reports errors that retrying cannot fix.
 func permanent(err error) bool {
-	return errors.Is(err, errRunStopped) || errors.Is(err, whop.ErrReauthRequired) || errors.Is(err, whop.ErrForbidden) || errors.Is(err, crm.ErrNotFound) || errors.Is(err, whop.ErrBadRequest)
+	return errors.Is(err, errRunStopped) || errors.Is(err, whop.ErrCursorLoop) || errors.Is(err, whop.ErrReauthRequired) || errors.Is(err, whop.ErrForbidden) || errors.Is(err, crm.ErrNotFound) || errors.Is(err, whop.ErrBadRequest)
 }
 
 // RunSync works a run from its saved phase and cursor to the end. Every page
@@ -288,7 +288,11 @@ func (s *Service) failRun(ctx context.Context, run *store.WhopSyncRun, cause err
 		if err := s.store.WhopSyncRunSave(ctx, tx, run); err != nil {
 			return err
 		}
-		if conn, err := s.store.WhopConnectionGet(ctx, tx, run.WorkspaceID); err == nil {
+		conn, err := s.store.WhopConnectionGet(ctx, tx, run.WorkspaceID)
+		if err != nil && !errors.Is(err, crm.ErrNotFound) {
+			return err
+		}
+		if conn != nil {
 			conn.LastSyncAt, conn.LastSyncStatus, conn.UpdatedAt = &now, store.SyncFailed, now
 			if err := s.store.WhopConnectionSave(ctx, tx, conn); err != nil {
 				return err
@@ -360,33 +364,31 @@ func (w *worker) phase(ctx context.Context) error {
 // applyFunc writes one page and returns how many rows it wrote.
 type applyFunc[T any] func(ctx context.Context, tx *sql.Tx, workspaceID string, items []T) (int, error)
 
-// pages walks a list from the run's saved cursor, writing each page and the
+// pages walks a list from the run's saved cursor with whop.Walk (which
+// refuses a cursor that does not advance), writing each page and the
 // progress that points past it in one transaction.
-func pages[T any](ctx context.Context, w *worker, fetch func(context.Context, string) (*whop.Page[T], error), apply applyFunc[T], counter *int) error {
-	for {
-		page, err := fetch(ctx, w.run.Cursor)
+func pages[T any](ctx context.Context, w *worker, list func(context.Context, string) (*whop.Page[T], error), apply applyFunc[T], counter *int) error {
+	fetch := func(ctx context.Context, after string) (*whop.Page[T], error) {
 		w.run.RequestsCount++
-		if err != nil {
-			return err
-		}
-		next, more := page.Next()
+		return list(ctx, after)
+	}
+	return whop.Walk(ctx, w.run.Cursor, fetch, func(items []T, next string) error {
 		snapshot := *w.run
-		err = w.s.store.InTx(ctx, func(tx *sql.Tx) error {
+		err := w.s.store.InTx(ctx, func(tx *sql.Tx) error {
 			if err := w.s.claimRun(ctx, tx, w.run); err != nil {
 				return err
 			}
-			n, err := apply(ctx, tx, w.run.WorkspaceID, page.Data)
+			n, err := apply(ctx, tx, w.run.WorkspaceID, items)
 			if err != nil {
 				return err
 			}
 			w.run.WritesCount += n
 			if counter != nil {
-				*counter += len(page.Data)
+				*counter += len(items)
 			}
-			if more {
-				w.run.Cursor = next
-			} else {
-				w.run.Cursor, w.run.Phase = "", nextPhase(w.run.Phase)
+			w.run.Cursor = next
+			if next == "" {
+				w.run.Phase = nextPhase(w.run.Phase)
 			}
 			w.run.UpdatedAt = w.s.now()
 			return w.s.store.WhopSyncRunSave(ctx, tx, w.run)
@@ -398,10 +400,8 @@ func pages[T any](ctx context.Context, w *worker, fetch func(context.Context, st
 		if w.progress != nil {
 			w.progress(w.run)
 		}
-		if !more {
-			return nil
-		}
-	}
+		return nil
+	})
 }
 
 func nextPhase(p string) string {

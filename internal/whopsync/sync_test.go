@@ -2,13 +2,19 @@ package whopsync_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/store/storetest"
+	"github.com/roster-crm/roster/internal/whop"
 	"github.com/roster-crm/roster/internal/whop/whopsim"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
@@ -52,7 +58,7 @@ func TestFullSyncMatchesSimulator(t *testing.T) {
 					}
 				}
 				acts := 0
-				_ = s.Read.QueryRow("SELECT COUNT(*) FROM timeline_activities WHERE workspace_id = $1 AND name LIKE 'payment.%'", e.ws).Scan(&acts)
+				e.scan("SELECT COUNT(*) FROM timeline_activities WHERE workspace_id = $1 AND name LIKE 'payment.%'", []any{e.ws}, &acts)
 				if acts == 0 {
 					t.Error("no payment activities on the timeline")
 				}
@@ -190,16 +196,14 @@ func TestConnectErrors(t *testing.T) {
 		}
 		// The key is sealed at rest.
 		var sealed string
-		_ = s.Read.QueryRow("SELECT access_token_sealed FROM whop_connections WHERE workspace_id = $1", e.ws).Scan(&sealed)
+		e.scan("SELECT access_token_sealed FROM whop_connections WHERE workspace_id = $1", []any{e.ws}, &sealed)
 		if sealed == "" || containsString(sealed, e.apiKey) {
 			t.Fatalf("stored credential %q is not sealed", sealed)
 		}
 		if ok, err := e.svc.Disconnect(ctx, e.admin); !ok || err != nil {
 			t.Fatalf("Disconnect() = %v, %v", ok, err)
 		}
-		var n int
-		_ = s.Read.QueryRow("SELECT COUNT(*) FROM whop_connections WHERE workspace_id = $1", e.ws).Scan(&n)
-		if n != 0 {
+		if n := e.count("whop_connections"); n != 0 {
 			t.Fatal("credentials remain after disconnect")
 		}
 		entries, _ := e.svc.AuditLog(ctx, e.ws, "whop.", "", 10)
@@ -216,4 +220,52 @@ func containsString(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+// stuckCursor makes the memberships list answer every page after the first
+// with the cursor it was asked for, as a server whose cursor never advances.
+func stuckCursor(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		after := r.URL.Query().Get("after")
+		if !strings.HasSuffix(r.URL.Path, "/memberships") || after == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		var page map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		page["page_info"] = map[string]any{"end_cursor": after, "has_next_page": true}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(page)
+	})
+}
+
+// TestSyncStopsOnCursorLoop: a list whose cursor does not advance ends the
+// run failed with a clear error after one repeated page, instead of
+// fetching the same page forever.
+func TestSyncStopsOnCursorLoop(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, envOpts{users: 150, memberships: 260, noQueue: true, simWrap: stuckCursor})
+		e.connect()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		run, err := e.svc.StartRun(ctx, e.ws, whopsync.RunFull)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.svc.RunSync(ctx, e.ws, run.ID, nil)
+		if !errors.Is(err, whop.ErrCursorLoop) {
+			t.Fatalf("RunSync() = %v; want whop.ErrCursorLoop", err)
+		}
+		if got.Status != store.SyncFailed || !containsAny(got.Errors, "cursor did not advance") {
+			t.Errorf("run = %s %v; want failed saying the cursor did not advance", got.Status, got.Errors)
+		}
+		if n := e.sim.Requests(whopsim.EndpointMemberships); n != 2 {
+			t.Errorf("memberships requests = %d; want 2 (the first page, then the one that repeats)", n)
+		}
+	})
 }

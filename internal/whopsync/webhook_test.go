@@ -48,8 +48,8 @@ func TestWebhookStormKeepsCRMCurrent(t *testing.T) {
 					}
 				}
 				var stored, failed int
-				_ = s.Read.QueryRow("SELECT COUNT(*) FROM whop_webhook_inbox WHERE workspace_id = $1", e.ws).Scan(&stored)
-				_ = s.Read.QueryRow("SELECT COUNT(*) FROM whop_webhook_inbox WHERE workspace_id = $1 AND status = 'failed'", e.ws).Scan(&failed)
+				e.scan("SELECT COUNT(*) FROM whop_webhook_inbox WHERE workspace_id = $1", []any{e.ws}, &stored)
+				e.scan("SELECT COUNT(*) FROM whop_webhook_inbox WHERE workspace_id = $1 AND status = 'failed'", []any{e.ws}, &failed)
 				if stored != len(e.sim.Events()) || failed != 0 {
 					t.Errorf("inbox holds %d events (%d failed); want each of the %d events once, none failed", stored, failed, len(e.sim.Events()))
 				}
@@ -145,12 +145,12 @@ func TestWebhookRejections(t *testing.T) {
 		}
 		// Unknown event types are stored and acknowledged, then ignored.
 		var id string
-		_ = s.Read.QueryRow("SELECT id FROM whop_webhook_inbox WHERE workspace_id = $1 AND webhook_id = 'msg_ok'", e.ws).Scan(&id)
+		e.scan("SELECT id FROM whop_webhook_inbox WHERE workspace_id = $1 AND webhook_id = 'msg_ok'", []any{e.ws}, &id)
 		if err := e.svc.ProcessEvent(context.Background(), e.ws, id); err != nil {
 			t.Fatal(err)
 		}
 		var status string
-		_ = s.Read.QueryRow("SELECT status FROM whop_webhook_inbox WHERE id = $1", id).Scan(&status)
+		e.scan("SELECT status FROM whop_webhook_inbox WHERE id = $1", []any{id}, &status)
 		if status != store.InboxIgnored {
 			t.Errorf("unknown event type status = %s; want ignored", status)
 		}
@@ -179,18 +179,26 @@ func TestStaleMembershipEventIsIgnored(t *testing.T) {
 			if status, out := e.post("/webhooks/whop/"+e.ws, b, signed(e.secret, "msg_"+randHex(4), time.Now(), b)); status != 200 {
 				t.Fatalf("post: %d %v", status, out)
 			}
-			_ = s.Read.QueryRow("SELECT id FROM whop_webhook_inbox WHERE workspace_id = $1 ORDER BY received_at DESC, id DESC LIMIT 1", e.ws).Scan(&id)
+			e.scan("SELECT id FROM whop_webhook_inbox WHERE workspace_id = $1 ORDER BY received_at DESC, id DESC LIMIT 1", []any{e.ws}, &id)
 			if err := e.svc.ProcessEvent(context.Background(), e.ws, id); err != nil {
 				t.Fatal(err)
 			}
 		}
-		rows, _ := s.Read.Query("SELECT status, error FROM whop_webhook_inbox WHERE workspace_id = $1", e.ws)
+		rows, err := s.Read.Query("SELECT status, error FROM whop_webhook_inbox WHERE workspace_id = $1", e.ws)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for rows.Next() {
 			var st, msg string
-			_ = rows.Scan(&st, &msg)
+			if err := rows.Scan(&st, &msg); err != nil {
+				t.Fatal(err)
+			}
 			if st != store.InboxProcessed {
 				t.Errorf("event %s: %s", st, msg)
 			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
 		}
 		rows.Close()
 		got, _ := e.records.Get(context.Background(), e.ws, crm.OpportunityObject, opp.ID)
