@@ -51,6 +51,7 @@ var flowSteps = []step{
 	{"sign out and in", stepSignOutIn},
 	{"connect Whop with OAuth", stepConnectWhop},
 	{"sync with progress", stepSync},
+	{"webhook registered at Whop", stepWebhook},
 	{"find a synced person", stepFindSynced},
 	{"membership timeline", stepTimeline},
 	{"move an opportunity with the keyboard", stepPipelineKeyboard},

@@ -24,6 +24,15 @@ type WhopConnection struct {
 	RefreshTokenSealed  string
 	TokenExpiresAt      *time.Time
 	WebhookSecretSealed string
+	// WebhookID is the webhook Roster registered at Whop (hook_...), ""
+	// when the secret was pasted or registration failed.
+	WebhookID string
+	// WebhookSource says where the secret came from: "registered" (Whop
+	// returned it when Roster made the webhook) or "pasted" (an admin
+	// copied it from Whop's dashboard).
+	WebhookSource string
+	// WebhookError is why the last registration failed ("" when it did not).
+	WebhookError        string
 	NeedsReauth         bool
 	StageMapping        map[string]string
 	PaymentsWatermark   *time.Time
@@ -33,7 +42,7 @@ type WhopConnection struct {
 	UpdatedAt           time.Time
 }
 
-const whopConnColumns = "workspace_id, method, company_id, handle, scopes, access_token_sealed, refresh_token_sealed, token_expires_at, webhook_secret_sealed, needs_reauth, stage_mapping, payments_watermark, last_sync_at, last_sync_status, created_at, updated_at"
+const whopConnColumns = "workspace_id, method, company_id, handle, scopes, access_token_sealed, refresh_token_sealed, token_expires_at, webhook_secret_sealed, needs_reauth, stage_mapping, payments_watermark, last_sync_at, last_sync_status, created_at, updated_at, webhook_id, webhook_source, webhook_error"
 
 func (s *Store) whopConnArgs(c *WhopConnection) ([]any, error) {
 	mapping, err := json.Marshal(c.StageMapping)
@@ -46,7 +55,7 @@ func (s *Store) whopConnArgs(c *WhopConnection) ([]any, error) {
 	return []any{c.WorkspaceID, c.Method, c.CompanyID, c.Handle, c.Scopes, c.AccessTokenSealed, c.RefreshTokenSealed,
 		s.Dialect.NullTime(c.TokenExpiresAt), c.WebhookSecretSealed, c.NeedsReauth, string(mapping),
 		s.Dialect.NullTime(c.PaymentsWatermark), s.Dialect.NullTime(c.LastSyncAt), c.LastSyncStatus,
-		s.Dialect.Time(c.CreatedAt), s.Dialect.Time(c.UpdatedAt)}, nil
+		s.Dialect.Time(c.CreatedAt), s.Dialect.Time(c.UpdatedAt), c.WebhookID, c.WebhookSource, c.WebhookError}, nil
 }
 
 // WhopConnectionSave inserts or replaces the workspace's connection. A Whop
@@ -57,12 +66,13 @@ func (s *Store) WhopConnectionSave(ctx context.Context, tx *sql.Tx, c *WhopConne
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO whop_connections (`+whopConnColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+	_, err = tx.ExecContext(ctx, `INSERT INTO whop_connections (`+whopConnColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		ON CONFLICT (workspace_id) DO UPDATE SET method = excluded.method, company_id = excluded.company_id, handle = excluded.handle,
 		scopes = excluded.scopes, access_token_sealed = excluded.access_token_sealed, refresh_token_sealed = excluded.refresh_token_sealed,
 		token_expires_at = excluded.token_expires_at, webhook_secret_sealed = excluded.webhook_secret_sealed, needs_reauth = excluded.needs_reauth,
 		stage_mapping = excluded.stage_mapping, payments_watermark = excluded.payments_watermark, last_sync_at = excluded.last_sync_at,
-		last_sync_status = excluded.last_sync_status, updated_at = excluded.updated_at`, args...)
+		last_sync_status = excluded.last_sync_status, updated_at = excluded.updated_at, webhook_id = excluded.webhook_id,
+		webhook_source = excluded.webhook_source, webhook_error = excluded.webhook_error`, args...)
 	if _, dup := IsUniqueViolation(err); dup {
 		return crm.Conflict("companyId", "Whop company %s is already connected to another workspace", c.CompanyID)
 	}
@@ -77,7 +87,7 @@ func scanWhopConn(row interface{ Scan(...any) error }) (*WhopConnection, error) 
 	err := row.Scan(&c.WorkspaceID, &c.Method, &c.CompanyID, &c.Handle, &c.Scopes, &c.AccessTokenSealed, &c.RefreshTokenSealed,
 		NullTimeScanner{&c.TokenExpiresAt}, &c.WebhookSecretSealed, &c.NeedsReauth, jsonScanner{&c.StageMapping},
 		NullTimeScanner{&c.PaymentsWatermark}, NullTimeScanner{&c.LastSyncAt}, &c.LastSyncStatus,
-		TimeScanner{&c.CreatedAt}, TimeScanner{&c.UpdatedAt})
+		TimeScanner{&c.CreatedAt}, TimeScanner{&c.UpdatedAt}, &c.WebhookID, &c.WebhookSource, &c.WebhookError)
 	return c, err
 }
 

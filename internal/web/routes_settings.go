@@ -42,5 +42,7 @@ func (u *UI) settingsRoutes() []route {
 		{"POST /settings/integrations/whop/test-event", user(u.whopTestEvent)},
 		{"POST /settings/integrations/whop/mapping", admin(u.whopMapping)},
 		{"POST /settings/integrations/whop/disconnect", admin(u.whopDisconnect)},
+		{"POST /settings/integrations/whop/webhook", admin(u.whopWebhookRecreate)},
+		{"POST /settings/integrations/whop/webhook-secret", admin(u.whopWebhookSecret)},
 	}
 }

@@ -1,6 +1,7 @@
 package whop
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -186,8 +187,25 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // and decoding into out. endpoint is the route template used for limiting,
 // metrics and errors; path is the concrete path under the base URL.
 func (c *Client) get(ctx context.Context, endpoint, path string, q url.Values, out any) error {
+	return c.do(ctx, request{method: http.MethodGet, endpoint: endpoint, path: path, query: q}, out)
+}
+
+// request is one logical call to the API. A body is sent as JSON; a
+// non-empty idempotencyKey makes a retried write safe (Whop's
+// Idempotency-Key header), so writes get the same retries as reads.
+type request struct {
+	method, endpoint, path string
+	query                  url.Values
+	body                   []byte
+	idempotencyKey         string
+}
+
+// do performs one logical request: rate limiting, retries, one refresh on
+// 401, and decoding of a 2xx body into out.
+func (c *Client) do(ctx context.Context, rq request, out any) error {
+	endpoint, q := rq.endpoint, rq.query
 	u := *c.base
-	u.Path = strings.TrimRight(u.Path, "/") + path
+	u.Path = strings.TrimRight(u.Path, "/") + rq.path
 	u.RawQuery = q.Encode()
 	target := u.String()
 
@@ -204,7 +222,7 @@ func (c *Client) get(ctx context.Context, endpoint, path string, q url.Values, o
 		if err := c.limiter.wait(ctx, endpoint); err != nil {
 			return fmt.Errorf("whop: %s: %w", endpoint, err)
 		}
-		res, err := c.send(ctx, endpoint, target, token)
+		res, err := c.send(ctx, rq, target, token)
 		if err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("whop: %s: %w", endpoint, ctx.Err())
@@ -307,10 +325,21 @@ type response struct {
 // send makes one HTTP attempt and records it in the metrics. A response whose
 // body cannot be read in full still counts as a response (readErr set), so a
 // truncated 200 is handled as a malformed body rather than a network error.
-func (c *Client) send(ctx context.Context, endpoint, target, token string) (*response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+func (c *Client) send(ctx context.Context, rq request, target, token string) (*response, error) {
+	endpoint := rq.endpoint
+	var reqBody io.Reader
+	if rq.body != nil {
+		reqBody = bytes.NewReader(rq.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, rq.method, target, reqBody)
 	if err != nil {
 		return nil, fmt.Errorf("build request: %w", err)
+	}
+	if rq.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if rq.idempotencyKey != "" {
+		req.Header.Set("Idempotency-Key", rq.idempotencyKey)
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Api-Version-Date", c.versionDate)

@@ -31,8 +31,15 @@ type Status struct {
 	SyncInProgress bool
 	NeedsReauth    bool
 	WebhookURL     string
-	Errors         []string
-	StageMapping   map[string]string
+	// WebhookID is the webhook Roster registered at Whop ("" when none);
+	// WebhookSource is WebhookRegistered or WebhookPasted ("" when the
+	// workspace has no secret of its own); WebhookError is why the last
+	// registration failed.
+	WebhookID     string
+	WebhookSource string
+	WebhookError  string
+	Errors        []string
+	StageMapping  map[string]string
 }
 
 // WebhookURL is the address to paste into Whop's webhook settings for the
@@ -54,6 +61,7 @@ func (s *Service) Status(ctx context.Context, workspaceID string) (*Status, erro
 	st.Connected, st.Method, st.CompanyID, st.Handle = true, conn.Method, conn.CompanyID, conn.Handle
 	st.LastSyncAt, st.LastSyncStatus, st.NeedsReauth = conn.LastSyncAt, conn.LastSyncStatus, conn.NeedsReauth
 	st.StageMapping = mergedMapping(conn.StageMapping)
+	st.WebhookID, st.WebhookSource, st.WebhookError = conn.WebhookID, conn.WebhookSource, conn.WebhookError
 	active, err := s.store.WhopSyncRunActive(ctx, nil, workspaceID)
 	if err != nil {
 		return nil, err
@@ -66,7 +74,7 @@ func (s *Service) Status(ctx context.Context, workspaceID string) (*Status, erro
 		st.Errors = append(st.Errors, "Whop no longer accepts the stored credential: reconnect the workspace")
 	}
 	if conn.WebhookSecretSealed == "" && s.cfg.WebhookSecret == "" {
-		st.Errors = append(st.Errors, "no webhook secret: webhooks from Whop will be rejected until one is set")
+		st.Errors = append(st.Errors, "no webhook secret: webhooks from Whop will be rejected until Roster re-creates the webhook or an admin pastes its secret")
 	}
 	return st, nil
 }
@@ -117,13 +125,33 @@ func (s *Service) ConnectAPIKey(ctx context.Context, p *auth.Principal, in Conne
 	if conn.AccessTokenSealed, err = s.seal("access_token", p.WorkspaceID, in.APIKey); err != nil {
 		return nil, err
 	}
-	if conn.WebhookSecretSealed, err = s.seal("webhook_secret", p.WorkspaceID, in.WebhookSecret); err != nil {
-		return nil, err
+	if in.WebhookSecret != "" {
+		// The admin made the webhook in Whop's dashboard: making another
+		// would deliver every event twice.
+		if conn.WebhookSecretSealed, err = s.seal("webhook_secret", p.WorkspaceID, in.WebhookSecret); err != nil {
+			return nil, err
+		}
+		conn.WebhookSource = WebhookPasted
+	} else {
+		s.attachWebhook(ctx, client, conn)
 	}
 	if err := s.saveConnection(ctx, p, conn); err != nil {
 		return nil, err
 	}
 	return s.Status(ctx, p.WorkspaceID)
+}
+
+// attachWebhook registers the workspace's webhook for a connection being
+// made (see registerWebhook). A refusal does not stop the connection: it is
+// shown on the settings page, which offers to retry or to paste a secret.
+func (s *Service) attachWebhook(ctx context.Context, client *whop.Client, conn *store.WhopConnection) {
+	old, err := s.store.WhopConnectionGet(ctx, nil, conn.WorkspaceID)
+	if err != nil || old.CompanyID != conn.CompanyID {
+		old = nil // another company's webhook and secret are no use here
+	}
+	if err := s.registerWebhook(ctx, client, conn, old); err != nil {
+		s.log.Warn("whop: register the webhook on connect", "workspace_id", conn.WorkspaceID, "error", err)
+	}
 }
 
 // saveConnection stores a new connection (keeping the stage mapping of an
@@ -138,8 +166,8 @@ func (s *Service) saveConnection(ctx context.Context, p *auth.Principal, conn *s
 		if old != nil {
 			conn.StageMapping, conn.PaymentsWatermark, conn.LastSyncAt, conn.LastSyncStatus, conn.CreatedAt =
 				old.StageMapping, old.PaymentsWatermark, old.LastSyncAt, old.LastSyncStatus, old.CreatedAt
-			if conn.WebhookSecretSealed == "" {
-				conn.WebhookSecretSealed = old.WebhookSecretSealed
+			if conn.WebhookSecretSealed == "" && old.CompanyID == conn.CompanyID {
+				conn.WebhookSecretSealed, conn.WebhookID, conn.WebhookSource = old.WebhookSecretSealed, old.WebhookID, old.WebhookSource
 			}
 			if old.CompanyID != conn.CompanyID {
 				conn.PaymentsWatermark = nil // another company: sync it from the start
@@ -212,6 +240,7 @@ func (s *Service) Disconnect(ctx context.Context, p *auth.Principal) (bool, erro
 	if err != nil {
 		return false, err
 	}
+	s.deleteWebhook(ctx, conn) // before the tokens are revoked
 	if conn.Method == MethodOAuth {
 		for _, col := range []string{"refresh_token", "access_token"} {
 			sealed := conn.RefreshTokenSealed

@@ -216,6 +216,11 @@ func (s *Service) FinishOAuth(r *http.Request) (string, error) {
 	if conn.RefreshTokenSealed, err = s.seal("refresh_token", p.WorkspaceID, tok.RefreshToken); err != nil {
 		return "", err
 	}
+	client, err := s.newClient(whop.StaticToken(tok.AccessToken), st.CompanyID)
+	if err != nil {
+		return "", err
+	}
+	s.attachWebhook(ctx, client, conn)
 	if err := s.saveConnection(ctx, p, conn); err != nil {
 		return "", err
 	}

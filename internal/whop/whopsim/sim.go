@@ -36,7 +36,7 @@ const (
 )
 
 // AllScopes is what a credential holds when its Scopes are left nil.
-var AllScopes = []string{ScopeMemberRead, ScopeEmailRead, ScopeProductRead, ScopePlanRead, ScopePaymentRead}
+var AllScopes = []string{ScopeMemberRead, ScopeEmailRead, ScopeProductRead, ScopePlanRead, ScopePaymentRead, ScopeWebhookManage}
 
 // APIKey is a company API key: a bearer token bound to one company.
 type APIKey struct {
@@ -125,7 +125,8 @@ type Sim struct {
 	faults  Faults
 	burstN  int // 5xx answers given in the current burst, to cycle statuses
 
-	hooks *emitter
+	hooks    *emitter
+	registry registry // webhooks registered through the API (webhooks_api.go)
 
 	srvMu sync.Mutex
 	srv   *http.Server
@@ -169,6 +170,7 @@ func New(cfg Config) *Sim {
 	}
 	s.hooks = newEmitter(s, cfg.WebhookTargets)
 	s.mux = s.routes()
+	s.webhookRoutes(s.mux)
 	return s
 }
 

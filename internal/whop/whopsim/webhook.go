@@ -183,14 +183,18 @@ func (e *emitter) emit(batch []Event) {
 	if f.WebhookReorder {
 		e.rng.Shuffle(len(batch), func(i, j int) { batch[i], batch[j] = batch[j], batch[i] })
 	}
-	targets := append([]WebhookTarget(nil), e.targets...)
-	e.wg.Add(len(targets))
+	routes := make([]routedTarget, 0, len(e.targets))
+	for _, t := range e.targets {
+		routes = append(routes, routedTarget{target: t, events: batch})
+	}
+	routes = append(routes, e.s.registeredTargets(batch)...)
+	e.wg.Add(len(routes))
 	e.mu.Unlock()
-	for _, t := range targets {
+	for _, rt := range routes {
 		go func() {
 			defer e.wg.Done()
-			for _, ev := range batch {
-				e.attempt(t, ev, 1, false)
+			for _, ev := range rt.events {
+				e.attempt(rt.target, ev, 1, false)
 			}
 		}()
 	}
