@@ -32,14 +32,14 @@ type WhopConnection struct {
 	// copied it from Whop's dashboard).
 	WebhookSource string
 	// WebhookError is why the last registration failed ("" when it did not).
-	WebhookError        string
-	NeedsReauth         bool
-	StageMapping        map[string]string
-	PaymentsWatermark   *time.Time
-	LastSyncAt          *time.Time
-	LastSyncStatus      string
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	WebhookError      string
+	NeedsReauth       bool
+	StageMapping      map[string]string
+	PaymentsWatermark *time.Time
+	LastSyncAt        *time.Time
+	LastSyncStatus    string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 const whopConnColumns = "workspace_id, method, company_id, handle, scopes, access_token_sealed, refresh_token_sealed, token_expires_at, webhook_secret_sealed, needs_reauth, stage_mapping, payments_watermark, last_sync_at, last_sync_status, created_at, updated_at, webhook_id, webhook_source, webhook_error"
