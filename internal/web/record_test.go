@@ -42,7 +42,7 @@ func TestRecordPagesShowEveryField(t *testing.T) {
 		}
 		mustContain(t, "person page", body, `<dl class="fields">`, "<h1>Grace Hopper</h1>", "grace@acme.test", "Rear Admiral", "Arlington",
 			"Job title", "Tier", "Gold", "Lead score", "97.5", `href="/companies/`+co.Meta().ID+`"`, "Acme Corp",
-			`class="badge badge-whop" href="https://whop.com/@gracehopper"`, ">Whop<", "user_123",
+			`class="badge badge-whop" href="https://whop.com/dashboard/users/"`, "Users table of your Whop dashboard, where you can search for @gracehopper", ">Whop<", "user_123",
 			`aria-label="Membership timeline"`, "Pickaxe - Grace", `aria-label="Activity timeline"`, "Person created")
 		if strings.Contains(body, `/edit?field=whopUserId`) {
 			t.Error("the synced whopUserId has an Edit link; want it read-only")
@@ -59,7 +59,8 @@ func TestRecordPagesShowEveryField(t *testing.T) {
 		if code != http.StatusOK {
 			t.Fatalf("GET opportunity = %d", code)
 		}
-		mustContain(t, "opportunity page", body, "$25.00", "MEETING", `href="https://whop.com/manage/mem_1"`, "Membership status: </span>active",
+		mustContain(t, "opportunity page", body, "$25.00", "MEETING", `href="https://whop.com/dashboard/users/?tab=memberships"`,
+			"Memberships table of your Whop dashboard, where you can search for mem_1", "Membership status: </span>active",
 			`href="/people/`+p.Meta().ID+`">Grace Hopper</a>`)
 
 		if code, _, _ := b.get("/people/" + o.Meta().ID); code != http.StatusNotFound {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/url"
 	"strings"
 
 	"github.com/roster-crm/roster/internal/crm"
@@ -15,30 +14,38 @@ type recordWhopBadge struct {
 	StatusClass string
 }
 
+// Whop documents no dashboard address for one member or one membership;
+// these are the seller's Users and Memberships tables it does document
+// (docs: "Manage users"), where the person can be searched for. The
+// customer-facing profile (whop.com/@name) and billing page (manage_url)
+// are the member's own pages, not the seller's.
+const (
+	whopDashboardUsers       = "https://whop.com/dashboard/users/"
+	whopDashboardMemberships = "https://whop.com/dashboard/users/?tab=memberships"
+)
+
 // recordWhopBadgeFor returns the badge of a synced person (whopUserId) or
-// opportunity (whopMembershipId), or nil.
+// opportunity (whopMembershipId), or nil. Its link text says where the link
+// goes, since it cannot open the member itself.
 func recordWhopBadgeFor(r crm.Record) *recordWhopBadge {
 	switch v := r.(type) {
 	case *crm.Person:
 		if v.WhopUserID == nil {
 			return nil
 		}
-		b := &recordWhopBadge{URL: "https://whop.com/dashboard", LinkText: "synced from Whop: open the Whop dashboard (external site)"}
+		who := *v.WhopUserID
 		if v.WhopUsername != "" {
-			b.URL = "https://whop.com/@" + url.PathEscape(v.WhopUsername)
-			b.LinkText = "synced from Whop: open @" + v.WhopUsername + " on Whop (external site)"
+			who = "@" + v.WhopUsername
 		}
-		return b
+		return &recordWhopBadge{URL: whopDashboardUsers,
+			LinkText: "synced from Whop: opens the Users table of your Whop dashboard, where you can search for " + who + " (external site)"}
 	case *crm.Opportunity:
 		if v.WhopMembershipID == nil {
 			return nil
 		}
-		b := &recordWhopBadge{URL: externalURL(v.WhopManageURL), LinkText: "synced from Whop: manage this membership on Whop (external site)",
-			Status: v.WhopMembershipStatus, StatusClass: membershipStatusClass(v.WhopMembershipStatus)}
-		if b.URL == "" {
-			b.LinkText = "synced from Whop"
-		}
-		return b
+		return &recordWhopBadge{URL: whopDashboardMemberships,
+			LinkText: "synced from Whop: opens the Memberships table of your Whop dashboard, where you can search for " + *v.WhopMembershipID + " (external site)",
+			Status:   v.WhopMembershipStatus, StatusClass: membershipStatusClass(v.WhopMembershipStatus)}
 	}
 	return nil
 }
