@@ -116,22 +116,38 @@ func (s *Service) productTitle(ctx context.Context, q store.Querier, ws string, 
 	return title, nil
 }
 
+// applyMembers maps the company's members onto people, with when each became
+// a member (whopCreatedAt, "member since"), which only the members list
+// says: a full sync therefore also fills it in for people synced before.
 func (s *Service) applyMembers(ctx context.Context, tx *sql.Tx, ws string, items []whop.Member) (int, error) {
 	users := make([]whop.UserRef, 0, len(items))
+	since := map[string]memberSince{}
 	for _, m := range items {
 		if m.User.ID != "" {
 			users = append(users, m.User)
+			since[m.User.ID] = memberSince{at: firstSet(m.JoinedAt, m.CreatedAt)}
 		}
 	}
-	_, n, err := s.syncPeople(ctx, tx, ws, users)
+	_, n, err := s.syncPeople(ctx, tx, ws, users, since)
 	return n, err
+}
+
+// firstSet returns the first of ts that is set (zero when none is).
+func firstSet(ts ...whop.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
 }
 
 // syncPeople makes sure every Whop user has exactly one person: matched by
 // whopUserId, else by primary email (then given the whopUserId), else
-// created. It returns the person ID of each user ("" when the user's person
-// was deleted in Roster, which a sync respects).
-func (s *Service) syncPeople(ctx context.Context, tx *sql.Tx, ws string, users []whop.UserRef) (map[string]string, int, error) {
+// created. since, which may be nil, says when users became members. It
+// returns the person ID of each user ("" when the user's person was deleted
+// in Roster, which a sync respects).
+func (s *Service) syncPeople(ctx context.Context, tx *sql.Tx, ws string, users []whop.UserRef, since map[string]memberSince) (map[string]string, int, error) {
 	ids := map[string]string{}
 	var order []whop.UserRef
 	for _, u := range users {
@@ -169,7 +185,7 @@ func (s *Service) syncPeople(ctx context.Context, tx *sql.Tx, ws string, users [
 		if p != nil && p.DeletedAt != nil {
 			continue // deleted in Roster on purpose: do not bring it back
 		}
-		in := personInput(u, p)
+		in := personInput(u, p, since[u.ID])
 		if p == nil && in["emails"] != nil && byEmail[strings.ToLower(strings.TrimSpace(u.Email))] != nil {
 			delete(in, "emails") // the email belongs to another Whop user's person
 		}
@@ -266,10 +282,17 @@ func (s *Service) applyMemberships(ctx context.Context, tx *sql.Tx, ws string, m
 	}
 	users := make([]whop.UserRef, len(todo))
 	vals := make([]any, len(todo))
+	since := map[string]memberSince{}
 	for i, p := range todo {
 		users[i], vals[i] = p.m.User, p.m.ID
+		// A person first seen in a membership (a webhook for a new sign-up)
+		// gets its start as an estimate until the members list says.
+		at := firstSet(p.m.JoinedAt, p.m.CreatedAt)
+		if prev, ok := since[p.m.User.ID]; !at.IsZero() && (!ok || at.Before(prev.at)) {
+			since[p.m.User.ID] = memberSince{at: at, estimate: true}
+		}
 	}
-	people, writes, err := s.syncPeople(ctx, tx, ws, users)
+	people, writes, err := s.syncPeople(ctx, tx, ws, users, since)
 	if err != nil {
 		return 0, err
 	}
@@ -354,7 +377,7 @@ func (s *Service) applyPayments(ctx context.Context, tx *sql.Tx, ws string, item
 			memIDs = append(memIDs, p.Membership.ID)
 		}
 	}
-	people, writes, err := s.syncPeople(ctx, tx, ws, users)
+	people, writes, err := s.syncPeople(ctx, tx, ws, users, nil)
 	if err != nil {
 		return 0, err
 	}

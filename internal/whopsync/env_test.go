@@ -18,6 +18,7 @@ import (
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/secret"
 	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/whop"
 	"github.com/roster-crm/roster/internal/whop/whopsim"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
@@ -276,6 +277,56 @@ func (e *env) checkTruth() {
 	if n := e.count("whop_payments"); n != truth.Payments {
 		e.t.Errorf("payments = %d; want %d", n, truth.Payments)
 	}
+}
+
+// checkMemberSince compares every person's whopCreatedAt ("member since")
+// with the joined_at of the simulator's member, within tolerance (legacy
+// webhook bodies carry whole seconds). It asks the simulator's API, so call
+// it after counting requests.
+func (e *env) checkMemberSince(tolerance time.Duration) {
+	e.t.Helper()
+	since := e.memberSince()
+	checked := 0
+	for _, r := range e.all(crm.PersonObject) {
+		p := r.(*crm.Person)
+		if p.WhopUserID == nil {
+			continue
+		}
+		want, ok := since[*p.WhopUserID]
+		if !ok {
+			continue
+		}
+		checked++
+		if p.WhopCreatedAt == nil || p.WhopCreatedAt.Sub(want).Abs() > tolerance {
+			e.t.Errorf("person of %s: whopCreatedAt (member since) = %v; want the member's %v", *p.WhopUserID, p.WhopCreatedAt, want)
+		}
+	}
+	if checked == 0 {
+		e.t.Error("no person matched a member of the simulator: nothing was checked")
+	}
+}
+
+// memberSince asks the simulator's API when each user became a member of
+// the company (the member's joined_at).
+func (e *env) memberSince() map[string]time.Time {
+	e.t.Helper()
+	c, err := whop.NewClient(whop.ClientConfig{BaseURL: e.simURL + "/api/v1", Token: whop.StaticToken(e.apiKey), CompanyID: e.company, RatePerMinute: -1})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	out := map[string]time.Time{}
+	err = whop.Walk(context.Background(), "", func(ctx context.Context, after string) (*whop.Page[whop.Member], error) {
+		return c.ListMembers(ctx, whop.ListMembersParams{After: after})
+	}, func(members []whop.Member, _ string) error {
+		for _, m := range members {
+			out[m.User.ID] = m.JoinedAt.UTC()
+		}
+		return nil
+	})
+	if err != nil {
+		e.t.Fatalf("list the simulator's members: %v", err)
+	}
+	return out
 }
 
 // waitInbox waits until every stored webhook has been processed.

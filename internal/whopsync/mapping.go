@@ -65,11 +65,22 @@ func splitName(name, username string) (string, string) {
 	return first, strings.TrimSpace(last)
 }
 
+// memberSince is when a Whop user became a member of the company. From the
+// members list it is Whop's answer and always written; from a membership it
+// is an estimate that only fills an empty whopCreatedAt.
+type memberSince struct {
+	at       time.Time
+	estimate bool
+}
+
 // personInput maps a Whop user onto a person. Whop owns the Whop fields; the
 // name and email are only filled in when the person has none, so edits made
 // in Roster survive later syncs.
-func personInput(u whop.UserRef, existing *crm.Person) crm.Input {
+func personInput(u whop.UserRef, existing *crm.Person, since memberSince) crm.Input {
 	in := crm.Input{"whopUserId": u.ID, "whopUsername": u.Username}
+	if !since.at.IsZero() && (!since.estimate || existing == nil || existing.WhopCreatedAt == nil) {
+		in["whopCreatedAt"] = since.at.Format(time.RFC3339Nano)
+	}
 	first, last := splitName(u.Name, u.Username)
 	if existing == nil || (existing.Name.FirstName == "" && existing.Name.LastName == "") {
 		in["name"] = map[string]any{"firstName": first, "lastName": last}

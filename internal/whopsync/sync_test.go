@@ -67,6 +67,7 @@ func TestFullSyncMatchesSimulator(t *testing.T) {
 					t.Errorf("unchanged re-sync wrote %d rows; want 0", again.WritesCount)
 				}
 				e.checkTruth()
+				e.checkMemberSince(0)
 			})
 		})
 	}
@@ -266,6 +267,28 @@ func TestSyncStopsOnCursorLoop(t *testing.T) {
 		}
 		if n := e.sim.Requests(whopsim.EndpointMemberships); n != 2 {
 			t.Errorf("memberships requests = %d; want 2 (the first page, then the one that repeats)", n)
+		}
+	})
+}
+
+// TestSyncBackfillsMemberSince: people synced before whopCreatedAt was
+// filled in (simulated by clearing it) get it from the next sync, which
+// writes exactly those people; a sync after that writes nothing.
+func TestSyncBackfillsMemberSince(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, envOpts{noQueue: true})
+		e.connect()
+		e.sync()
+		e.checkMemberSince(0)
+		e.exec("UPDATE people SET whop_created_at = NULL WHERE workspace_id = $1 AND whop_user_id IS NOT NULL", e.ws)
+		var cleared int
+		e.scan("SELECT COUNT(*) FROM people WHERE workspace_id = $1 AND whop_user_id IS NOT NULL", []any{e.ws}, &cleared)
+		if run := e.sync(); run.WritesCount != cleared {
+			t.Errorf("backfilling sync wrote %d rows; want the %d people without whopCreatedAt", run.WritesCount, cleared)
+		}
+		e.checkMemberSince(0)
+		if run := e.sync(); run.WritesCount != 0 {
+			t.Errorf("sync after the backfill wrote %d rows; want 0", run.WritesCount)
 		}
 	})
 }

@@ -54,6 +54,9 @@ func TestWebhookStormKeepsCRMCurrent(t *testing.T) {
 					t.Errorf("inbox holds %d events (%d failed); want each of the %d events once, none failed", stored, failed, len(e.sim.Events()))
 				}
 				e.checkTruth()
+				// New sign-ups come from webhooks alone: their start is the
+				// membership's, to the second in legacy bodies.
+				e.checkMemberSince(time.Second)
 			})
 		})
 	}
