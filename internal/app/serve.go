@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -85,11 +86,13 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		go func() { _ = sim.Run(ctx, 5*time.Second) }()
 	}
 
-	srv := httpserver.New(httpserver.Config{
-		Addr: cfg.Addr, Logger: logger, Metrics: a.Metrics, Store: a.Store,
-		Ready:       jobs.ReadyCheck(a.Store),
-		LargeBodies: map[string]int64{"/import": web.MaxUploadBytes + 64<<10},
-	})
+	srv := httpserver.New(a.serverConfig(logger))
+	var metricsSrv *httpserver.Server
+	if cfg.MetricsAddr != "" {
+		if metricsSrv, err = a.metricsServer(logger); err != nil {
+			return err
+		}
+	}
 	if *role != roleWorker {
 		if err := a.mount(srv); err != nil {
 			return err
@@ -105,12 +108,40 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		case <-ctx.Done():
 		}
 	}()
-	serveErr := srv.Serve(ctx)
+	metricsErr := make(chan error, 1)
+	if metricsSrv != nil {
+		go func() { metricsErr <- metricsSrv.Serve(ctx) }()
+	} else {
+		metricsErr <- nil
+	}
+	serveErr := errors.Join(srv.Serve(ctx), <-metricsErr)
 	stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	stopErr := a.Queue.Stop(stopCtx)
 	logger.Info("stopped")
 	return errors.Join(serveErr, stopErr)
+}
+
+// serverConfig is the main HTTP server's configuration: /metrics there
+// only with ROSTER_METRICS_TOKEN, HSTS when the public URL is https.
+func (a *App) serverConfig(logger *slog.Logger) httpserver.Config {
+	return httpserver.Config{
+		Addr: a.Config.Addr, Logger: logger, Metrics: a.Metrics, Store: a.Store,
+		Ready:        jobs.ReadyCheck(a.Store),
+		LargeBodies:  map[string]int64{"/import": web.MaxUploadBytes + 64<<10},
+		MetricsToken: a.Config.MetricsToken,
+		HSTS:         a.Config.HTTPS(),
+	}
+}
+
+// metricsServer binds ROSTER_METRICS_ADDR now, so a taken port stops
+// start-up, and returns a server with /metrics open there (and the probes).
+func (a *App) metricsServer(logger *slog.Logger) (*httpserver.Server, error) {
+	ln, err := net.Listen("tcp", a.Config.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("ROSTER_METRICS_ADDR: %w", err)
+	}
+	return httpserver.New(httpserver.Config{Listener: ln, Logger: logger, Metrics: a.Metrics, MetricsOpen: true}), nil
 }
 
 // demoKey keeps the development encryption key of a demo in the data

@@ -34,6 +34,14 @@ type Config struct {
 	// (ROSTER_ENCRYPTION_OLD_KEYS, comma-separated base64 keys); new secrets
 	// are always sealed under EncryptionKey.
 	OldEncryptionKeys [][]byte
+	// MetricsAddr, when set, serves /metrics (and only the probes beside
+	// it) on a listen address of its own, e.g. one only the monitoring
+	// network reaches (ROSTER_METRICS_ADDR, host:port).
+	MetricsAddr string
+	// MetricsToken, when set, also serves /metrics on the main address to
+	// requests bearing it (ROSTER_METRICS_TOKEN). With neither set,
+	// /metrics is not served at all.
+	MetricsToken string
 	// RedisURL enables the shared cache when set (REDIS_URL).
 	RedisURL string
 	// Demo makes start-up forgiving and seeds a demo workspace.
@@ -82,6 +90,8 @@ func Load(getenv Getenv, opts Options) (Config, error) {
 		Addr:               getenv("ROSTER_ADDR"),
 		BaseURL:            strings.TrimRight(getenv("ROSTER_BASE_URL"), "/"),
 		RedisURL:           getenv("REDIS_URL"),
+		MetricsAddr:        strings.TrimSpace(getenv("ROSTER_METRICS_ADDR")),
+		MetricsToken:       strings.TrimSpace(getenv("ROSTER_METRICS_TOKEN")),
 		Demo:               demo,
 		WhopClientID:       getenv("AUTH_WHOP_CLIENT_ID"),
 		WhopClientSecret:   getenv("AUTH_WHOP_CLIENT_SECRET"),
@@ -102,6 +112,14 @@ func Load(getenv Getenv, opts Options) (Config, error) {
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil || c.MetricsAddr == c.Addr {
+			return Config{}, fmt.Errorf("config: ROSTER_METRICS_ADDR %q must be a host:port other than ROSTER_ADDR", c.MetricsAddr)
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return Config{}, fmt.Errorf("config: ROSTER_METRICS_TOKEN must be at least 16 characters (try: openssl rand -hex 16)")
 	}
 	if c.DatabaseURL != "" && !c.Postgres() {
 		return Config{}, fmt.Errorf("config: DATABASE_URL must start with postgres:// or postgresql://")
@@ -157,6 +175,10 @@ func Load(getenv Getenv, opts Options) (Config, error) {
 	}
 	return c, nil
 }
+
+// HTTPS reports whether the public URL is https, so browsers may be told
+// to use nothing else (Strict-Transport-Security).
+func (c Config) HTTPS() bool { return strings.HasPrefix(strings.ToLower(c.BaseURL), "https://") }
 
 // Postgres reports whether the configuration selects PostgreSQL.
 func (c Config) Postgres() bool {

@@ -24,6 +24,10 @@ func TestLoad(t *testing.T) {
 		{"good", map[string]string{"ROSTER_ENCRYPTION_KEY": key}, Options{}, ""},
 		{"bad addr", map[string]string{"ROSTER_ENCRYPTION_KEY": key, "ROSTER_ADDR": "8080"}, Options{}, "ROSTER_ADDR"},
 		{"bad database url", map[string]string{"ROSTER_ENCRYPTION_KEY": key, "DATABASE_URL": "mysql://x"}, Options{}, "DATABASE_URL"},
+		{"bad metrics addr", map[string]string{"ROSTER_ENCRYPTION_KEY": key, "ROSTER_METRICS_ADDR": "9090"}, Options{}, "ROSTER_METRICS_ADDR"},
+		{"metrics addr same as main", map[string]string{"ROSTER_ENCRYPTION_KEY": key, "ROSTER_ADDR": "127.0.0.1:8080", "ROSTER_METRICS_ADDR": "127.0.0.1:8080"}, Options{}, "ROSTER_METRICS_ADDR"},
+		{"short metrics token", map[string]string{"ROSTER_ENCRYPTION_KEY": key, "ROSTER_METRICS_TOKEN": "abc"}, Options{}, "ROSTER_METRICS_TOKEN"},
+		{"metrics settings", map[string]string{"ROSTER_ENCRYPTION_KEY": key, "ROSTER_METRICS_ADDR": "127.0.0.1:9090", "ROSTER_METRICS_TOKEN": "0123456789abcdef"}, Options{}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Load(env(tc.env), tc.opts)
@@ -40,6 +44,15 @@ func TestLoad(t *testing.T) {
 				t.Fatalf("Load() error = %v; want one line containing %q", err, tc.wantErr)
 			}
 		})
+	}
+}
+
+func TestHTTPS(t *testing.T) {
+	for base, want := range map[string]bool{"https://crm.example.com": true, "HTTPS://crm.example.com/": true, "http://crm.example.com": false, "": false} {
+		c, err := Load(env(map[string]string{"ROSTER_BASE_URL": base}), Options{KeyOptional: true})
+		if err != nil || c.HTTPS() != want {
+			t.Errorf("HTTPS() with ROSTER_BASE_URL %q = %v, %v; want %v", base, c.HTTPS(), err, want)
+		}
 	}
 }
 

@@ -17,9 +17,10 @@ const HeaderRequestID = "X-Request-ID"
 
 // chain wraps h in the middleware, outermost first: body limit (outermost
 // so MaxBytesReader sees net/http's own writer and can close the
-// connection), request ID with access log and metrics, panic recovery.
+// connection), security headers, request ID with access log and metrics,
+// the handler deadline, panic recovery.
 func (s *Server) chain(h http.Handler) http.Handler {
-	return s.limitBody(s.observe(s.recoverPanics(h)))
+	return s.limitBody(s.secureHeaders(s.observe(s.deadline(s.recoverPanics(h)))))
 }
 
 // observe assigns the request ID, then logs and measures the request once it

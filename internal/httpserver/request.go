@@ -18,6 +18,9 @@ type reqState struct {
 	logger *slog.Logger
 	route  string
 	rec    *recorder
+	// conn is the request's context before the handler deadline: it
+	// ends only when the client goes away (see Stream).
+	conn context.Context
 }
 
 type stateKey struct{}

@@ -6,6 +6,7 @@
 package httpserver
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,11 @@ import (
 const (
 	DefaultMaxBodyBytes = 1 << 20 // 1 MiB
 	DefaultDrainTimeout = 30 * time.Second
+	// A 5 MiB upload at 50 KB/s fits the read timeout; the write timeout
+	// leaves a handler that used its whole deadline time to answer.
+	DefaultReadTimeout    = 2 * time.Minute
+	DefaultWriteTimeout   = 3 * time.Minute
+	DefaultHandlerTimeout = 2 * time.Minute
 )
 
 // Config configures a Server.
@@ -35,8 +41,19 @@ type Config struct {
 	Listener net.Listener
 	// Logger receives access logs and 5xx errors (nil: slog.Default()).
 	Logger *slog.Logger
-	// Metrics, when set, records request latency and serves /metrics.
+	// Metrics, when set, records request latency. /metrics is served only
+	// with MetricsToken or MetricsOpen: by default it is not public.
 	Metrics *metrics.Registry
+	// MetricsToken, when set, serves /metrics to requests that carry it as
+	// "Authorization: Bearer <token>" (ROSTER_METRICS_TOKEN).
+	MetricsToken string
+	// MetricsOpen serves /metrics without a token, for a server listening
+	// on a private address of its own (ROSTER_METRICS_ADDR).
+	MetricsOpen bool
+	// HSTS adds Strict-Transport-Security to every response: set it when
+	// the public URL is https. Responses over a TLS connection get it
+	// anyway; browsers ignore it over plain http.
+	HSTS bool
 	// Store, when set, is pinged and its migrations checked by /readyz.
 	Store *store.Store
 	// Ready is an extra readiness check (e.g. River's migrations are current);
@@ -50,6 +67,16 @@ type Config struct {
 	// DrainTimeout bounds how long Serve waits for in-flight requests after
 	// its context ends (0: DefaultDrainTimeout).
 	DrainTimeout time.Duration
+	// ReadTimeout bounds reading a whole request, body included (0:
+	// DefaultReadTimeout), so a client trickling its body is cut off.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds writing a response, counted from the end of the
+	// request's headers (0: DefaultWriteTimeout).
+	WriteTimeout time.Duration
+	// HandlerTimeout is the deadline of every handler's context (0:
+	// DefaultHandlerTimeout). Handlers that stream lift all three with
+	// Stream.
+	HandlerTimeout time.Duration
 }
 
 // Server is the HTTP shell. Mount routes with Handle before calling Serve.
@@ -65,8 +92,8 @@ type Server struct {
 	once      sync.Once
 }
 
-// New builds a server with /healthz, /readyz and (with Metrics) /metrics
-// mounted.
+// New builds a server with /healthz, /readyz and (with Metrics and either
+// MetricsToken or MetricsOpen) /metrics mounted.
 func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -74,15 +101,16 @@ func New(cfg Config) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	if cfg.DrainTimeout <= 0 {
-		cfg.DrainTimeout = DefaultDrainTimeout
-	}
+	cfg.DrainTimeout = cmp.Or(cfg.DrainTimeout, DefaultDrainTimeout)
+	cfg.ReadTimeout = cmp.Or(cfg.ReadTimeout, DefaultReadTimeout)
+	cfg.WriteTimeout = cmp.Or(cfg.WriteTimeout, DefaultWriteTimeout)
+	cfg.HandlerTimeout = cmp.Or(cfg.HandlerTimeout, DefaultHandlerTimeout)
 	s := &Server{cfg: cfg, logger: cfg.Logger, mux: http.NewServeMux(), addr: cfg.Addr, listening: make(chan struct{})}
 	s.handler = s.chain(s.mux)
 	s.HandleFunc("GET /healthz", s.healthz)
 	s.HandleFunc("GET /readyz", s.readyz)
-	if cfg.Metrics != nil {
-		s.Handle("GET /metrics", cfg.Metrics.Handler())
+	if cfg.Metrics != nil && (cfg.MetricsOpen || cfg.MetricsToken != "") {
+		s.Handle("GET /metrics", requireToken(cfg.MetricsToken, cfg.Metrics.Handler()))
 	}
 	return s
 }
@@ -133,6 +161,8 @@ func (s *Server) Serve(ctx context.Context) error {
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}

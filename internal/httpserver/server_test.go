@@ -193,7 +193,7 @@ func TestBodyLimit(t *testing.T) {
 
 func TestAccessLogAndMetrics(t *testing.T) {
 	reg := metrics.New()
-	srv, logs := newServer(t, httpserver.Config{Metrics: reg})
+	srv, logs := newServer(t, httpserver.Config{Metrics: reg, MetricsOpen: true})
 	srv.HandleFunc("GET /items/{id}", func(w http.ResponseWriter, r *http.Request) {
 		httpserver.WriteJSON(w, http.StatusCreated, map[string]string{"id": r.PathValue("id")})
 	})

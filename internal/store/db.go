@@ -58,6 +58,9 @@ func openSQLite(ctx context.Context, p OpenParams) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(p.SQLitePath), 0o700); err != nil {
 		return nil, fmt.Errorf("store: create data dir: %w", err)
 	}
+	if err := ownerOnly(p.SQLitePath, true); err != nil {
+		return nil, err
+	}
 	dsn := sqliteDSN(p.SQLitePath)
 	w, err := sql.Open(sqliteDriverName, dsn+"&_txlock=immediate")
 	if err != nil {
@@ -70,6 +73,14 @@ func openSQLite(ctx context.Context, p OpenParams) (*Store, error) {
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open sqlite %s: %w", p.SQLitePath, err)
+	}
+	// SQLite gives the -wal and -shm files the database file's mode; files
+	// made by an older version (0644) are narrowed here too.
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := ownerOnly(p.SQLitePath+suffix, false); err != nil {
+			w.Close()
+			return nil, err
+		}
 	}
 	readers := p.MaxConns
 	if readers <= 0 {
@@ -84,6 +95,24 @@ func openSQLite(ctx context.Context, p OpenParams) (*Store, error) {
 	r.SetMaxIdleConns(readers)
 	r.SetConnMaxIdleTime(5 * time.Minute)
 	return &Store{Dialect: SQLite, Write: w, Read: r, Path: p.SQLitePath}, nil
+}
+
+// ownerOnly makes path readable by its owner only (0600): the database
+// holds password hashes, sessions and sealed secrets. With create, a missing
+// file is created empty (SQLite then keeps that mode); else a missing file
+// is left alone.
+func ownerOnly(path string, create bool) error {
+	if create {
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return fmt.Errorf("store: create %s: %w", path, err)
+		}
+		f.Close()
+	}
+	if err := os.Chmod(path, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("store: restrict %s to its owner: %w", path, err)
+	}
+	return nil
 }
 
 func sqliteDSN(path string) string {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/httpserver"
 )
 
 // exportPageSize is how many records each step of an export reads. The
@@ -20,6 +21,7 @@ const exportPageSize = crm.MaxPageSize
 // many rows there are.
 func (u *UI) tableExport(spec *tableSpec) handlerFunc {
 	return u.requireUser(func(w http.ResponseWriter, r *http.Request) error {
+		r = httpserver.Stream(w, r) // a big workspace's export may outlast any request deadline
 		ctx := r.Context()
 		p := auth.PrincipalFrom(ctx)
 		st := parseTableState(spec, r.URL.Query())

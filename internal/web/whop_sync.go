@@ -9,6 +9,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/store"
 )
 
@@ -67,6 +68,7 @@ func (u *UI) whopSyncEvents(w http.ResponseWriter, r *http.Request) error {
 	if u.cfg.Whop == nil {
 		return u.whopOff()
 	}
+	r = httpserver.Stream(w, r) // lives past the request deadlines, up to the hour
 	ctx := r.Context()
 	ws, id := auth.PrincipalFrom(ctx).WorkspaceID, r.PathValue("runID")
 	run, err := u.cfg.Whop.SyncRun(ctx, ws, id)
