@@ -37,15 +37,11 @@ import (
 	"time"
 
 	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/whopstatus"
 )
 
-// Status sets of the definitions above.
-var (
-	ActiveStatuses   = []string{"active", "trialing", "past_due", "canceling", "completed"}
-	PayingStatuses   = []string{"active", "past_due", "canceling"}
-	ChurnedStatuses  = []string{"canceled", "expired"}
-	RenewingStatuses = []string{"active", "trialing", "past_due"}
-)
+// atRisk is the dashboard's rule for memberships in trouble.
+var atRisk = store.AtRiskRule{Statuses: whopstatus.AtRisk, Renewing: whopstatus.Renewing}
 
 // Windows of the dashboard.
 const (
@@ -118,7 +114,7 @@ func (s *Service) Dashboard(ctx context.Context, p DashboardParams) (*Dashboard,
 	}
 	counts, err := s.store.MembershipCounts(ctx, &store.MembershipCountsParams{
 		WorkspaceID: p.WorkspaceID, Now: now, Since: now.Add(-LookBack), RenewalsUntil: now.Add(LookAhead),
-		Active: ActiveStatuses, Churned: ChurnedStatuses, Renewing: RenewingStatuses,
+		Active: whopstatus.Access, Churned: whopstatus.Churned, Renewing: whopstatus.Renewing, AtRisk: atRisk,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)
@@ -127,7 +123,7 @@ func (s *Service) Dashboard(ctx context.Context, p DashboardParams) (*Dashboard,
 	if err != nil {
 		return nil, err
 	}
-	atRisk, err := s.store.AtRiskList(ctx, p.WorkspaceID, p.AtRiskLimit)
+	atRisk, err := s.store.AtRiskList(ctx, &store.AtRiskListParams{WorkspaceID: p.WorkspaceID, Rule: atRisk, Limit: p.AtRiskLimit})
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)
 	}
@@ -142,11 +138,11 @@ func (s *Service) Dashboard(ctx context.Context, p DashboardParams) (*Dashboard,
 // MRR returns the recurring revenue per currency at now and LookBack before,
 // with the change between them.
 func (s *Service) MRR(ctx context.Context, workspaceID string, now time.Time) ([]MRR, error) {
-	cur, err := s.store.MRRAt(ctx, &store.MRRParams{WorkspaceID: workspaceID, At: now, Statuses: PayingStatuses})
+	cur, err := s.store.MRRAt(ctx, &store.MRRParams{WorkspaceID: workspaceID, At: now, Statuses: whopstatus.Paying})
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)
 	}
-	then, err := s.store.MRRAt(ctx, &store.MRRParams{WorkspaceID: workspaceID, At: now.Add(-LookBack), Statuses: PayingStatuses})
+	then, err := s.store.MRRAt(ctx, &store.MRRParams{WorkspaceID: workspaceID, At: now.Add(-LookBack), Statuses: whopstatus.Paying})
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)
 	}

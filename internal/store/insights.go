@@ -109,6 +109,22 @@ type MembershipCountsParams struct {
 	// Active are the statuses of a current member; Churned those of a
 	// member who left; Renewing those whose renewal date means a charge.
 	Active, Churned, Renewing []string
+	// AtRisk says which memberships are in trouble.
+	AtRisk AtRiskRule
+}
+
+// AtRiskRule selects live memberships in trouble: in one of Statuses (past
+// due, canceling), or in one of Renewing but set to cancel at the end of the
+// period. Package whopstatus owns the lists.
+type AtRiskRule struct {
+	Statuses []string
+	Renewing []string
+}
+
+// sql is the rule as a condition on opportunities o, binding its lists.
+func (r AtRiskRule) sql(args *[]any) string {
+	return `o.deleted_at IS NULL AND (o.whop_membership_status IN (` + bindList(args, r.Statuses) + `)
+	OR (o.whop_cancel_at_period_end AND o.whop_membership_status IN (` + bindList(args, r.Renewing) + `)))`
 }
 
 // MembershipCounts are the dashboard's counts of one workspace.
@@ -125,7 +141,7 @@ type MembershipCounts struct {
 	FailedPayments int
 	// RenewalsDue in (Now, RenewalsUntil], not set to cancel.
 	RenewalsDue int
-	// AtRisk memberships: past_due, or active and set to cancel at period end.
+	// AtRisk memberships, by the params' AtRiskRule.
 	AtRisk int
 	// Synced says whether the workspace has any Whop membership at all.
 	Synced bool
@@ -137,11 +153,6 @@ const failedPaymentSQL = `(wp.substatus = 'failed' OR wp.failure_message <> '' O
 	AND COALESCE(wp.refunded_micros, 0) = 0 AND wp.refunded_at IS NULL AND wp.substatus NOT LIKE '%refund%'
 	AND wp.status <> 'paid' AND wp.substatus <> 'succeeded'`
 
-// atRiskSQL selects live memberships in trouble: past due, or still active
-// but set to cancel at the end of the period.
-const atRiskSQL = `o.deleted_at IS NULL AND (o.whop_membership_status = 'past_due' OR o.whop_membership_status = 'canceling'
-	OR (o.whop_cancel_at_period_end AND o.whop_membership_status IN ('active', 'trialing')))`
-
 // MembershipCounts computes every count of the dashboard in one round trip.
 func (s *Store) MembershipCounts(ctx context.Context, p *MembershipCountsParams) (*MembershipCounts, error) {
 	args := []any{p.WorkspaceID, s.Dialect.Time(p.Now), s.Dialect.Time(p.Since), s.Dialect.Time(p.RenewalsUntil)}
@@ -149,6 +160,7 @@ func (s *Store) MembershipCounts(ctx context.Context, p *MembershipCountsParams)
 	churned := bindList(&args, p.Churned)
 	churned2 := bindList(&args, p.Churned)
 	renewing := bindList(&args, p.Renewing)
+	atRisk := p.AtRisk.sql(&args)
 	q := `SELECT
 	(SELECT COUNT(*) FROM opportunities o WHERE o.workspace_id = $1 AND o.deleted_at IS NULL AND o.whop_membership_status IN (` + active + `)),
 	(SELECT COUNT(*) FROM opportunities o WHERE o.workspace_id = $1 AND o.deleted_at IS NULL AND o.whop_membership_id IS NOT NULL
@@ -163,7 +175,7 @@ func (s *Store) MembershipCounts(ctx context.Context, p *MembershipCountsParams)
 		AND COALESCE(wp.whop_updated_at, wp.whop_created_at) > $3 AND COALESCE(wp.whop_updated_at, wp.whop_created_at) <= $2),
 	(SELECT COUNT(*) FROM opportunities o WHERE o.workspace_id = $1 AND o.deleted_at IS NULL AND NOT o.whop_cancel_at_period_end
 		AND o.whop_membership_status IN (` + renewing + `) AND o.whop_renewal_date > $2 AND o.whop_renewal_date <= $4),
-	(SELECT COUNT(*) FROM opportunities o WHERE o.workspace_id = $1 AND ` + atRiskSQL + `),
+	(SELECT COUNT(*) FROM opportunities o WHERE o.workspace_id = $1 AND ` + atRisk + `),
 	EXISTS (SELECT 1 FROM opportunities o WHERE o.workspace_id = $1 AND o.whop_membership_id IS NOT NULL)`
 	c := &MembershipCounts{}
 	if err := s.Read.QueryRowContext(ctx, q, args...).Scan(&c.Active, &c.New, &c.Churned, &c.FailedPayments, &c.RenewalsDue, &c.AtRisk, &c.Synced); err != nil {
@@ -184,12 +196,20 @@ type AtRiskMembership struct {
 	PersonID          *string
 }
 
-// AtRiskList returns up to limit at-risk memberships, soonest renewal first.
-func (s *Store) AtRiskList(ctx context.Context, workspaceID string, limit int) ([]*AtRiskMembership, error) {
+// AtRiskListParams select the dashboard's at-risk list.
+type AtRiskListParams struct {
+	WorkspaceID string
+	Rule        AtRiskRule
+	Limit       int // 1 to 200
+}
+
+// AtRiskList returns up to p.Limit at-risk memberships, soonest renewal first.
+func (s *Store) AtRiskList(ctx context.Context, p *AtRiskListParams) ([]*AtRiskMembership, error) {
+	args := []any{p.WorkspaceID}
 	rows, err := s.Read.QueryContext(ctx, `SELECT o.id, o.name, o.whop_membership_status, o.whop_cancel_at_period_end, o.whop_renewal_date,
 		o.amount_amount_micros, o.amount_currency_code, o.point_of_contact_id
-		FROM opportunities o WHERE o.workspace_id = $1 AND `+atRiskSQL+`
-		ORDER BY o.whop_renewal_date ASC NULLS LAST, o.id LIMIT `+fmt.Sprint(max(1, min(limit, 200))), workspaceID)
+		FROM opportunities o WHERE o.workspace_id = $1 AND `+p.Rule.sql(&args)+`
+		ORDER BY o.whop_renewal_date ASC NULLS LAST, o.id LIMIT `+fmt.Sprint(max(1, min(p.Limit, 200))), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: at-risk memberships: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/insights"
 	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/whopstatus"
 )
 
 // Links to other areas' pages, kept in one place so a change of route is a
@@ -51,6 +52,7 @@ type mrrView struct {
 
 type atRiskView struct {
 	URL, Name, Status, Amount string
+	Tag                       string // why it is at risk, in words
 	CancelAtPeriodEnd         bool
 	RenewalDate               *time.Time
 }
@@ -76,7 +78,10 @@ func newDashboardView(d *insights.Dashboard) *dashboardView {
 	}
 	for _, a := range d.AtRisk {
 		av := atRiskView{URL: homeRecordURL("opportunity", a.OpportunityID), Name: a.Name, Status: a.Status,
-			CancelAtPeriodEnd: a.CancelAtPeriodEnd, RenewalDate: a.RenewalDate}
+			CancelAtPeriodEnd: a.CancelAtPeriodEnd, RenewalDate: a.RenewalDate, Tag: whopstatus.Label(a.Status)}
+		if a.CancelAtPeriodEnd && a.Status != whopstatus.PastDue {
+			av.Tag = "Cancels at period end"
+		}
 		if a.Name == "" {
 			av.Name = "Untitled membership"
 		}

@@ -1,6 +1,9 @@
 package web
 
-import "github.com/roster-crm/roster/internal/crm"
+import (
+	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/whopstatus"
+)
 
 // opportunitiesTable is the Opportunities page: deals and, for a Whop
 // business, memberships with their status and renewal.
@@ -66,14 +69,7 @@ func statusCell(o *crm.Opportunity) cell {
 	if s == "" {
 		return cell{}
 	}
-	class := "badge-whop"
-	switch s {
-	case "active", "trialing", "completed":
-		class = "badge-success"
-	case "past_due", "canceled", "expired", "unresolved":
-		class = "badge-danger"
-	}
-	return cell{Badge: titleCase(s), Class: class}
+	return cell{Badge: whopstatus.Label(s), Class: statusBadgeClass(s)}
 }
 
 // titleCase is the "title" template function for Go code: ACTIVE -> Active.

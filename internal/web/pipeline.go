@@ -8,6 +8,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/whopstatus"
 )
 
 // pipelineLimit is how many cards a column shows; the rest are a click away
@@ -88,7 +89,7 @@ func (u *UI) pipelineColumn(ctx context.Context, ws string, schema *crm.Schema, 
 	for _, rec := range page.Records {
 		o := rec.(*crm.Opportunity)
 		card := pipelineCard{ID: o.ID, Name: recordName(o), Stage: o.Stage, Whop: o.WhopMembershipID != nil,
-			Status: o.WhopMembershipStatus, StatusClass: membershipStatusClass(o.WhopMembershipStatus)}
+			Status: whopstatus.Label(o.WhopMembershipStatus), StatusClass: statusBadgeClass(o.WhopMembershipStatus)}
 		if o.Amount.AmountMicros != nil {
 			card.Amount = formatMoney(*o.Amount.AmountMicros, o.Amount.CurrencyCode)
 		}

@@ -31,7 +31,7 @@ func TestPipelineMoveByFormAndJSON(t *testing.T) {
 		}
 		newCol := body[strings.Index(body, `data-stage="NEW"`):strings.Index(body, `data-stage="SCREENING"`)]
 		mustContain(t, "NEW column", newCol, `data-testid="card-`+id+`"`, `data-opportunity-id="`+id+`"`, "Pickaxe", "$9.99", "John Doe",
-			">Whop<", "trialing", `<label for="move-`+id+`" class="visually-hidden">Move to stage</label>`, `<option value="NEW" selected>`)
+			">Whop<", "Trialing", `<label for="move-`+id+`" class="visually-hidden">Move to stage</label>`, `<option value="NEW" selected>`)
 		mustContain(t, "pipeline", body, `src="/static/js/pipeline.js"`, `id="pipeline-csrf" name="csrf_token"`, `role="status"`)
 
 		csrf := b.csrf("/pipeline")
@@ -72,7 +72,7 @@ func TestPipelineMoveByFormAndJSON(t *testing.T) {
 		_, body, _ = b.get("/opportunities/" + id)
 		mustContain(t, "opportunity page", body, "Changed Stage", "Stage: “MEETING” → “CUSTOMER”")
 		// A membership with no history yet still shows when it was synced.
-		mustContain(t, "opportunity page", body, `aria-label="Membership timeline"`, "Synced from Whop with status trialing")
+		mustContain(t, "opportunity page", body, `aria-label="Membership timeline"`, "Synced from Whop with status Trialing")
 	})
 }
 
@@ -102,7 +102,7 @@ func TestMembershipTimelineInOrder(t *testing.T) {
 			Properties: map[string]any{"text": "Payment of $20.00 refunded"}, RecordObject: crm.ObjectPerson, RecordID: pid,
 			LinkedRecordObject: crm.ObjectOpportunity, LinkedRecordID: &oid, Actor: whop})
 
-		want := []string{"Payment of $20.00 succeeded", "Payment of $20.00 failed: card declined", "Membership status changed from active to past_due", "Payment of $20.00 refunded",
+		want := []string{"Payment of $20.00 succeeded", "Payment of $20.00 failed: card declined", "Membership status changed from Active to Past due", "Payment of $20.00 refunded",
 			"Next renewal on " + now.Add(30*day).Format("2 Jan 2006")}
 		for _, path := range []string{"/opportunities/" + oid, "/people/" + pid} {
 			code, body, _ := b.get(path)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/whopstatus"
 )
 
 // recordMembershipEvent is one line of the membership timeline.
@@ -94,8 +95,8 @@ func (u *UI) loadMembership(ctx context.Context, ws string, rec crm.Record, v *r
 			if len(opps) > 1 {
 				prefix = o.Name + ": "
 			}
-			events = append(events, recordMembershipEvent{At: o.CreatedAt, Kind: "status", Label: "Synced", Class: membershipStatusClass(o.WhopMembershipStatus),
-				Text: prefix + "Synced from Whop with status " + o.WhopMembershipStatus})
+			events = append(events, recordMembershipEvent{At: o.CreatedAt, Kind: "status", Label: "Synced", Class: statusBadgeClass(o.WhopMembershipStatus),
+				Text: prefix + "Synced from Whop with status " + whopstatus.Label(o.WhopMembershipStatus)})
 		}
 	}
 	sort.SliceStable(events, func(i, j int) bool { return events[i].At.Before(events[j].At) })
@@ -155,11 +156,11 @@ func recordMembershipEvents(a *crm.TimelineActivity, opp *crm.Opportunity, multi
 	if c, ok := diff["whopMembershipStatus"]; ok {
 		before, _ := c["before"].(string)
 		after, _ := c["after"].(string)
-		e := recordMembershipEvent{At: a.HappensAt, Kind: "status", Label: "Status", Class: membershipStatusClass(after)}
+		e := recordMembershipEvent{At: a.HappensAt, Kind: "status", Label: "Status", Class: statusBadgeClass(after)}
 		if before == "" {
-			e.Text = prefix + "Membership status set to " + after
+			e.Text = prefix + "Membership status set to " + whopstatus.Label(after)
 		} else {
-			e.Text = prefix + "Membership status changed from " + before + " to " + after
+			e.Text = prefix + "Membership status changed from " + whopstatus.Label(before) + " to " + whopstatus.Label(after)
 		}
 		out = append(out, e)
 	}
@@ -183,9 +184,7 @@ func upcomingRenewal(o *crm.Opportunity, multi bool) (recordMembershipEvent, boo
 	if o.WhopRenewalDate == nil {
 		return recordMembershipEvent{}, false
 	}
-	switch strings.ToLower(o.WhopMembershipStatus) {
-	case "active", "trialing", "past_due":
-	default:
+	if !whopstatus.In(whopstatus.Renewing, o.WhopMembershipStatus) {
 		return recordMembershipEvent{}, false
 	}
 	prefix := ""

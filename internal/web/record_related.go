@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/whopstatus"
 )
 
 // relatedList is a short list of records tied to the page's record (a
@@ -77,7 +78,7 @@ func relatedItemOf(r crm.Record) relatedItem {
 			it.Meta += " · " + formatMoney(*x.Amount.AmountMicros, x.Amount.CurrencyCode)
 		}
 		it.Whop = x.WhopMembershipID != nil
-		it.Status, it.StatusClass = x.WhopMembershipStatus, membershipStatusClass(x.WhopMembershipStatus)
+		it.Status, it.StatusClass = whopstatus.Label(x.WhopMembershipStatus), statusBadgeClass(x.WhopMembershipStatus)
 	}
 	return it
 }

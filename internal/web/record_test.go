@@ -60,7 +60,7 @@ func TestRecordPagesShowEveryField(t *testing.T) {
 			t.Fatalf("GET opportunity = %d", code)
 		}
 		mustContain(t, "opportunity page", body, "$25.00", "MEETING", `href="https://whop.com/dashboard/users/?tab=memberships"`,
-			"Memberships table of your Whop dashboard, where you can search for mem_1", "Membership status: </span>active",
+			"Memberships table of your Whop dashboard, where you can search for mem_1", "Membership status: </span>Active",
 			`href="/people/`+p.Meta().ID+`">Grace Hopper</a>`)
 
 		if code, _, _ := b.get("/people/" + o.Meta().ID); code != http.StatusNotFound {

@@ -1,9 +1,8 @@
 package web
 
 import (
-	"strings"
-
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/whopstatus"
 )
 
 // recordWhopBadge marks a record synced from Whop and links to it there.
@@ -45,19 +44,7 @@ func recordWhopBadgeFor(r crm.Record) *recordWhopBadge {
 		}
 		return &recordWhopBadge{URL: whopDashboardMemberships,
 			LinkText: "synced from Whop: opens the Memberships table of your Whop dashboard, where you can search for " + *v.WhopMembershipID + " (external site)",
-			Status:   v.WhopMembershipStatus, StatusClass: membershipStatusClass(v.WhopMembershipStatus)}
+			Status:   whopstatus.Label(v.WhopMembershipStatus), StatusClass: statusBadgeClass(v.WhopMembershipStatus)}
 	}
 	return nil
-}
-
-// membershipStatusClass picks the badge colour of a membership status; the status
-// is always written out too, so colour is never the only signal.
-func membershipStatusClass(status string) string {
-	switch strings.ToLower(status) {
-	case "active", "trialing", "completed":
-		return "badge-success"
-	case "past_due", "unresolved", "canceled", "cancelled", "expired":
-		return "badge-danger"
-	}
-	return ""
 }

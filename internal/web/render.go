@@ -13,6 +13,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/whopstatus"
 )
 
 // renderer holds one template set per page: the layout and partials plus
@@ -144,6 +145,8 @@ var funcs = template.FuncMap{
 		return strings.HasPrefix(current, prefix)
 	},
 	"lower": strings.ToLower,
+	// statusLabel is the word for a Whop membership status (package whopstatus).
+	"statusLabel": whopstatus.Label,
 	"title": func(s string) string {
 		s = strings.ReplaceAll(strings.ToLower(s), "_", " ")
 		if s == "" {

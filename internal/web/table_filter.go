@@ -25,9 +25,6 @@ var filterOps = []option{
 	{"lt", "less than / before"}, {"lte", "at most / on or before"}, {"empty", "is empty"}, {"notempty", "is not empty"},
 }
 
-// membershipStatuses are Whop's membership statuses, for the status filter.
-var membershipStatuses = []string{"trialing", "active", "past_due", "canceling", "completed", "canceled", "expired", "unresolved", "drafted"}
-
 // fieldLabels name the standard fields people filter on most; the others
 // get a label made from their API path.
 var fieldLabels = map[string]string{

@@ -9,6 +9,7 @@ import (
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/views"
+	"github.com/roster-crm/roster/internal/whopstatus"
 )
 
 // tablePageSize is the number of rows per page of a table.
@@ -109,8 +110,8 @@ func (u *UI) tableData(r *http.Request, spec *tableSpec) (*tableView, int, error
 			return nil, 0, err
 		}
 		v.Whop = &whopView{Error: c.whopError}
-		for _, s := range membershipStatuses {
-			v.Whop.Statuses = append(v.Whop.Statuses, choiceView{Key: s, Label: titleCase(s), Checked: hasString(st.Statuses, s)})
+		for _, s := range whopstatus.All {
+			v.Whop.Statuses = append(v.Whop.Statuses, choiceView{Key: s, Label: whopstatus.Label(s), Checked: hasString(st.Statuses, s)})
 		}
 		known := false
 		for _, pr := range products {

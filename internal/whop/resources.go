@@ -3,6 +3,8 @@ package whop
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/roster-crm/roster/internal/whopstatus"
 )
 
 // The types below are the 2025-01-01 response model (the one the client pins
@@ -11,17 +13,18 @@ import (
 // float64 in major units beside a lowercase currency: convert with
 // AmountMicros before storing.
 
-// Membership statuses, as Whop documents them.
+// Membership statuses, as Whop documents them; package whopstatus owns the
+// list and what each status means to Roster.
 const (
-	MembershipTrialing   = "trialing"
-	MembershipActive     = "active"
-	MembershipPastDue    = "past_due"
-	MembershipCompleted  = "completed"
-	MembershipCanceled   = "canceled"
-	MembershipExpired    = "expired"
-	MembershipUnresolved = "unresolved"
-	MembershipDrafted    = "drafted"
-	MembershipCanceling  = "canceling"
+	MembershipTrialing   = whopstatus.Trialing
+	MembershipActive     = whopstatus.Active
+	MembershipPastDue    = whopstatus.PastDue
+	MembershipCompleted  = whopstatus.Completed
+	MembershipCanceled   = whopstatus.Canceled
+	MembershipExpired    = whopstatus.Expired
+	MembershipUnresolved = whopstatus.Unresolved
+	MembershipDrafted    = whopstatus.Drafted
+	MembershipCanceling  = whopstatus.Canceling
 )
 
 // Membership is a user's access to a product through a plan: what Roster maps
