@@ -15,12 +15,13 @@ import (
 // DefaultTolerance is how far a webhook timestamp may be from now, either way.
 const DefaultTolerance = 300 * time.Second
 
-// Webhook verification errors. All three answer 401; they are distinct so the
+// Webhook verification errors. All four answer 401; they are distinct so the
 // audit log and troubleshooting can say which.
 var (
 	ErrMissingSignature = errors.New("whop webhook: missing signature headers")
 	ErrBadSignature     = errors.New("whop webhook: signature mismatch")
 	ErrStaleTimestamp   = errors.New("whop webhook: timestamp outside tolerance")
+	ErrInvalidTimestamp = errors.New("whop webhook: timestamp is not a whole number of seconds")
 )
 
 // Standard Webhooks header names.
@@ -164,7 +165,7 @@ func checkTimestamp(ts string, now time.Time, tolerance time.Duration) error {
 	}
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return ErrMissingSignature
+		return ErrInvalidTimestamp
 	}
 	d := now.Sub(time.Unix(sec, 0))
 	if d > tolerance || d < -tolerance {

@@ -75,7 +75,7 @@ func TestVerifyStandard(t *testing.T) {
 		{"missing id", vecSecret, stdHeaders("", vecTimestamp, vecSignature), vecBody, vecNow, ErrMissingSignature},
 		{"missing timestamp", vecSecret, stdHeaders(vecID, "", vecSignature), vecBody, vecNow, ErrMissingSignature},
 		{"missing signature", vecSecret, stdHeaders(vecID, vecTimestamp, ""), vecBody, vecNow, ErrMissingSignature},
-		{"timestamp not a number", vecSecret, stdHeaders(vecID, "2025-01-01T00:00:00Z", vecSignature), vecBody, vecNow, ErrMissingSignature},
+		{"timestamp not a number", vecSecret, stdHeaders(vecID, "2025-01-01T00:00:00Z", vecSignature), vecBody, vecNow, ErrInvalidTimestamp},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,6 +108,7 @@ func TestVerifyLegacy(t *testing.T) {
 		{"no v1", "t=1735689600", vecBody, vecNow, ErrMissingSignature},
 		{"empty", "", vecBody, vecNow, ErrMissingSignature},
 		{"garbage", "sha256=abc", vecBody, vecNow, ErrMissingSignature},
+		{"t not a number", "t=yesterday,v1=124b7bddf8a0f1f9a3582031d98b02a5a0986575d7ac78d39735ea3b9023a66c", vecBody, vecNow, ErrInvalidTimestamp},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -173,6 +173,16 @@ func (e *env) connect() {
 	}
 }
 
+// connectAndWait connects the workspace and waits for the sync that
+// connecting queues.
+func (e *env) connectAndWait() {
+	e.t.Helper()
+	e.connect()
+	if _, err := e.svc.WaitRun(context.Background(), e.ws, e.latestRun().ID); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 // sync runs a sync to its end and returns the run.
 func (e *env) sync() *store.WhopSyncRun {
 	e.t.Helper()
@@ -327,6 +337,32 @@ func (e *env) memberSince() map[string]time.Time {
 		e.t.Fatalf("list the simulator's members: %v", err)
 	}
 	return out
+}
+
+// anyMembership returns the Whop ID of one synced membership.
+func (e *env) anyMembership() string {
+	e.t.Helper()
+	var id string
+	e.scan("SELECT whop_id FROM whop_memberships WHERE workspace_id = $1 ORDER BY whop_id LIMIT 1", []any{e.ws}, &id)
+	return id
+}
+
+// waitJob waits until the River job of one kind whose args name argID is
+// finalized, and reports its state and attempts.
+func (e *env) waitJob(kind, argID string, state *string, attempts *int) {
+	e.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		e.scan("SELECT state, attempt FROM river_job WHERE kind = $1 AND CAST(args AS TEXT) LIKE $2 ORDER BY id DESC LIMIT 1",
+			[]any{kind, "%" + argID + "%"}, state, attempts)
+		if *state == "completed" || *state == "cancelled" || *state == "discarded" {
+			return
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("%s job for %s still %s after 30 s", kind, argID, *state)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // waitInbox waits until every stored webhook has been processed.

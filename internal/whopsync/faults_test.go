@@ -196,10 +196,7 @@ func TestSyncExpiredAPIKey(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		e := newEnv(t, s, envOpts{})
-		e.connect()
-		if _, err := e.svc.WaitRun(ctx, e.ws, e.latestRun().ID); err != nil {
-			t.Fatal(err)
-		}
+		e.connectAndWait()
 		e.sim.SetFaults(whopsim.Faults{ExpireTokens: true})
 		run, err := e.svc.TriggerSync(ctx, e.admin, true)
 		if err != nil {

@@ -165,15 +165,24 @@ func (s *Service) fetchMembership(ctx context.Context, conn *store.WhopConnectio
 }
 
 // eventAPIError decides between retrying an event (transient errors) and
-// giving up on it (the credential is gone).
+// giving up on it for good: the credential is gone, or Whop answers 404 for
+// the resource the event names (deleted, or never this company's), which no
+// retry will change. An event given up on is marked failed, so its job ends
+// without retrying, and audited.
 func (s *Service) eventAPIError(ctx context.Context, ev *store.WhopInboxEvent, err error) error {
 	if errors.Is(err, whop.ErrReauthRequired) {
 		s.markNeedsReauth(ctx, ev.WorkspaceID)
 	}
-	if permanent(err) {
-		return s.finishEvent(ctx, nil, ev, store.InboxFailed, err.Error())
+	if !permanent(err) && !errors.Is(err, whop.ErrNotFound) {
+		return err
 	}
-	return err
+	return s.store.InTx(ctx, func(tx *sql.Tx) error {
+		if err := s.finishEvent(ctx, tx, ev, store.InboxFailed, err.Error()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, ev.WorkspaceID, "whop.webhook.failed", systemActor, nil,
+			map[string]any{"eventId": ev.ID, "webhookId": ev.WebhookID, "type": ev.EventType, "error": err.Error()})
+	})
 }
 
 // finishEvent records an event's outcome, inside tx when given.

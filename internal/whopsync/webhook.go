@@ -251,6 +251,8 @@ func (s *Service) verifyWebhook(conn *store.WhopConnection, h http.Header, body 
 		}
 	}
 	switch {
+	case errors.Is(last, whop.ErrInvalidTimestamp):
+		return reject(http.StatusUnauthorized, "INVALID_TIMESTAMP", "the webhook timestamp is not a whole number of seconds since 1970 (Unix time)")
 	case errors.Is(last, whop.ErrStaleTimestamp):
 		return reject(http.StatusUnauthorized, "STALE_TIMESTAMP", "the webhook timestamp is more than 300 seconds from the server's clock")
 	case errors.Is(last, whop.ErrMissingSignature):

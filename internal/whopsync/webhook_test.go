@@ -79,6 +79,12 @@ func (e *env) post(path string, body []byte, h http.Header) (int, map[string]any
 	return resp.StatusCode, out
 }
 
+// withHeader returns h with one header replaced.
+func withHeader(h http.Header, key, value string) http.Header {
+	h.Set(key, value)
+	return h
+}
+
 func signed(secret, id string, ts time.Time, body []byte) http.Header {
 	h := http.Header{}
 	h.Set(whop.HeaderWebhookID, id)
@@ -115,6 +121,7 @@ func TestWebhookRejections(t *testing.T) {
 			// Well past the 300 s tolerance, so a slow run cannot drift inside it.
 			{"stale", path, body, signed(e.secret, "msg_1", now.Add(-400*time.Second), body), 401, "STALE_TIMESTAMP"},
 			{"future", path, body, signed(e.secret, "msg_1", now.Add(400*time.Second), body), 401, "STALE_TIMESTAMP"},
+			{"timestamp not a number", path, body, withHeader(signed(e.secret, "msg_1", now, body), whop.HeaderWebhookTimestamp, now.Format(time.RFC3339)), 401, "INVALID_TIMESTAMP"},
 			{"too big", path, big, signed(e.secret, "msg_big", now, big), 413, "BODY_TOO_LARGE"},
 			{"malformed after valid signature", path, []byte("{not json"), signed(e.secret, "msg_2", now, []byte("{not json")), 400, "INVALID_VALUE"},
 			{"unknown workspace", "/webhooks/whop/00000000-0000-0000-0000-000000000000", body, signed(e.secret, "msg_1", now, body), 404, "NOT_FOUND"},
