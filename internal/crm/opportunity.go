@@ -27,7 +27,7 @@ type Opportunity struct {
 var OpportunityObject = newObject(&Object{
 	Name: ObjectOpportunity, Plural: "opportunities", Label: "Opportunity", Table: "opportunities", Custom: true,
 	New:        func() Record { return &Opportunity{Stage: "NEW"} },
-	Searchable: []string{"name"},
+	Searchable: []string{"name", "whopMembershipId"},
 	Fields: []*Field{
 		field("name", "name", KindText, func(o *Opportunity) any { return &o.Name }),
 		field("amount.amountMicros", "amount_amount_micros", KindInt, func(o *Opportunity) any { return &o.Amount.AmountMicros }).nullable(),

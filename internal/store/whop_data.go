@@ -231,10 +231,13 @@ func (s *Store) whopPayments(ctx context.Context, q Querier, where string, args 
 
 // WhopMembershipState is the last applied state of a membership.
 type WhopMembershipState struct {
-	WorkspaceID   string
-	WhopID        string
-	Status        string
-	UserWhopID    string
+	WorkspaceID string
+	WhopID      string
+	Status      string
+	UserWhopID  string
+	// UserEmail is the email Whop gave for the membership's user, kept for
+	// search ("" when Whop withheld it).
+	UserEmail     string
 	PersonID      *string
 	OpportunityID *string
 	WhopUpdatedAt *time.Time
@@ -277,11 +280,11 @@ func (s *Store) WhopMembershipStates(ctx context.Context, q Querier, workspaceID
 // WhopMembershipStatesSave records the applied state of memberships in one
 // multi-row upsert (per parameter-limit chunk). Whop IDs must be distinct.
 func (s *Store) WhopMembershipStatesSave(ctx context.Context, tx *sql.Tx, states []*WhopMembershipState, newID func() string, now time.Time) error {
-	const per = 11 // now is bound twice so the placeholders stay in order
+	const per = 12 // now is bound twice so the placeholders stay in order
 	for start := 0; start < len(states); start += maxParams / per {
 		part := states[start:min(start+maxParams/per, len(states))]
 		var sb strings.Builder
-		sb.WriteString("INSERT INTO whop_memberships (id, workspace_id, whop_id, status, user_whop_id, person_id, opportunity_id, whop_updated_at, fingerprint, created_at, updated_at) VALUES ")
+		sb.WriteString("INSERT INTO whop_memberships (id, workspace_id, whop_id, status, user_whop_id, person_id, opportunity_id, whop_updated_at, fingerprint, created_at, updated_at, user_email) VALUES ")
 		args := make([]any, 0, len(part)*per)
 		for i, m := range part {
 			if i > 0 {
@@ -289,11 +292,12 @@ func (s *Store) WhopMembershipStatesSave(ctx context.Context, tx *sql.Tx, states
 			}
 			sb.WriteString("(" + placeholders(len(args)+1, per) + ")")
 			args = append(args, newID(), m.WorkspaceID, m.WhopID, m.Status, m.UserWhopID, m.PersonID, m.OpportunityID,
-				s.Dialect.NullTime(m.WhopUpdatedAt), m.Fingerprint, s.Dialect.Time(now), s.Dialect.Time(now))
+				s.Dialect.NullTime(m.WhopUpdatedAt), m.Fingerprint, s.Dialect.Time(now), s.Dialect.Time(now), strings.ToLower(strings.TrimSpace(m.UserEmail)))
 		}
 		sb.WriteString(` ON CONFLICT (workspace_id, whop_id) DO UPDATE SET status = excluded.status, user_whop_id = excluded.user_whop_id,
 		person_id = excluded.person_id, opportunity_id = excluded.opportunity_id, whop_updated_at = excluded.whop_updated_at,
-		fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`)
+		fingerprint = excluded.fingerprint, updated_at = excluded.updated_at,
+		user_email = CASE WHEN excluded.user_email = '' THEN whop_memberships.user_email ELSE excluded.user_email END`)
 		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
 			return fmt.Errorf("store: save membership states: %w", err)
 		}
@@ -320,4 +324,36 @@ func (s *Store) WhopMembershipStateLock(ctx context.Context, tx *sql.Tx, workspa
 		return nil, fmt.Errorf("store: lock membership state: %w", err)
 	}
 	return m, nil
+}
+
+// WhopMembershipPeopleParams finds people through their memberships.
+type WhopMembershipPeopleParams struct {
+	WorkspaceID string
+	// Contains is matched, case-insensitively, inside the membership's Whop
+	// ID and the email Whop gave for its user.
+	Contains string
+	Limit    int
+}
+
+// WhopMembershipPeople returns the IDs of people (at most Limit) holding a
+// membership whose Whop ID or user email contains p.Contains. It reads one
+// workspace's memberships, a few per person.
+func (s *Store) WhopMembershipPeople(ctx context.Context, p *WhopMembershipPeopleParams) ([]string, error) {
+	pattern := "%" + likeEscape(strings.ToLower(p.Contains)) + "%"
+	rows, err := s.Read.QueryContext(ctx, `SELECT DISTINCT person_id FROM whop_memberships
+		WHERE workspace_id = $1 AND person_id IS NOT NULL AND (lower(whop_id) LIKE $2 ESCAPE '\' OR user_email LIKE $2 ESCAPE '\')
+		ORDER BY person_id LIMIT $3`, p.WorkspaceID, pattern, p.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: people by membership: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: scan person by membership: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }

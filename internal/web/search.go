@@ -139,6 +139,15 @@ func (u *UI) searchRecords(ctx context.Context, ws string, o *crm.Object, q stri
 			searchNested("name.lastName", map[string]any{"ilike": "%" + strings.TrimSpace(last) + "%"}),
 		}})
 	}
+	if o == crm.PersonObject {
+		ids, err := u.membershipPeople(ctx, ws, q)
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) > 0 {
+			or = append(or, map[string]any{"id": map[string]any{"in": ids}})
+		}
+	}
 	f, err := schema.ParseFilter(map[string]any{"or": or})
 	if err != nil {
 		return nil, err
@@ -152,6 +161,20 @@ func (u *UI) searchRecords(ctx context.Context, ws string, o *crm.Object, q stri
 		out = append(out, searchResult{Label: searchLabel(rec), URL: homeRecordURL(string(o.Name), rec.Meta().ID), Kind: string(o.Name)})
 	}
 	return out, nil
+}
+
+// membershipPeople are the people whose Whop membership ID or membership
+// email contains q: the quick searches of people include them.
+func (u *UI) membershipPeople(ctx context.Context, ws, q string) ([]any, error) {
+	if u.cfg.Whop == nil {
+		return nil, nil
+	}
+	ids, err := u.cfg.Whop.PeopleByMembership(ctx, ws, q)
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out, err
 }
 
 // searchNested turns "name.firstName" and a condition into {"name": {"firstName": cond}}.

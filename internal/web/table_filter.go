@@ -124,6 +124,19 @@ func (u *UI) compile(ctx context.Context, workspaceID string, spec *tableSpec, s
 			}
 			or.Or = append(or.Or, &crm.Filter{Conds: []crm.Cond{cond}})
 		}
+		if spec.obj == crm.PersonObject {
+			ids, err := u.membershipPeople(ctx, workspaceID, st.Q)
+			if err != nil {
+				return nil, err
+			}
+			if len(ids) > 0 {
+				cond, err := schema.Condition("id", string(crm.OpIn), ids, false)
+				if err != nil {
+					return nil, err
+				}
+				or.Or = append(or.Or, &crm.Filter{Conds: []crm.Cond{cond}})
+			}
+		}
 		c.filter.And = append(c.filter.And, or)
 	}
 	for i := range st.Filters {

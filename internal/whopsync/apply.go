@@ -331,7 +331,7 @@ func (s *Service) applyMemberships(ctx context.Context, tx *sql.Tx, ws string, m
 		for i, p := range applied {
 			oppID := res.Records[i].Meta().ID
 			personID := people[p.m.User.ID]
-			st := &store.WhopMembershipState{WorkspaceID: ws, WhopID: p.m.ID, Status: p.m.Status, UserWhopID: p.m.User.ID,
+			st := &store.WhopMembershipState{WorkspaceID: ws, WhopID: p.m.ID, Status: p.m.Status, UserWhopID: p.m.User.ID, UserEmail: p.m.User.Email,
 				OpportunityID: &oppID, WhopUpdatedAt: timePtr(p.m.UpdatedAt), Fingerprint: p.fp}
 			if personID != "" {
 				st.PersonID = &personID
