@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/roster-crm/roster/internal/browsertest"
+	"github.com/roster-crm/roster/internal/poll"
 	"github.com/roster-crm/roster/internal/whop/whopsim"
 )
 
@@ -25,20 +27,16 @@ func (s *flowState) workspaceID() string {
 func (s *flowState) waitSynced() {
 	s.t.Helper()
 	ctx := context.Background()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	poll.Until(s.t, 60*time.Second, func() error {
 		st, err := s.env.app.Whop.Status(ctx, s.workspaceID())
 		if err != nil {
 			s.t.Fatal(err)
 		}
-		if !st.SyncInProgress && st.LastSyncStatus == "succeeded" {
-			return
+		if st.SyncInProgress || st.LastSyncStatus != "succeeded" {
+			return fmt.Errorf("sync status %+v; want finished and succeeded", st)
 		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("sync did not finish in 60s: %+v", st)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // stepConnectWhop connects the workspace from Settings -> Integrations ->
@@ -75,20 +73,16 @@ func stepSync(t *testing.T, s *flowState) {
 	p.WaitVisible(css("#sync-progress"))
 	// Collect what the live region says until the sync is over.
 	var said []string
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	poll.Until(t, 60*time.Second, func() error {
 		text := browsertest.Eval[string](p, `document.getElementById("sync-status").innerText`)
 		if len(said) == 0 || said[len(said)-1] != text {
 			said = append(said, text)
 		}
 		if strings.Contains(text, "Sync finished") || strings.Contains(text, "Sync failed") || strings.HasPrefix(text, "Last sync") {
-			break
+			return nil
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("sync did not finish in 60s; the live region said %q", said)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return fmt.Errorf("sync not over; the live region said %q", said)
+	})
 	last := said[len(said)-1]
 	if !strings.Contains(last, "Sync finished") {
 		t.Fatalf("live region ended with %q; want \"Sync finished...\" (all: %q)", last, said)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/config"
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/poll"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/store/storetest"
 	"github.com/roster-crm/roster/internal/whop/whopsim"
@@ -92,19 +94,15 @@ func TestWhopSyncKilledAndResumed(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Kill it once it has saved a page of memberships.
-			deadline := time.Now().Add(60 * time.Second)
+			t.Cleanup(func() { _ = first.Process.Kill() }) // if the wait below gives up
 			var run *store.WhopSyncRun
-			for {
-				run, _ = a.Store.WhopSyncRunActive(ctx, nil, ws.ID)
-				if run != nil && run.Phase == "memberships" && run.Cursor != "" {
-					break
+			poll.Until(t, 60*time.Second, func() error {
+				run, err = a.Store.WhopSyncRunActive(ctx, nil, ws.ID)
+				if err != nil || run == nil || run.Phase != "memberships" || run.Cursor == "" {
+					return fmt.Errorf("the child has not saved a page of memberships yet (run %+v, %v)", run, err)
 				}
-				if time.Now().After(deadline) {
-					_ = first.Process.Kill()
-					t.Fatalf("the child never reached the memberships (run %+v)", run)
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
+				return nil
+			})
 			if err := first.Process.Signal(syscall.SIGKILL); err != nil {
 				t.Fatal(err)
 			}
@@ -143,11 +141,16 @@ func TestWhopSyncKilledAndResumed(t *testing.T) {
 				after = page.Cursors[len(page.Cursors)-1]
 			}
 			var payments int
-			_ = a.Store.Read.QueryRow("SELECT COUNT(*) FROM whop_payments WHERE workspace_id = $1", ws.ID).Scan(&payments)
+			if err := a.Store.Read.QueryRow("SELECT COUNT(*) FROM whop_payments WHERE workspace_id = $1", ws.ID).Scan(&payments); err != nil {
+				t.Fatal(err)
+			}
 			if seen != truth.Memberships || payments != truth.Payments {
 				t.Fatalf("after resume: %d opportunities, %d payments; want %d, %d", seen, payments, truth.Memberships, truth.Payments)
 			}
-			final, _ := a.Store.WhopSyncRunGet(ctx, nil, ws.ID, run.ID)
+			final, err := a.Store.WhopSyncRunGet(ctx, nil, ws.ID, run.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if final.Status != store.SyncSucceeded || final.MembershipsCount != truth.Memberships {
 				t.Fatalf("final run %s counted %d memberships; want succeeded, %d (no page counted twice)", final.Status, final.MembershipsCount, truth.Memberships)
 			}

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/graph"
 	"github.com/roster-crm/roster/internal/jobs"
+	"github.com/roster-crm/roster/internal/poll"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/secret"
 	"github.com/roster-crm/roster/internal/store"
@@ -190,12 +192,13 @@ func TestWhopGraphQL(t *testing.T) {
 		// whopSyncRun follows the run to its end; its counts are Whop's.
 		const runQuery = `query($id: ID!) { whopSyncRun(id: $id) { id kind status phase productsSync usersSync membershipsSync paymentsSync writes requests errors startedAt finishedAt } }`
 		var run map[string]any
-		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		poll.Until(t, 30*time.Second, func() error {
 			run = e.ok(t, runQuery, map[string]any{"id": runID})
-			if st := str(run, "whopSyncRun.status"); st == store.SyncSucceeded || st == store.SyncFailed {
-				break
+			if st := str(run, "whopSyncRun.status"); st != store.SyncSucceeded && st != store.SyncFailed {
+				return fmt.Errorf("sync run %s is %s; want it finished", runID, st)
 			}
-		}
+			return nil
+		})
 		checkPaths(t, run, map[string]any{
 			"whopSyncRun.id": runID, "whopSyncRun.kind": "full", "whopSyncRun.status": store.SyncSucceeded, "whopSyncRun.phase": "done",
 			"whopSyncRun.productsSync": truth.Products, "whopSyncRun.usersSync": truth.Members,

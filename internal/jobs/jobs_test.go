@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/roster-crm/roster/internal/jobs"
+	"github.com/roster-crm/roster/internal/poll"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/store/storetest"
 )
@@ -112,17 +114,6 @@ func startQueuePoll(t *testing.T, s *store.Store, reg *jobs.Registry, metrics pr
 	return q
 }
 
-func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", timeout, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func jobStates(t *testing.T, s *store.Store) map[string]int {
 	t.Helper()
 	rows, err := s.Read.QueryContext(context.Background(), `SELECT state, count(*) FROM river_job GROUP BY state`)
@@ -182,14 +173,20 @@ func TestInsertTx(t *testing.T) {
 				t.Errorf("job %q worked %d times; want %d", name, got, want)
 			}
 		}
-		waitFor(t, "job marked completed", 10*time.Second, func() bool {
-			return jobStates(t, s)["completed"] == 1
+		poll.Until(t, 10*time.Second, func() error {
+			if got := jobStates(t, s); got["completed"] != 1 {
+				return fmt.Errorf("river_job states = %v; want one completed job", got)
+			}
+			return nil
 		})
 		if got := jobStates(t, s); len(got) != 1 {
 			t.Errorf("river_job states = %v; want only one completed job", got)
 		}
-		waitFor(t, "completed counter", 5*time.Second, func() bool {
-			return counterValue(t, metrics, "roster_jobs_total", map[string]string{"kind": "test_count", "outcome": "completed"}) == 1
+		poll.Until(t, 5*time.Second, func() error {
+			if n := counterValue(t, metrics, "roster_jobs_total", map[string]string{"kind": "test_count", "outcome": "completed"}); n != 1 {
+				return fmt.Errorf("roster_jobs_total{outcome=completed} = %v; want 1", n)
+			}
+			return nil
 		})
 	})
 }

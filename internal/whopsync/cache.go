@@ -20,6 +20,7 @@ type Cache interface {
 // MemoryCache is a per-process Cache.
 type MemoryCache struct {
 	ttl time.Duration
+	now func() time.Time
 	mu  sync.Mutex
 	m   map[string]memEntry
 }
@@ -29,16 +30,21 @@ type memEntry struct {
 	exp time.Time
 }
 
-// NewMemoryCache returns an empty in-process cache.
-func NewMemoryCache(ttl time.Duration) *MemoryCache {
-	return &MemoryCache{ttl: ttl, m: map[string]memEntry{}}
+// NewMemoryCache returns an empty in-process cache whose entries expire ttl
+// after they are set, by the clock now (time.Now when nil; tests pass their
+// own, so expiry is tested without waiting for it).
+func NewMemoryCache(ttl time.Duration, now func() time.Time) *MemoryCache {
+	if now == nil {
+		now = time.Now
+	}
+	return &MemoryCache{ttl: ttl, now: now, m: map[string]memEntry{}}
 }
 
 // Get decodes the entry into dst and reports whether it was there.
 func (c *MemoryCache) Get(_ context.Context, key string, dst any) bool {
 	c.mu.Lock()
 	e, ok := c.m[key]
-	if ok && time.Now().After(e.exp) {
+	if ok && !c.now().Before(e.exp) {
 		delete(c.m, key)
 		ok = false
 	}
@@ -57,7 +63,7 @@ func (c *MemoryCache) Set(_ context.Context, key string, v any) {
 	if len(c.m) > 100_000 { // a bound, not an LRU: the catalogue is small
 		c.m = map[string]memEntry{}
 	}
-	c.m[key] = memEntry{b: b, exp: time.Now().Add(c.ttl)}
+	c.m[key] = memEntry{b: b, exp: c.now().Add(c.ttl)}
 }
 
 // RedisCache is a Cache shared by every replica (REDIS_URL).

@@ -3,6 +3,7 @@ package whopsync_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/poll"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/store/storetest"
 	"github.com/roster-crm/roster/internal/whop"
@@ -263,13 +265,12 @@ func TestOAuthConnect(t *testing.T) {
 		}
 		// The first sync was queued with the connection and runs on its own.
 		var run *store.WhopSyncRun
-		deadline := time.Now().Add(30 * time.Second)
-		for time.Now().Before(deadline) {
-			if run, err = s.WhopSyncRunLatest(ctx, e.ws); err == nil && run != nil && (run.Status == store.SyncSucceeded || run.Status == store.SyncFailed) {
-				break
+		poll.Until(t, 30*time.Second, func() error {
+			if run, err = s.WhopSyncRunLatest(ctx, e.ws); err != nil || run == nil || (run.Status != store.SyncSucceeded && run.Status != store.SyncFailed) {
+				return fmt.Errorf("first sync = %+v, %v; want it finished", run, err)
 			}
-			time.Sleep(50 * time.Millisecond)
-		}
+			return nil
+		})
 		if run == nil || run.Status != store.SyncSucceeded {
 			t.Fatalf("first sync = %+v; want succeeded", run)
 		}

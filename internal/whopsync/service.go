@@ -85,7 +85,7 @@ func New(cfg Config) (*Service, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Cache == nil {
-		cfg.Cache = NewMemoryCache(24 * time.Hour)
+		cfg.Cache = NewMemoryCache(24*time.Hour, cfg.Now)
 	}
 	allowed, err := parseCIDRs(cfg.AllowedWebhookCIDRs)
 	if err != nil {
