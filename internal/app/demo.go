@@ -54,8 +54,12 @@ func (a *App) seedDemo(ctx context.Context, out io.Writer) error {
 	if _, err := a.Whop.ConnectAPIKey(ctx, admin, whopsync.ConnectAPIKeyParams{APIKey: simAPIKey, CompanyID: simCompanyID, WebhookSecret: simWebhookSecret}); err != nil {
 		return fmt.Errorf("connect the Whop simulator: %w", err)
 	}
-	fmt.Fprintf(out, "\nDemo workspace %s (connected to a simulated Whop company, %s)\n  admin login:  %s / %s\n  API key:      %s\n  try:          curl -H 'Authorization: Bearer %s' %s/rest/people\n\n",
-		wsID, a.Config.WhopAPIBaseURL, demoEmail, demoPassword, key, key, a.Config.BaseURL)
+	fmt.Fprintf(out, "\nDemo workspace %s (connected to a simulated Whop company, %s)\n"+
+		"  admin login:     %s / %s\n  API key:         %s\n"+
+		"  Whop company:    %s\n  webhook URL:     %s\n  webhook secret:  %s\n"+
+		"  try:             curl -H 'Authorization: Bearer %s' %s/rest/people\n\n",
+		wsID, a.Config.WhopAPIBaseURL, demoEmail, demoPassword, key,
+		simCompanyID, a.Whop.WebhookURL(wsID), simWebhookSecret, key, a.Config.BaseURL)
 	return nil
 }
 

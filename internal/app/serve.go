@@ -104,7 +104,10 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	go func() {
 		select {
 		case <-srv.Listening():
-			fmt.Fprintf(env.stdout, "Roster %s listening on http://%s (%s, role %s)\n", Version(), srv.Addr(), a.Store.Dialect, *role)
+			// The version goes last and labelled: an unreleased build is
+			// "dev-<commit>", and "Roster dev listening" read like a
+			// development server.
+			fmt.Fprintf(env.stdout, "Roster listening on http://%s (%s, role %s, version %s)\n", srv.Addr(), a.Store.Dialect, *role, Version())
 		case <-ctx.Done():
 		}
 	}()

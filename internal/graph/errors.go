@@ -53,6 +53,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return out
 		}
 		path := graphql.GetPath(ctx)
+		if resp, ok := httpserver.Classify(err, ""); ok { // a cancelled request, an oversized body
+			return &gqlerror.Error{Err: err, Message: resp.Error.Message, Path: path, Extensions: map[string]any{"code": resp.Error.Code, "statusCode": resp.StatusCode}}
+		}
 		log.ErrorContext(ctx, "graphql: internal error", "path", path.String(), "err", err)
 		return &gqlerror.Error{Message: "internal error", Path: path, Extensions: map[string]any{"code": CodeInternal}}
 	}

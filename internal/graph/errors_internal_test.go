@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/httpserver"
 )
 
 func TestPresentError(t *testing.T) {
@@ -22,6 +24,7 @@ func TestPresentError(t *testing.T) {
 	}{
 		{"crm error keeps code, field and status", crm.Conflict("emails.primaryEmail", "already used"), "emails.primaryEmail: already used", crm.CodeDuplicate, 409, false},
 		{"wrapped crm error", errors.Join(errors.New("ctx"), crm.NotFound(crm.ObjectPerson, "x")), `person "x" not found`, crm.CodeNotFound, 404, false},
+		{"a cancelled request is the client leaving, not logged", fmt.Errorf("records: list: %w", context.Canceled), "the request was cancelled", httpserver.CodeCanceled, 499, false},
 		{"anything else is internal and logged", errors.New(`pq: relation "people" does not exist password=hunter2`), "internal error", CodeInternal, nil, true},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,6 +29,15 @@ type ErrorDetail struct {
 // CodeInternal is the code of every 500.
 const CodeInternal = "INTERNAL"
 
+// CodeCanceled and StatusClientClosedRequest (nginx's 499) answer a request
+// whose context was cancelled: the client went away (or the server is
+// draining). Nobody reads the answer and nothing is wrong with the server,
+// so it is not an internal error and is not logged as one.
+const (
+	CodeCanceled              = "CANCELED"
+	StatusClientClosedRequest = 499
+)
+
 // statusTable is the one mapping from sentinel causes to HTTP statuses; the
 // code is used when the error is a bare sentinel rather than a *crm.Error.
 var statusTable = []struct {
@@ -48,6 +58,9 @@ var statusTable = []struct {
 // It returns ok=false for errors that are not the client's: those get a
 // generic 500 whose message names requestID and must be logged by the caller.
 func Classify(err error, requestID string) (resp ErrorResponse, ok bool) {
+	if errors.Is(err, context.Canceled) {
+		return newErrorResponse(StatusClientClosedRequest, CodeCanceled, "", "the request was cancelled"), true
+	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return newErrorResponse(http.StatusRequestEntityTooLarge, crm.CodeBodyTooLarge, "",

@@ -1,6 +1,7 @@
 package httpserver_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -31,6 +32,7 @@ func TestWriteError(t *testing.T) {
 		{"forbidden", &crm.Error{Cause: crm.ErrForbidden, Code: crm.CodeForbidden, Message: "admins only"}, 403, crm.CodeForbidden, "", "admins only", false},
 		{"unauthenticated", crm.ErrUnauthenticated, 401, crm.CodeUnauthenticated, "", "unauthenticated", false},
 		{"max bytes", fmt.Errorf("decode: %w", &http.MaxBytesError{Limit: 10}), 413, crm.CodeBodyTooLarge, "", "request body is larger than 10 bytes", false},
+		{"client went away", fmt.Errorf("store: list people: %w", context.Canceled), 499, httpserver.CodeCanceled, "", "the request was cancelled", false},
 		{"internal", errors.New("store: select: pq: password=hunter2 broke"), 500, httpserver.CodeInternal, "", "internal server error (request ID rid-1)", true},
 	}
 	for _, tt := range tests {

@@ -78,7 +78,9 @@ func (u *UI) tableExport(spec *tableSpec) handlerFunc {
 		for {
 			l, err := u.lookups(ctx, p.WorkspaceID, page.Records, cols, nil)
 			if err != nil {
-				u.log.ErrorContext(ctx, "web: export", "error", err)
+				if ctx.Err() == nil { // else the client went away
+					u.log.ErrorContext(ctx, "web: export", "error", err)
+				}
 				return nil // headers are sent: the truncated file is the signal
 			}
 			l.products = products
@@ -103,7 +105,9 @@ func (u *UI) tableExport(spec *tableSpec) handlerFunc {
 			}
 			lp.After = page.Cursors[len(page.Cursors)-1]
 			if page, err = u.cfg.Records.List(ctx, p.WorkspaceID, schema, lp); err != nil {
-				u.log.ErrorContext(ctx, "web: export", "error", err)
+				if ctx.Err() == nil {
+					u.log.ErrorContext(ctx, "web: export", "error", err)
+				}
 				return nil
 			}
 		}

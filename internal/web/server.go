@@ -77,6 +77,7 @@ func (u *UI) Register(mux Mux, authn func(http.Handler) http.Handler) {
 		mux.Handle(pattern, authn(u.secureHeaders(u.handle(fn))))
 	}
 	mux.Handle("GET /static/", u.static)
+	mux.Handle("GET /favicon.ico", http.HandlerFunc(u.favicon))
 	for _, r := range u.routes() {
 		h(r.pattern, r.fn)
 	}

@@ -1,0 +1,102 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/roster-crm/roster/internal/poll"
+)
+
+// lockedBuffer is an io.Writer the server's goroutines can share.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestServeDemo runs `serve --demo` in process and reads what a new user
+// reads: where it listens (never "Roster dev listening", which looked like a
+// development server), the admin login, an API key, and the webhook URL and
+// secret the simulated Whop signs its events with. It then asks for
+// /favicon.ico, and nothing may have been logged as an ERROR.
+func TestServeDemo(t *testing.T) {
+	var stdout, stderr lockedBuffer
+	env := map[string]string{"ROSTER_DATA_DIR": t.TempDir(), "ROSTER_ADDR": "127.0.0.1:0"}
+	e := &cliEnv{stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return env[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- cmdServe(ctx, e, []string{"--demo"}) }()
+	defer func() {
+		cancel()
+		select {
+		case err := <-served:
+			if err != nil && !errors.Is(err, context.Canceled) {
+				t.Errorf("serve returned %v", err)
+			}
+		case <-time.After(60 * time.Second):
+			t.Error("serve did not stop within 60s of its context ending")
+		}
+	}()
+
+	listening := regexp.MustCompile(`Roster listening on http://(127\.0\.0\.1:\d+) \(sqlite, role all, version \S+\)`)
+	var addr string
+	poll.Until(t, 60*time.Second, func() error {
+		if m := listening.FindStringSubmatch(stdout.String()); m != nil {
+			addr = m[1]
+			return nil
+		}
+		return fmt.Errorf("serve --demo has not said where it listens; stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	})
+	out := stdout.String()
+	if strings.Contains(out+stderr.String(), "dev listening") {
+		t.Errorf("serve said \"dev listening\":\n%s", out)
+	}
+	wsID := regexp.MustCompile(`Demo workspace (\S+)`).FindStringSubmatch(out)
+	if wsID == nil {
+		t.Fatalf("no demo workspace in:\n%s", out)
+	}
+	for _, want := range []string{
+		"admin login:     " + demoEmail + " / " + demoPassword,
+		"API key:         rk_",
+		"Whop company:    " + simCompanyID,
+		"webhook URL:     http://127.0.0.1:0/webhooks/whop/" + wsID[1],
+		"webhook secret:  " + simWebhookSecret,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("serve --demo output lacks %q:\n%s", want, out)
+		}
+	}
+
+	resp, err := http.Get("http://" + addr + "/favicon.ico")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" {
+		t.Errorf("GET /favicon.ico = %d %s; want 200 image/svg+xml", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if logs := stderr.String(); strings.Contains(logs, `"level":"ERROR"`) {
+		t.Errorf("serve logged an ERROR:\n%s", logs)
+	}
+}
