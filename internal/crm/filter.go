@@ -115,6 +115,58 @@ func (f *Filter) Mentions(name string) bool {
 	return false
 }
 
+// Limits on one filter, for every surface. Every compared value is a bound
+// SQL parameter and every condition a node of the SQL expression: SQLite
+// refuses more than 32,766 parameters ("too many SQL variables") and
+// expressions nested deeper than 1,000 (a long or-chain is that deep), so
+// these keep any filter far inside both databases' limits and make an
+// oversized one a client error that names the limit, not a database
+// failure.
+const (
+	// MaxFilterValues counts each condition's value once and each element
+	// of an in or containsAny list once.
+	MaxFilterValues = 500
+	// MaxFilterDepth is how deep and/or/not groups may nest.
+	MaxFilterDepth = 16
+)
+
+// CheckSize refuses a filter over MaxFilterValues or MaxFilterDepth.
+// records.List calls it, so every surface (REST, GraphQL, web) answers the
+// same way.
+func (f *Filter) CheckSize() error {
+	n, depth := f.size()
+	if n > MaxFilterValues {
+		return Invalid("filter", CodeInvalidValue, "filter compares against %d values; the limit is %d (each element of an in list counts)", n, MaxFilterValues)
+	}
+	if depth > MaxFilterDepth {
+		return Invalid("filter", CodeInvalidValue, "filter groups nest %d levels deep; the limit is %d", depth, MaxFilterDepth)
+	}
+	return nil
+}
+
+// size is the number of compared values and the nesting depth of groups.
+func (f *Filter) size() (values, depth int) {
+	if f == nil {
+		return 0, 0
+	}
+	for _, c := range f.Conds {
+		if list, ok := c.Value.([]any); ok {
+			values += len(list)
+		} else {
+			values++
+		}
+	}
+	for _, g := range append(append(append([]*Filter{}, f.And...), f.Or...), f.Not) {
+		if g == nil {
+			continue
+		}
+		n, d := g.size()
+		values += n
+		depth = max(depth, d+1)
+	}
+	return values, depth
+}
+
 // ParseFilter reads a filter in Twenty's GraphQL shape:
 //
 //	{"emails": {"primaryEmail": {"eq": "a@b.c"}}, "whopUserId": {"is": "NOT_NULL"},

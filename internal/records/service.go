@@ -96,6 +96,9 @@ func (s *Service) GetMany(ctx context.Context, workspaceID string, o *crm.Object
 // List returns a page of records. Build p.Filter and p.OrderBy with the same
 // schema (Schema, then schema.ParseFilter / schema.Condition).
 func (s *Service) List(ctx context.Context, workspaceID string, schema *crm.Schema, p crm.ListParams) (*crm.Page, error) {
+	if err := p.Filter.CheckSize(); err != nil {
+		return nil, err
+	}
 	return s.store.RecordList(ctx, &store.RecordListParams{Schema: schema, WorkspaceID: workspaceID, ListParams: p})
 }
 

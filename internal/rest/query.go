@@ -44,12 +44,11 @@ type filterParser struct {
 	conds  int
 }
 
-// maxFilterDepth and maxFilterConds bound a filter so a hostile one cannot
-// exhaust the stack or build an enormous SQL expression.
-const (
-	maxFilterDepth = 16
-	maxFilterConds = 100
-)
+// maxFilterConds and crm.MaxFilterDepth bound a filter while it is parsed,
+// so a hostile one cannot exhaust the stack or build an enormous SQL
+// expression; crm.MaxFilterValues then bounds its values as on every
+// surface.
+const maxFilterConds = 100
 
 func (p *filterParser) errorf(format string, args ...any) error {
 	return crm.Invalid("filter", crm.CodeInvalidValue, "malformed filter at position %d: %s", p.pos, fmt.Sprintf(format, args...))
@@ -154,8 +153,8 @@ func (p *filterParser) path() string {
 // several groups at one level never overwrite each other.
 func (p *filterParser) group(f *crm.Filter, kind string) error {
 	p.depth++
-	if p.depth > maxFilterDepth {
-		return p.errorf("groups nest deeper than %d levels", maxFilterDepth)
+	if p.depth > crm.MaxFilterDepth {
+		return p.errorf("groups nest deeper than %d levels", crm.MaxFilterDepth)
 	}
 	p.pos++ // (
 	p.space()
