@@ -24,6 +24,7 @@ import (
 // company that A must never see.
 type env struct {
 	t       *testing.T
+	store   *store.Store
 	svc     *records.Service
 	handler http.Handler
 	wsA     string
@@ -39,7 +40,7 @@ const maxBody = 1 << 20
 func newEnv(t *testing.T, s *store.Store) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{t: t, svc: records.New(records.Config{Store: s}), ids: map[string]string{}}
+	e := &env{t: t, store: s, svc: records.New(records.Config{Store: s}), ids: map[string]string{}}
 	e.wsA, e.wsB = newWorkspace(t, s, "A"), newWorkspace(t, s, "B")
 	h := rest.NewHandler(rest.Config{Records: e.svc, BaseURL: "https://crm.example.com"})
 	principals := map[string]*auth.Principal{
