@@ -61,6 +61,8 @@ type Config struct {
 	// (WHOP_RATE_PER_MINUTE; negative turns client-side limiting off, for the
 	// simulator). Zero keeps the default, just under Whop's 600/min.
 	WhopRatePerMinute int
+	// Email configures the mailer (EMAIL_*).
+	Email Email
 }
 
 // Getenv is the lookup Load uses; tests pass a map-backed one.
@@ -152,6 +154,11 @@ func Load(getenv Getenv, opts Options) (Config, error) {
 		}
 		c.WhopRatePerMinute = n
 	}
+	email, err := loadEmail(getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	c.Email = email
 	if c.WhopAPIVersionDate == "" {
 		c.WhopAPIVersionDate = "2025-01-01"
 	}
