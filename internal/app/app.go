@@ -12,9 +12,9 @@ import (
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/config"
 	"github.com/roster-crm/roster/internal/jobs"
+	"github.com/roster-crm/roster/internal/mail"
 	"github.com/roster-crm/roster/internal/metrics"
 	"github.com/roster-crm/roster/internal/records"
-	"github.com/roster-crm/roster/internal/secret"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
@@ -29,6 +29,8 @@ type App struct {
 	Bus     *records.Bus
 	Records *records.Service
 	Auth    *auth.Service
+	// Mail is the one mailer (invites, password resets, workflow email).
+	Mail *mail.Service
 	// Whop is the Whop integration; nil when no encryption key is configured
 	// (management commands that never touch sealed secrets).
 	Whop *whopsync.Service
@@ -68,7 +70,11 @@ func open(ctx context.Context, cfg config.Config, logger *slog.Logger, p openPar
 		return nil, err
 	}
 	a.Records = records.New(records.Config{Store: s, Jobs: a.Queue})
-	a.Auth = auth.New(auth.Config{Store: s})
+	if a.Mail, err = a.newMailer(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	a.Auth = auth.New(auth.Config{Store: s, Mail: a.Mail})
 	if len(cfg.EncryptionKey) > 0 {
 		if a.Whop, err = a.newWhop(ctx); err != nil {
 			s.Close()
@@ -89,13 +95,9 @@ func open(ctx context.Context, cfg config.Config, logger *slog.Logger, p openPar
 // newWhop builds the Whop integration from the configuration.
 func (a *App) newWhop(ctx context.Context) (*whopsync.Service, error) {
 	cfg := a.Config
-	keys := []secret.Key{{Bytes: cfg.EncryptionKey}}
-	for _, k := range cfg.OldEncryptionKeys {
-		keys = append(keys, secret.Key{Bytes: k})
-	}
-	sealer, err := secret.NewSealer(keys...)
+	sealer, err := a.sealer()
 	if err != nil {
-		return nil, fmt.Errorf("app: encryption keys: %w", err)
+		return nil, err
 	}
 	var cache whopsync.Cache
 	if cfg.RedisURL != "" {

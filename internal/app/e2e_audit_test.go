@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/roster-crm/roster/internal/browsertest"
+	"github.com/roster-crm/roster/internal/mail"
 )
 
 // auditPage is one page of the audit: its screenshot name and where it is.
@@ -30,6 +32,7 @@ func audit(t *testing.T, s *flowState) {
 	p := s.p
 	company := firstLink(t, p, "/companies", `^/companies/[0-9a-f-]{36}$`)
 	opportunity := firstLink(t, p, "/opportunities", `^/opportunities/[0-9a-f-]{36}$`)
+	email := auditEmail(t, s)
 	pages := []auditPage{
 		{"dashboard", "/", "dashboard", true},
 		{"people", "/people", "", false},
@@ -46,6 +49,8 @@ func audit(t *testing.T, s *flowState) {
 		{"settings-members", "/settings/members", "", false},
 		{"settings-api-keys", "/settings/api-keys", "", false},
 		{"settings-fields", "/settings/fields", "", false},
+		{"settings-email", "/settings/email", "", false},
+		{"settings-email-message", email, "", false},
 		{"search", "/search?q=a", "search", false},
 		{"not-found", "/people/00000000-0000-7000-8000-000000000000", "", false},
 	}
@@ -85,6 +90,23 @@ func audit(t *testing.T, s *flowState) {
 			t.Errorf("the palette opened %q; want Ada Lovelace", got)
 		}
 	})
+}
+
+// auditEmail puts an unsent invite in the workspace's outbox (the e2e app
+// uses the log driver) and returns its Settings -> Email page.
+func auditEmail(t *testing.T, s *flowState) string {
+	t.Helper()
+	ctx := context.Background()
+	ws, err := s.env.app.Store.WorkspaceList(ctx)
+	if err != nil || len(ws) == 0 {
+		t.Fatalf("workspaces = %v, %v", ws, err)
+	}
+	res, err := s.env.app.Mail.Send(ctx, &mail.Message{WorkspaceID: ws[0].ID, Kind: mail.KindInvite, To: []string{"new.member@pickaxe.example"},
+		Subject: "Join Pickaxe on Roster", Body: "Accept the invitation: " + s.env.url + "/invite/AUDITTOKEN\n\nThe link works once.", Secrets: []string{"AUDITTOKEN"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "/settings/email/" + res.ID
 }
 
 // firstLink opens a table and returns the first row link matching pattern.

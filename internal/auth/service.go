@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/mail"
 	"github.com/roster-crm/roster/internal/store"
 )
 
@@ -57,11 +58,15 @@ type Config struct {
 	// Now is the clock; nil means time.Now. Tests inject one to expire
 	// sessions.
 	Now func() time.Time
+	// Mail delivers invite and reset links; nil means a log-driver mailer
+	// over Store (links kept in the outbox, masked).
+	Mail *mail.Service
 }
 
 // Service is the auth service. It is safe for concurrent use.
 type Service struct {
 	store  *store.Store
+	mail   *mail.Service
 	now    func() time.Time
 	argon2 argon2Params
 
@@ -77,7 +82,11 @@ func New(c Config) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: c.Store, now: now, argon2: defaultArgon2()}
+	m := c.Mail
+	if m == nil {
+		m = mail.New(mail.Config{Store: c.Store, Now: now})
+	}
+	return &Service{store: c.Store, mail: m, now: now, argon2: defaultArgon2()}
 }
 
 // clock returns the current time at the microsecond precision both

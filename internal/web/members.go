@@ -1,11 +1,11 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/mail"
 )
 
 type membersData struct {
@@ -13,9 +13,11 @@ type membersData struct {
 	Invites []*auth.Invite
 	IsAdmin bool
 	SelfID  string
-	// InviteLink is set once, on the page that answers the invite form.
+	// InviteLink is set once, on the page that answers the invite form;
+	// InviteMail says what the mailer did with it.
 	InviteLink  string
 	InviteEmail string
+	InviteMail  inviteMail
 	Email, Role string
 	Errors      map[string]string
 }
@@ -53,9 +55,17 @@ func settingsDeref(s *string) string {
 	return *s
 }
 
-// memberInvite creates an invite link (admins). No mail server is
-// configured, so the link is shown on this page once and written to the
-// server log at info level for the operator to pass on; only its hash is
+// inviteMail is what happened to an invite's email: sent, kept in the
+// outbox (log driver), or failed with the mailer's reason.
+type inviteMail struct {
+	Sent, Kept bool
+	OutboxID   string
+	Error      string
+}
+
+// memberInvite creates an invite link (admins) and hands it to the mailer:
+// emailed with SMTP, kept in Settings -> Email with the log driver. The link
+// is also shown on this page once; it is never logged, and only its hash is
 // stored.
 func (u *UI) memberInvite(w http.ResponseWriter, r *http.Request) error {
 	p := auth.PrincipalFrom(r.Context())
@@ -76,7 +86,16 @@ func (u *UI) memberInvite(w http.ResponseWriter, r *http.Request) error {
 		return u.render(w, r, "members", "Members · Settings", d)
 	}
 	d.InviteLink, d.InviteEmail = u.settingsLink(r, "/invite/"+token), in.Email
-	u.log.InfoContext(r.Context(), fmt.Sprintf("invite link for %s: %s", in.Email, d.InviteLink), "workspace_id", p.WorkspaceID)
+	res, err := u.cfg.Auth.SendInvite(r.Context(), auth.SendInviteParams{Invite: in, Token: token, Link: d.InviteLink, InvitedBy: p.Name})
+	if res != nil {
+		d.InviteMail = inviteMail{Sent: res.Sent, Kept: res.Status == mail.StatusLogged, OutboxID: res.ID}
+	}
+	if err != nil {
+		// The invite exists and its link is on this page: a mail failure
+		// is reported, not a 500. The error names no token.
+		d.InviteMail.Error = err.Error()
+		u.log.WarnContext(r.Context(), "invite email not sent", "workspace_id", p.WorkspaceID, "invite_id", in.ID, "error", err)
+	}
 	d.Email, d.Role = "", string(auth.RoleMember)
 	return u.render(w, r, "members", "Members · Settings", d)
 }

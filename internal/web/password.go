@@ -2,16 +2,20 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
+	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/mail"
 )
 
 type passwordForgotData struct {
 	Email string
 	Sent  bool
+	// Emailed says that links go out by email; otherwise they wait in an
+	// admin's outbox (log driver).
+	Emailed bool
 }
 
 // passwordForgot asks for the email of the account to reset.
@@ -19,10 +23,11 @@ func (u *UI) passwordForgot(w http.ResponseWriter, r *http.Request) error {
 	return u.render(w, r, "password_forgot", "Reset your password", passwordForgotData{})
 }
 
-// passwordForgotSubmit creates a reset link when the account exists. No
-// mail server is configured, so the link goes to the server log at info
-// level for the operator to pass on. The answer is the same whether or not
-// the account exists.
+// passwordForgotSubmit creates a reset link when the account exists and
+// hands it to the mailer (emailed with SMTP; kept in the outbox of the
+// account's oldest workspace with the log driver). The link is never
+// logged. The answer is the same whether or not the account exists, and
+// whether or not the email went out.
 func (u *UI) passwordForgotSubmit(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	// Reset requests share the sign-in limiter: each one counts as an
@@ -31,7 +36,7 @@ func (u *UI) passwordForgotSubmit(w http.ResponseWriter, r *http.Request) error 
 	key, now := "reset|"+clientIP(r), u.cfg.Now()
 	if blocked, _ := u.logins.Blocked(key, now); blocked {
 		w.WriteHeader(http.StatusTooManyRequests)
-		return u.render(w, r, "password_forgot", "Reset your password", passwordForgotData{Email: email, Sent: true})
+		return u.render(w, r, "password_forgot", "Reset your password", passwordForgotData{Email: email, Sent: true, Emailed: u.cfg.Mail.Driver() == mail.DriverSMTP})
 	}
 	u.logins.Hit(key, now)
 	token, user, err := u.cfg.Auth.RequestPasswordReset(r.Context(), email)
@@ -39,10 +44,12 @@ func (u *UI) passwordForgotSubmit(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if token != "" {
-		link := u.settingsLink(r, "/password/reset/"+token)
-		u.log.InfoContext(r.Context(), fmt.Sprintf("password reset link for %s: %s", user.Email, link))
+		_, err := u.cfg.Auth.SendPasswordReset(r.Context(), auth.SendPasswordResetParams{User: user, Token: token, Link: u.settingsLink(r, "/password/reset/"+token)})
+		if err != nil {
+			u.log.WarnContext(r.Context(), "password reset email not sent", "user_id", user.ID, "error", err)
+		}
 	}
-	return u.render(w, r, "password_forgot", "Reset your password", passwordForgotData{Email: email, Sent: true})
+	return u.render(w, r, "password_forgot", "Reset your password", passwordForgotData{Email: email, Sent: true, Emailed: u.cfg.Mail.Driver() == mail.DriverSMTP})
 }
 
 type passwordResetData struct {

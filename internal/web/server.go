@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/mail"
 	"github.com/roster-crm/roster/internal/ratelimit"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/store"
@@ -24,7 +25,10 @@ type Config struct {
 	Records *records.Service
 	Auth    *auth.Service
 	Whop    *whopsync.Service // nil when the integration is off
-	Logger  *slog.Logger
+	// Mail is the mailer whose outbox Settings -> Email shows; nil means
+	// the auth service's.
+	Mail   *mail.Service
+	Logger *slog.Logger
 	// BaseURL decides whether cookies are Secure (https) and builds links.
 	BaseURL string
 	// Now is the clock; nil means time.Now.
@@ -55,6 +59,9 @@ func New(cfg Config) (*UI, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Mail == nil {
+		cfg.Mail = cfg.Auth.Mailer()
 	}
 	pages, err := newRenderer(assets)
 	if err != nil {
@@ -103,7 +110,7 @@ func (u *UI) routes() []route {
 		// layout, title and language), not the mux's bare text.
 		{"/", u.notFound},
 	}
-	for _, area := range [][]route{u.tableRoutes(), u.recordRoutes(), u.settingsRoutes(), u.homeRoutes(), u.importRoutes()} {
+	for _, area := range [][]route{u.tableRoutes(), u.recordRoutes(), u.settingsRoutes(), u.emailRoutes(), u.homeRoutes(), u.importRoutes()} {
 		rs = append(rs, area...)
 	}
 	return rs

@@ -16,6 +16,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/jobs"
+	"github.com/roster-crm/roster/internal/mail"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/secret"
 	"github.com/roster-crm/roster/internal/store"
@@ -59,6 +60,9 @@ type settingsSite struct {
 	clock *settingsClock
 	whop  *whopsync.Service
 	sim   *whopsim.Sim
+	// mail is the log-driver mailer: invite and reset links land in its
+	// outbox.
+	mail *mail.Service
 
 	company, apiKey, webhookSecret string
 }
@@ -67,7 +71,14 @@ func newSettingsSite(t *testing.T, s *store.Store, withWhop bool) *settingsSite 
 	t.Helper()
 	ctx := context.Background()
 	st := &settingsSite{logs: &settingsLogs{}, clock: &settingsClock{}}
-	a := auth.New(auth.Config{Store: s, Now: st.clock.Now})
+	mailKey := make([]byte, 32)
+	_, _ = rand.Read(mailKey)
+	mailSealer, err := secret.NewSealer(secret.Key{Bytes: mailKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.mail = mail.New(mail.Config{Store: s, Sealer: mailSealer, Now: st.clock.Now})
+	a := auth.New(auth.Config{Store: s, Now: st.clock.Now, Mail: st.mail})
 	recs := records.New(records.Config{Store: s})
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
