@@ -166,7 +166,7 @@ func startSim(addr string, seed uint64, users int, callbackURL, webhookURL strin
 func cmdWhopSim(ctx context.Context, env *cliEnv, args []string) error {
 	fs := env.flags("whop sim")
 	addr := fs.String("addr", "127.0.0.1:9797", "listen address")
-	users := fs.Int("users", 300, "customers to generate")
+	users := fs.Int("users", 300, "customers to generate, each with at least one membership")
 	seed := fs.Uint64("seed", 1, "generator seed (same seed, same data)")
 	webhook := fs.String("webhook-url", "", "deliver signed webhooks here (e.g. http://127.0.0.1:8080/webhooks/whop/WORKSPACE_ID)")
 	callback := fs.String("redirect-uri", "http://127.0.0.1:8080/auth/whop/callback", "OAuth redirect URI to allow")
@@ -179,15 +179,17 @@ func cmdWhopSim(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer sim.Close()
+	// The counts are what the company's member, membership and payment
+	// lists return; the owner is a user but not a member.
 	c := sim.Counts()
-	fmt.Fprintf(env.stdout, `Whop simulator on %s (%d users, %d memberships, %d payments)
+	fmt.Fprintf(env.stdout, `Whop simulator on %s (%d members, %d memberships, %d payments)
   WHOP_API_BASE_URL=%s/api/v1
   WHOP_OAUTH_BASE_URL=%s
   company ID:      %s
   company API key: %s
   OAuth client:    %s / %s (redirect %s)
   webhook secret:  %s
-`, base, c.Users, c.Memberships, c.Payments, base, base, simCompanyID, simAPIKey, simClientID, simClientSecret, *callback, simWebhookSecret)
+`, base, c.Members, c.Memberships, c.Payments, base, base, simCompanyID, simAPIKey, simClientID, simClientSecret, *callback, simWebhookSecret)
 	if *every > 0 {
 		err = sim.Run(ctx, *every)
 	} else {

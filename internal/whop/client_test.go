@@ -72,12 +72,12 @@ func TestEveryRequestPinsVersionAndAuth(t *testing.T) {
 func TestAPIVersionDateConfigurable(t *testing.T) {
 	t.Parallel()
 	srv := scripted(t, okMembership)
-	c := testClient(t, srv, newFakeClock(), func(cfg *ClientConfig) { cfg.APIVersionDate = "2026-06-09" })
+	c := testClient(t, srv, newFakeClock(), func(cfg *ClientConfig) { cfg.APIVersionDate = "2026-07-20" })
 	if _, err := c.GetMembership(context.Background(), "mem_1"); err != nil {
 		t.Fatal(err)
 	}
-	if got := srv.Requests()[0].Header.Get("Api-Version-Date"); got != "2026-06-09" {
-		t.Errorf("Api-Version-Date = %q; want 2026-06-09", got)
+	if got := srv.Requests()[0].Header.Get("Api-Version-Date"); got != "2026-07-20" {
+		t.Errorf("Api-Version-Date = %q; want 2026-07-20", got)
 	}
 }
 

@@ -78,6 +78,7 @@ type ListProductsParams struct {
 
 func (p ListProductsParams) query(c *Client) url.Values {
 	q := c.listQuery(p.First, p.After)
+	addAccount(q)
 	addArray(q, "visibilities", p.Visibilities)
 	return q
 }
@@ -91,8 +92,16 @@ type ListPlansParams struct {
 
 func (p ListPlansParams) query(c *Client) url.Values {
 	q := c.listQuery(p.First, p.After)
+	addAccount(q)
 	addArray(q, "product_ids", p.ProductIDs)
 	return q
+}
+
+// addAccount names the company as account_id too: Whop's official SDK lists
+// products and plans by account_id (its spec requires it there), while the
+// other lists and older API versions take company_id.
+func addAccount(q url.Values) {
+	addString(q, "account_id", q.Get("company_id"))
 }
 
 // ListPaymentsParams filters GET /payments. UpdatedAfter drives incremental

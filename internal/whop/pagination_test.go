@@ -268,4 +268,15 @@ func TestListFiltersOnTheWire(t *testing.T) {
 	if got := reqs[4].URL.Query()["product_ids[]"]; !reflect.DeepEqual(got, []string{"prod_1"}) {
 		t.Errorf("plans product_ids[] = %v; want [prod_1]", got)
 	}
+	// Whop's SDK lists products and plans by account_id; the rest by company_id.
+	for i, r := range reqs {
+		q := r.URL.Query()
+		wantAccount := ""
+		if i >= 3 {
+			wantAccount = "biz_Xy12Ab34Cd56Ef"
+		}
+		if q.Get("company_id") != "biz_Xy12Ab34Cd56Ef" || q.Get("account_id") != wantAccount {
+			t.Errorf("%s company_id = %q, account_id = %q; want biz_Xy12Ab34Cd56Ef and %q", r.URL.Path, q.Get("company_id"), q.Get("account_id"), wantAccount)
+		}
+	}
 }

@@ -134,14 +134,9 @@ func (s *Sim) apiHandler(pattern, scope string, fn apiHandlerFunc) http.Handler 
 			writeAPIError(w, e)
 			return
 		}
-		v := view{}
-		if h := strings.TrimSpace(r.Header.Get("Api-Version-Date")); h != "" {
-			ver, ok := knownVersions[h]
-			if !ok {
-				writeAPIError(w, errBadRequest("Invalid Api-Version-Date %q: not a known API version date", h))
-				return
-			}
-			v.version = ver
+		if h := strings.TrimSpace(r.Header.Get("Api-Version-Date")); h != "" && !knownVersions[h] {
+			writeAPIError(w, errBadRequest("Invalid Api-Version-Date %q: not a known API version date", h))
+			return
 		}
 		c, e := s.authenticate(r)
 		if e != nil {
@@ -156,8 +151,7 @@ func (s *Sim) apiHandler(pattern, scope string, fn apiHandlerFunc) http.Handler 
 			writeAPIError(w, errForbidden("The credential lacks the permission "+scope))
 			return
 		}
-		v.email = c.has(ScopeEmailRead)
-		body, e := fn(r, c, v)
+		body, e := fn(r, c, view{email: c.has(ScopeEmailRead)})
 		if e != nil {
 			writeAPIError(w, e)
 			return
@@ -228,16 +222,24 @@ func scopesOr(sc []string) []string {
 }
 
 // listCompany resolves the company a list request is about (the caller
-// holds s.mu). With an API key
-// company_id is required and must be the key's company; an OAuth token acts
-// for a company its user owns.
+// holds s.mu). With an API key the company is required and must be the
+// key's company; an OAuth token acts for a company its user owns. Whop's SDK
+// names it account_id on products and plans and company_id elsewhere; both
+// are accepted everywhere, and two different values are refused.
 func (s *Sim) listCompany(r *http.Request, c *credential) (string, *apiError) {
-	id := r.URL.Query().Get("company_id")
+	q := r.URL.Query()
+	id, account := q.Get("company_id"), q.Get("account_id")
+	if id != "" && account != "" && id != account {
+		return "", errBadRequest("company_id %q and account_id %q name different companies", id, account)
+	}
+	if id == "" {
+		id = account
+	}
 	if id == "" {
 		if c.oauth && c.companyID != "" {
 			return c.companyID, nil
 		}
-		return "", errBadRequest("company_id is required")
+		return "", errBadRequest("company_id (or account_id) is required")
 	}
 	if !s.canSee(c, id) {
 		return "", errForbidden("The credential has no access to company " + id)

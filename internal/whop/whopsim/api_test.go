@@ -239,23 +239,27 @@ func listAll(t *testing.T, f *fixture, path string) []map[string]any {
 	}
 }
 
+// TestVersionHeader: the original date and the one Whop's SDK sends by
+// default both answer with the SDK's nested shapes; any other date is a 400.
 func TestVersionHeader(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, Config{}, GenerateParams{})
 	mid := activeMembership(t, f)
 	path := "/api/v1/memberships/" + mid
+	nested := []string{"user", "product", "plan", "company", "member", "renewal_period_end", "checkout_configuration_id", "custom_field_responses"}
+	flat := []string{"user_id", "product_id", "account_id", "current_period_end"}
 	tests := []struct {
 		header     string
 		wantStatus int
-		wantKeys   []string
-		wantAbsent []string
 	}{
-		{"", 200, []string{"user", "product", "plan", "company", "member", "renewal_period_end"}, []string{"user_id", "account_id"}},
-		{"2025-01-01", 200, []string{"user", "company", "renewal_period_end"}, []string{"user_id", "current_period_end"}},
-		{"2026-06-08", 200, []string{"user_id", "product_id", "current_period_end", "account_id"}, []string{"user", "company", "renewal_period_end"}},
-		{"2024-13-45", 400, nil, nil},
-		{"2030-01-01", 400, nil, nil},
-		{"yesterday", 400, nil, nil},
+		{"", 200},
+		{"2025-01-01", 200},
+		{"2026-07-20", 200},
+		{"2026-06-08", 400},
+		{"2026-06-09", 400},
+		{"2024-13-45", 400},
+		{"2030-01-01", 400},
+		{"yesterday", 400},
 	}
 	for _, tt := range tests {
 		t.Run("date="+tt.header, func(t *testing.T) {
@@ -263,24 +267,55 @@ func TestVersionHeader(t *testing.T) {
 			if r.status != tt.wantStatus {
 				t.Fatalf("status = %d; want %d (%s)", r.status, tt.wantStatus, r.raw)
 			}
-			if tt.wantStatus == 400 && errorType(r) != "invalid_request" {
-				t.Errorf("error body = %s; want type invalid_request", r.raw)
+			if tt.wantStatus == 400 {
+				if errorType(r) != "invalid_request" {
+					t.Errorf("error body = %s; want type invalid_request", r.raw)
+				}
+				return
 			}
-			for _, k := range tt.wantKeys {
+			for _, k := range nested {
 				if _, ok := r.body[k]; !ok {
 					t.Errorf("key %s missing in %s", k, r.raw)
 				}
 			}
-			for _, k := range tt.wantAbsent {
+			for _, k := range flat {
 				if _, ok := r.body[k]; ok {
 					t.Errorf("key %s present in %s", k, r.raw)
 				}
 			}
 		})
 	}
-	r := f.get(t, "/api/v1/plans?company_id="+f.gen.CompanyID, testKey, map[string]string{"Api-Version-Date": "2026-06-09"})
-	if p := dataList(t, r)[0]; p["account_id"] != f.gen.CompanyID || p["product_id"] == nil {
-		t.Errorf("2026-06-09 plan = %v; want account_id and product_id", p)
+}
+
+// TestListCompanyParam: the SDK lists products and plans with account_id,
+// the rest with company_id; the simulator takes either on every list.
+func TestListCompanyParam(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Config{}, GenerateParams{})
+	co := f.gen.CompanyID
+	for _, res := range []string{"products", "plans", "memberships", "members", "payments"} {
+		tests := []struct {
+			query      string
+			wantStatus int
+		}{
+			{"company_id=" + co, 200},
+			{"account_id=" + co, 200},
+			{"company_id=" + co + "&account_id=" + co, 200},
+			{"company_id=" + co + "&account_id=biz_SomebodyElse01", 400},
+			{"account_id=biz_SomebodyElse01", 403},
+			{"", 400},
+		}
+		for _, tt := range tests {
+			t.Run(res+"?"+tt.query, func(t *testing.T) {
+				r := f.get(t, "/api/v1/"+res+"?"+tt.query, testKey, nil)
+				if r.status != tt.wantStatus {
+					t.Fatalf("status = %d; want %d (%s)", r.status, tt.wantStatus, r.raw)
+				}
+				if tt.wantStatus == 200 && len(dataList(t, r)) == 0 {
+					t.Errorf("no %s listed", res)
+				}
+			})
+		}
 	}
 }
 

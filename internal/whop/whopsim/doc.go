@@ -20,16 +20,22 @@
 // for a company its user owns). Unknown, revoked or expired tokens answer
 // 401; a credential lacking the endpoint's permission or asking about
 // another company answers 403; a resource of another company answers 404.
-// List endpoints need `company_id` (400 without it), except for an OAuth
-// token granted for one company. Errors use Whop's body
+// List endpoints need the company: `company_id`, or `account_id` as Whop's
+// official SDK names it for products and plans (either is accepted on every
+// list; 400 without one, or with two that differ), except for an OAuth token
+// granted for one company. Errors use Whop's body
 // {"error":{"type","code","message"}}.
 //
-// `Api-Version-Date` picks the response shape: absent or 2025-01-01 is the
-// original model (nested user, product, plan, company, member objects on a
-// membership). 2026-06-08 flattens memberships (user_id, product_id,
-// plan_id, member_id, account_id, current_period_start/end) and members
-// (user_id, account_id); 2026-06-09 also flattens plans (product_id,
-// account_id). Any other value answers 400.
+// `Api-Version-Date` may be absent, 2025-01-01 (the original model, which
+// Roster pins) or 2026-07-20 (what Whop's official TypeScript SDK, @whop/sdk
+// 0.0.42, sends by default); any other value answers 400. The SDK's types
+// are the authority for the shapes, and they nest company, member, plan,
+// product and user on a membership at 2026-07-20 as the original model
+// does, so every known date gets the same shapes: every field the SDK types
+// as required is present (null where the simulator has no value), no field
+// it does not type is invented, and list items carry the SDK's list fields
+// (a retrieved object or a webhook's data has a few more, e.g. a
+// membership's custom_field_responses, a payment's refunds).
 //
 // Lists page by cursor: `first` (default 20; values above 100 are clamped to
 // 100), `after`, or `last`/`before`; the answer is
@@ -70,7 +76,8 @@
 //
 // # Data and time
 //
-// Sim.Generate builds a company with users (about 90% with emails), products,
+// Sim.Generate builds a company with customers (about 90% with emails), each
+// holding at least one membership, its owner, products,
 // plans and memberships in a realistic status mix (mostly active; some
 // trialing, past_due, canceling, canceled, expired, completed one-time, a few
 // drafted and unresolved) and payments (mostly paid/succeeded; some failed
@@ -88,7 +95,8 @@
 // (unix seconds of the attempt) and webhook-signature "v1,<base64 HMAC-SHA256
 // over id.timestamp.body>" keyed with the raw bytes of the ws_ secret; body
 // {id, api_version:"v1", type, timestamp, company_id, data} with data in the
-// 2025-01-01 shape. Types: membership.activated, membership.deactivated,
+// shape of a retrieved object (a refund's data nests a summary of its
+// payment), as the SDK's webhooks.unwrap types it. Types: membership.activated, membership.deactivated,
 // membership.cancel_at_period_end_changed, payment.created,
 // payment.succeeded, payment.failed, payment.pending, refund.created. In
 // legacy_v5 mode: {action, api_version:"v5", data} with unix-second times,

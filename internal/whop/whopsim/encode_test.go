@@ -12,7 +12,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	f := newFixture(t, Config{}, GenerateParams{Users: 60})
 	st := f.sim.st
 	var values []obj
-	for _, v := range []view{{email: true}, {version: version20260609}, {unix: true}} {
+	for _, v := range []view{{email: true}, {list: true}, {unix: true}} {
 		for _, m := range st.memberships.rows {
 			values = append(values, st.renderMembership(v, m), st.renderMember(v, mustGet(st.members, m.MemberID)))
 		}

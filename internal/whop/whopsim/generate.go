@@ -19,14 +19,17 @@ type GenerateParams struct {
 	// and "Pickaxe Labs".
 	CompanyID    string
 	CompanyTitle string
-	// Users (default 100) customers, plus the company's owner.
+	// Users (default 100) customers, each holding at least one membership
+	// (so every one is reachable through the company's members and
+	// memberships), plus the company's owner, who holds none.
 	Users int
 	// Products (default 3) with PlansPerProduct plans each (default 3:
 	// monthly with a trial, yearly, one-time; a fourth is monthly).
 	Products        int
 	PlansPerProduct int
-	// Memberships (default Users*6/5) and Payments (default: one per
-	// billing event the memberships' histories imply) are exact counts.
+	// Memberships (default Users*6/5, never fewer than Users) and Payments
+	// (default: one per billing event the memberships' histories imply)
+	// are exact counts.
 	Memberships int
 	Payments    int
 	// Start and End bound every generated timestamp; End defaults to the
@@ -84,7 +87,7 @@ func (s *Sim) Generate(p GenerateParams) GenerateResult {
 	p.Users = defaultInt(p.Users, 100)
 	p.Products = defaultInt(p.Products, 3)
 	p.PlansPerProduct = defaultInt(p.PlansPerProduct, 3)
-	p.Memberships = defaultInt(p.Memberships, p.Users*6/5)
+	p.Memberships = max(defaultInt(p.Memberships, p.Users*6/5), p.Users)
 
 	s.mu.Lock()
 	g := &generator{st: s.st, p: p, rng: rand.New(rand.NewPCG(p.Seed, 0x6e6)), span: p.End.Sub(p.Start)}
@@ -131,9 +134,8 @@ func (g *generator) run() GenerateResult {
 	g.co = &company{ID: id, Title: title, Route: slug(title), OwnerUserID: owner.ID, CreatedAt: p.Start.Add(-45 * 24 * time.Hour)}
 	st.companies[id] = g.co
 
-	users := g.users()
 	plans := g.catalog()
-	g.memberships(users, plans)
+	g.memberships(plans)
 	st.users.sortRows()
 	st.members.sortRows()
 	st.memberships.sortRows()
@@ -160,19 +162,6 @@ func (g *generator) newUser(i int, at time.Time) *user {
 	}
 	g.st.users.insert(u)
 	return u
-}
-
-func (g *generator) users() []*user {
-	times := make([]time.Time, g.p.Users)
-	for i := range times {
-		times[i] = g.at()
-	}
-	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
-	out := make([]*user, len(times))
-	for i, t := range times {
-		out[i] = g.newUser(i+1, t)
-	}
-	return out
 }
 
 // catalog makes products and their plans. Plan templates rotate: monthly
@@ -253,7 +242,7 @@ func (g *generator) status(pl *plan) string {
 	return "active"
 }
 
-func (g *generator) memberships(users []*user, plans []*plan) {
+func (g *generator) memberships(plans []*plan) {
 	specs := make([]spec, g.p.Memberships)
 	for i := range specs {
 		pl := plans[g.rng.IntN(len(plans))]
@@ -270,13 +259,24 @@ func (g *generator) memberships(users []*user, plans []*plan) {
 		specs[i] = sp
 	}
 	sort.Slice(specs, func(i, j int) bool { return specs[i].t.Before(specs[j].t) })
+	owners := g.customers(specs)
+	users := make([]*user, 0, g.p.Users) // in creation order
+	for _, u := range owners {
+		if u != nil {
+			users = append(users, u)
+		}
+	}
+	sort.Slice(users, func(i, j int) bool { return users[i].CreatedAt.Before(users[j].CreatedAt) })
 	var slots []paySlot
-	for _, sp := range specs {
-		// A customer signs up after creating their account.
-		bound := sort.Search(len(users), func(i int) bool { return users[i].CreatedAt.After(sp.t) })
-		u := users[0]
-		if bound > 0 {
-			u = users[g.rng.IntN(bound)]
+	for i, sp := range specs {
+		u := owners[i]
+		if u == nil {
+			// A returning customer: someone whose account existed by then.
+			bound := sort.Search(len(users), func(i int) bool { return users[i].CreatedAt.After(sp.t) })
+			u = users[0]
+			if bound > 0 {
+				u = users[g.rng.IntN(bound)]
+			}
 		}
 		if sp.t.Before(u.CreatedAt) {
 			sp.t = u.CreatedAt
@@ -285,6 +285,32 @@ func (g *generator) memberships(users []*user, plans []*plan) {
 	}
 	g.payments(slots)
 	g.refreshMembers()
+}
+
+// customers makes the Users customers: a random Users of the specs are
+// first purchases, each by a new account created up to two weeks before it
+// (never before Start). It returns, per spec, the new customer whose first
+// purchase it is, or nil. Users are numbered in creation order.
+func (g *generator) customers(specs []spec) []*user {
+	firsts := g.rng.Perm(len(specs))[:g.p.Users]
+	type signup struct {
+		spec int
+		at   time.Time
+	}
+	signups := make([]signup, len(firsts))
+	for i, k := range firsts {
+		at := specs[k].t.Add(-time.Duration(g.rng.Int64N(int64(14 * 24 * time.Hour)))).Truncate(time.Millisecond)
+		if at.Before(g.p.Start) {
+			at = minTime(g.p.Start, specs[k].t)
+		}
+		signups[i] = signup{k, at}
+	}
+	sort.Slice(signups, func(i, j int) bool { return signups[i].at.Before(signups[j].at) })
+	owners := make([]*user, len(specs))
+	for i, su := range signups {
+		owners[su.spec] = g.newUser(i+1, su.at)
+	}
+	return owners
 }
 
 // paySlot is a billing event a membership's history implies.
@@ -491,6 +517,13 @@ func (g *generator) refreshMembers() {
 		mb.USDTotalSpent = round2(a.spent)
 		mb.UpdatedAt = maxTime(mb.UpdatedAt, a.last)
 	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 func maxTime(a, b time.Time) time.Time {

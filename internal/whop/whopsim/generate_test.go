@@ -3,6 +3,7 @@ package whopsim
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -176,5 +177,42 @@ func TestStartClose(t *testing.T) {
 	}
 	if err := s.Close(); err != nil {
 		t.Errorf("Close: %v", err)
+	}
+}
+
+// TestGenerateUsersAreCustomers: Users customers, each holding at least one
+// membership, all reachable through the company's member and membership
+// lists (the owner is not one of them); memberships never fewer than users.
+func TestGenerateUsersAreCustomers(t *testing.T) {
+	t.Parallel()
+	for _, gp := range []GenerateParams{{Users: 60}, {Users: 300}, {Users: 50, Memberships: 20}} {
+		t.Run(fmt.Sprintf("users=%d,memberships=%d", gp.Users, gp.Memberships), func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, Config{RateLimit: -1}, gp)
+			co := f.gen.CompanyID
+			members := listAll(t, f, "/api/v1/members?company_id="+co)
+			holders := map[string]bool{}
+			memberships := listAll(t, f, "/api/v1/memberships?company_id="+co)
+			for _, m := range memberships {
+				holders[m["user"].(map[string]any)["id"].(string)] = true
+			}
+			if len(members) != gp.Users || len(holders) != gp.Users {
+				t.Errorf("members = %d, users holding a membership = %d; want %d each", len(members), len(holders), gp.Users)
+			}
+			for _, m := range members {
+				if id := m["user"].(map[string]any)["id"].(string); !holders[id] {
+					t.Errorf("member %s (user %s) holds no membership", m["id"], id)
+				}
+			}
+			if holders[f.gen.OwnerUserID] {
+				t.Errorf("the owner %s holds a membership", f.gen.OwnerUserID)
+			}
+			if len(memberships) < gp.Users || (gp.Memberships >= gp.Users && len(memberships) != gp.Memberships) {
+				t.Errorf("memberships = %d; want %d (at least one per user)", len(memberships), max(gp.Memberships, gp.Users))
+			}
+			if c := f.sim.Counts(); c.Members != gp.Users || c.Users != gp.Users+1 {
+				t.Errorf("Counts = %+v; want %d members and %d users (with the owner)", c, gp.Users, gp.Users+1)
+			}
+		})
 	}
 }

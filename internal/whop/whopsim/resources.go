@@ -9,6 +9,7 @@ import (
 // read lock; unknown query parameters are ignored, as Whop ignores them.
 
 func (s *Sim) listMemberships(r *http.Request, c *credential, v view) (any, *apiError) {
+	v.list = true
 	q := r.URL.Query()
 	p, e := parsePage(q)
 	if e != nil {
@@ -53,6 +54,7 @@ func (s *Sim) getMembership(r *http.Request, c *credential, v view) (any, *apiEr
 }
 
 func (s *Sim) listMembers(r *http.Request, c *credential, v view) (any, *apiError) {
+	v.list = true
 	q := r.URL.Query()
 	p, e := parsePage(q)
 	if e != nil {
@@ -105,6 +107,7 @@ func (s *Sim) getUser(r *http.Request, _ *credential, v view) (any, *apiError) {
 }
 
 func (s *Sim) listProducts(r *http.Request, c *credential, v view) (any, *apiError) {
+	v.list = true
 	q := r.URL.Query()
 	p, e := parsePage(q)
 	if e != nil {
@@ -133,6 +136,7 @@ func (s *Sim) getProduct(r *http.Request, c *credential, v view) (any, *apiError
 }
 
 func (s *Sim) listPlans(r *http.Request, c *credential, v view) (any, *apiError) {
+	v.list = true
 	q := r.URL.Query()
 	p, e := parsePage(q)
 	if e != nil {
@@ -163,6 +167,7 @@ func (s *Sim) getPlan(r *http.Request, c *credential, v view) (any, *apiError) {
 }
 
 func (s *Sim) listPayments(r *http.Request, c *credential, v view) (any, *apiError) {
+	v.list = true
 	q := r.URL.Query()
 	p, e := parsePage(q)
 	if e != nil {
