@@ -175,17 +175,27 @@ function literals(type, scope, owner) {
   return found && found.alias !== undefined ? literals(found.alias, found.scope, found.scope) : null;
 }
 
-// shapeOf turns an interface into {fields, required, nullable, enums,
+// primitive returns "string", "number" or "boolean" when that (or null) is
+// all a field's type allows, else null.
+function primitive(type) {
+  const m = /^(string|number|boolean)(\s*\|\s*null)?$/.exec(type.trim());
+  return m ? m[1] : null;
+}
+
+// shapeOf turns an interface into {fields, required, nullable, enums, types,
 // nested}: fields lists every field the SDK types, required those without
 // "?", nullable those whose type admits null, enums the allowed values of
-// string-literal fields, nested the fields whose values are objects the SDK
-// also types, each with its own shape.
+// string-literal fields, types the JSON type of scalar fields, nested the
+// fields whose values are objects the SDK also types, each with its own
+// shape.
 function shapeOf(found, seen) {
-  const shape = { fields: [], required: [], nullable: [], enums: {}, nested: {} };
+  const shape = { fields: [], required: [], nullable: [], enums: {}, types: {}, nested: {} };
   for (const f of found.members) {
     shape.fields.push(f.name);
     const values = literals(f.type, found.scope, found.owner);
     if (values) shape.enums[f.name] = values;
+    const prim = values ? 'string' : primitive(f.type);
+    if (prim) shape.types[f.name] = prim;
     if (!f.optional) shape.required.push(f.name);
     if (nullable(f.type)) shape.nullable.push(f.name);
     const ref = objectRef(f.type);

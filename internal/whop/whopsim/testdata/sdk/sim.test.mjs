@@ -13,7 +13,8 @@
 //
 // Every object is checked against the shape the SDK's own type declarations
 // give (sdktypes.mjs): required fields present, no field the SDK does not
-// type, null only where the type admits it, enum values the SDK knows.
+// type, null only where the type admits it, scalars of the SDK's JSON type,
+// enum values the SDK knows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -48,6 +49,7 @@ function conform(value, shape, path) {
       if (!shape.nullable.includes(k)) problems.push(`${at}: null, but the SDK types it non-null`);
       continue;
     }
+    if (shape.types[k] && typeof v !== shape.types[k]) problems.push(`${at}: ${JSON.stringify(v)} is not a ${shape.types[k]}`);
     if (shape.enums[k] && !shape.enums[k].includes(v)) problems.push(`${at}: ${JSON.stringify(v)} is not one of the SDK's values`);
     const sub = shape.nested[k];
     if (!sub) continue;
