@@ -344,6 +344,15 @@ var uniqueFields = map[string]string{
 	"tasks.id":                         "id",
 }
 
+// idUnavailable answers a create whose client-chosen id is taken. Ids are
+// unique across all workspaces, so the record holding it may belong to
+// another one: the answer must not say that it exists. The same answer is
+// given when the id is one of the caller's own records, so nothing in it
+// tells the two apart (documented in docs/api.md).
+func idUnavailable(o *crm.Object) error {
+	return crm.Invalid("id", crm.CodeInvalidValue, "this id cannot be used for a new %s: leave id out and Roster chooses one", o.Name)
+}
+
 // recordError turns constraint failures into client errors naming the field.
 func (s *Store) recordError(o *crm.Object, op string, err error) error {
 	if c, ok := IsUniqueViolation(err); ok {
@@ -354,8 +363,8 @@ func (s *Store) recordError(o *crm.Object, op string, err error) error {
 				field = f
 			}
 		}
-		if field == "" {
-			field = "id"
+		if field == "" || field == "id" {
+			return idUnavailable(o)
 		}
 		return crm.Conflict(field, "another %s already has this %s", o.Name, field)
 	}
