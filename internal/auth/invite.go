@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -46,13 +45,13 @@ func (s *Service) CreateInvite(ctx context.Context, p CreateInviteParams) (*Invi
 	} else if !errors.Is(err, crm.ErrNotFound) {
 		return nil, "", fmt.Errorf("auth: create invite: %w", err)
 	}
-	token := rand.Text()
+	token, hash := newLinkToken()
 	now := s.clock()
 	var in *Invite
 	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		in, err = s.store.InviteCreate(ctx, tx, &store.InviteCreateParams{WorkspaceID: p.WorkspaceID, Email: email, Role: string(p.Role),
-			TokenHash: tokenHash(token), CreatedByUserID: p.CreatedBy, Now: now, ExpiresAt: now.Add(InviteTTL)})
+			TokenHash: hash, CreatedByUserID: p.CreatedBy, Now: now, ExpiresAt: now.Add(InviteTTL)})
 		return err
 	})
 	if err != nil {
@@ -79,29 +78,10 @@ func (s *Service) RevokeInvite(ctx context.Context, workspaceID, id string) erro
 	return nil
 }
 
-// errBadInvite is the one answer for unknown, used and expired invite
-// links: the page cannot tell a guessed token from an old one, and need not.
-func errBadInvite() *crm.Error {
-	return &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "this invite link is not valid: it was used already, withdrawn or has expired; ask an admin for a new one"}
-}
-
 // InviteByToken returns the open invite of a link, or a crm.ErrNotFound
 // error for a link that is unknown, used or expired.
 func (s *Service) InviteByToken(ctx context.Context, token string) (*Invite, error) {
-	if token == "" || len(token) > 100 {
-		return nil, errBadInvite()
-	}
-	in, err := s.store.InviteGetByHash(ctx, s.store.Read, tokenHash(token))
-	if errors.Is(err, crm.ErrNotFound) {
-		return nil, errBadInvite()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("auth: invite: %w", err)
-	}
-	if in.AcceptedAt != nil || !s.clock().Before(in.ExpiresAt) {
-		return nil, errBadInvite()
-	}
-	return in, nil
+	return findLink(ctx, s, inviteLink, token, s.store.InviteGetByHash)
 }
 
 // AcceptInviteParams are the inputs of AcceptInvite.
@@ -131,12 +111,8 @@ func (s *Service) AcceptInvite(ctx context.Context, p AcceptInviteParams) (*Sess
 	}
 	now := s.clock()
 	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
-		won, err := s.store.InviteAccept(ctx, tx, &store.InviteAcceptParams{ID: in.ID, Now: now})
-		if err != nil {
+		if err := s.spendLink(ctx, tx, inviteLink, in.ID); err != nil {
 			return err
-		}
-		if !won {
-			return errBadInvite()
 		}
 		user, err := s.ensureUser(ctx, tx, who, in.Email, name, "email", now)
 		if err != nil {

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -31,20 +30,16 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) (strin
 	if err != nil {
 		return "", nil, fmt.Errorf("auth: request password reset: %w", err)
 	}
-	token := rand.Text()
+	token, hash := newLinkToken()
 	now := s.clock()
 	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
-		_, err := s.store.PasswordResetCreate(ctx, tx, &store.PasswordResetCreateParams{UserID: u.ID, TokenHash: tokenHash(token), Now: now, ExpiresAt: now.Add(ResetTTL)})
+		_, err := s.store.PasswordResetCreate(ctx, tx, &store.PasswordResetCreateParams{UserID: u.ID, TokenHash: hash, Now: now, ExpiresAt: now.Add(ResetTTL)})
 		return err
 	})
 	if err != nil {
 		return "", nil, fmt.Errorf("auth: request password reset: %w", err)
 	}
 	return token, &User{ID: u.ID, Email: u.Email, Name: u.Name, CreatedAt: u.CreatedAt}, nil
-}
-
-func errBadReset() *crm.Error {
-	return &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "this password reset link is not valid: it was used already or has expired; ask for a new one"}
 }
 
 // CheckPasswordReset reports whether a reset token is usable (known, unused,
@@ -55,20 +50,7 @@ func (s *Service) CheckPasswordReset(ctx context.Context, token string) error {
 }
 
 func (s *Service) passwordReset(ctx context.Context, token string) (*store.PasswordReset, error) {
-	if token == "" || len(token) > 100 {
-		return nil, errBadReset()
-	}
-	pr, err := s.store.PasswordResetGetByHash(ctx, s.store.Read, tokenHash(token))
-	if errors.Is(err, crm.ErrNotFound) {
-		return nil, errBadReset()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("auth: password reset: %w", err)
-	}
-	if pr.UsedAt != nil || !s.clock().Before(pr.ExpiresAt) {
-		return nil, errBadReset()
-	}
-	return pr, nil
+	return findLink(ctx, s, resetLink, token, s.store.PasswordResetGetByHash)
 }
 
 // ResetPassword sets a new password with a reset token, ends every session
@@ -90,12 +72,8 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*S
 	now := s.clock()
 	var email string
 	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
-		won, err := s.store.PasswordResetUse(ctx, tx, &store.PasswordResetUseParams{ID: pr.ID, Now: now})
-		if err != nil {
+		if err := s.spendLink(ctx, tx, resetLink, pr.ID); err != nil {
 			return err
-		}
-		if !won {
-			return errBadReset()
 		}
 		u, err := s.store.UserGet(ctx, tx, pr.UserID)
 		if err != nil {

@@ -546,9 +546,3 @@ type Page struct {
 	HasPreviousPage bool
 	TotalCount      int
 }
-
-// Limits on page sizes.
-const (
-	DefaultPageSize = 60
-	MaxPageSize     = 200
-)

@@ -178,17 +178,11 @@ func listRecords[T crm.Record](ctx context.Context, r *Resolver, o *crm.Object, 
 			return nil, err
 		}
 	}
-	for _, n := range []struct {
-		name string
-		v    *int
-		dst  *int
-	}{{"first", a.first, &lp.First}, {"last", a.last, &lp.Last}} {
-		if n.v != nil {
-			if *n.v < 0 {
-				return nil, crm.Invalid(n.name, crm.CodeInvalidValue, "must not be negative")
-			}
-			*n.dst = *n.v
-		}
+	if a.first != nil {
+		lp.First = *a.first // checked, with the name the caller used, by crm.PageSize in the store
+	}
+	if a.last != nil {
+		lp.Last = *a.last
 	}
 	if a.after != nil {
 		lp.After = *a.after

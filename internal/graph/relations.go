@@ -19,10 +19,9 @@ func (r *Resolver) timeline(ctx context.Context, o *crm.Object, id string, first
 	}
 	limit, cursor := 0, ""
 	if first != nil {
-		if *first < 0 || *first > crm.MaxPageSize {
-			return nil, crm.Invalid("first", crm.CodeInvalidValue, "must be between 0 and %d", crm.MaxPageSize)
+		if limit, err = crm.PageSize("first", *first); err != nil {
+			return nil, err
 		}
-		limit = *first
 	}
 	if before != nil {
 		cursor = *before

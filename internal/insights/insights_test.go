@@ -32,7 +32,7 @@ func (w *world) plan(id, planType string, days int64) {
 		p.BillingPeriodDays = &days
 	}
 	err := w.s.InTx(context.Background(), func(tx *sql.Tx) error {
-		_, err := w.s.WhopPlanUpsert(context.Background(), tx, id+"-"+w.ws, p, w.clock)
+		_, err := w.s.WhopPlanUpsert(context.Background(), tx, p, w.clock)
 		return err
 	})
 	if err != nil {
@@ -83,7 +83,7 @@ func (w *world) payment(id, oppID, status, substatus, failure string, created ti
 	p := &store.WhopPayment{WorkspaceID: w.ws, WhopID: id, Status: status, Substatus: substatus, FailureMessage: failure,
 		AmountMicros: &amount, Currency: "USD", OpportunityID: &oppID, WhopCreatedAt: &created, WhopUpdatedAt: &created, Data: []byte(`{"id":"` + id + `"}`)}
 	err := w.s.InTx(context.Background(), func(tx *sql.Tx) error {
-		return w.s.WhopPaymentUpsertMany(context.Background(), tx, []*store.WhopPayment{p}, func() string { return id + "-" + w.ws }, created)
+		return w.s.WhopPaymentUpsertMany(context.Background(), tx, []*store.WhopPayment{p}, created)
 	})
 	if err != nil {
 		w.t.Fatal(err)

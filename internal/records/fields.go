@@ -25,7 +25,7 @@ func (s *Service) CreateField(ctx context.Context, workspaceID string, d crm.Fie
 		return nil, err
 	}
 	now := s.now()
-	d.ID, d.WorkspaceID, d.CreatedAt, d.UpdatedAt = newID(), workspaceID, now, now
+	d.ID, d.WorkspaceID, d.CreatedAt, d.UpdatedAt = crm.NewID(), workspaceID, now, now
 	err := s.store.InTx(ctx, func(tx *sql.Tx) error { return s.store.FieldDefinitionCreate(ctx, tx, &d) })
 	if err != nil {
 		return nil, err

@@ -114,21 +114,13 @@ func (s *Service) Timeline(ctx context.Context, workspaceID string, o *crm.Objec
 func (s *Service) AddActivitiesTx(ctx context.Context, tx *sql.Tx, acts []*crm.TimelineActivity) error {
 	for _, a := range acts {
 		if a.ID == "" {
-			a.ID = newID()
+			a.ID = crm.NewID()
 		}
 		if a.HappensAt.IsZero() {
 			a.HappensAt = s.now()
 		}
 	}
 	return s.store.TimelineInsert(ctx, tx, acts)
-}
-
-func newID() string {
-	id, err := uuid.NewV7()
-	if err != nil {
-		panic(fmt.Sprintf("records: uuid: %v", err)) // only fails if the system RNG does
-	}
-	return id.String()
 }
 
 // activity builds the timeline entry for a change to r.
@@ -138,7 +130,7 @@ func activity(o *crm.Object, r crm.Record, kind string, diff crm.Diff, actor crm
 		props["diff"] = diff
 	}
 	return &crm.TimelineActivity{
-		ID: newID(), WorkspaceID: r.Meta().WorkspaceID, HappensAt: at,
+		ID: crm.NewID(), WorkspaceID: r.Meta().WorkspaceID, HappensAt: at,
 		Name: string(o.Name) + "." + kind, Properties: props,
 		RecordObject: o.Name, RecordID: r.Meta().ID, Actor: actor,
 	}

@@ -41,7 +41,7 @@ func (s *Service) CreateTarget(ctx context.Context, p TargetParams) (*crm.Target
 	if n != 1 {
 		return nil, crm.Invalid("personId", crm.CodeInvalidValue, "set exactly one of personId, companyId, opportunityId")
 	}
-	link := &crm.TargetLink{ID: newID(), WorkspaceID: p.WorkspaceID, ParentID: p.ParentID,
+	link := &crm.TargetLink{ID: crm.NewID(), WorkspaceID: p.WorkspaceID, ParentID: p.ParentID,
 		PersonID: p.PersonID, CompanyID: p.CompanyID, OpportunityID: p.OpportunityID, CreatedAt: s.now()}
 	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.store.RecordGet(ctx, tx, &store.RecordGetParams{Object: parent, WorkspaceID: p.WorkspaceID, ID: p.ParentID}); err != nil {
@@ -55,7 +55,7 @@ func (s *Service) CreateTarget(ctx context.Context, p TargetParams) (*crm.Target
 		}
 		parentID := p.ParentID
 		return s.store.TimelineInsert(ctx, tx, []*crm.TimelineActivity{{
-			ID: newID(), WorkspaceID: p.WorkspaceID, HappensAt: link.CreatedAt,
+			ID: crm.NewID(), WorkspaceID: p.WorkspaceID, HappensAt: link.CreatedAt,
 			Name: string(p.Parent) + ".linked", Properties: map[string]any{},
 			RecordObject: target.Name, RecordID: targetID,
 			LinkedRecordObject: p.Parent, LinkedRecordID: &parentID, Actor: p.Actor,

@@ -89,7 +89,7 @@ func (s *Service) UpsertTx(ctx context.Context, tx *sql.Tx, p CreateParams) (*Up
 		}
 		m := r.Meta()
 		if m.ID == "" {
-			m.ID = newID()
+			m.ID = crm.NewID()
 		}
 		m.WorkspaceID, m.CreatedAt, m.UpdatedAt, m.CreatedBy = p.WorkspaceID, now, now, p.Actor
 		existing.add(r)

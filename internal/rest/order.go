@@ -59,10 +59,9 @@ func listParams(s *crm.Schema, q url.Values) (crm.ListParams, error) {
 		if err != nil || n < 1 {
 			return p, crm.Invalid("limit", crm.CodeInvalidType, "limit %q must be a whole number from 1 to %d", v, crm.MaxPageSize)
 		}
-		if n > crm.MaxPageSize {
-			return p, crm.Invalid("limit", crm.CodeInvalidValue, "limit %d is over the maximum of %d", n, crm.MaxPageSize)
+		if limit, err = crm.PageSize("limit", n); err != nil {
+			return p, err
 		}
-		limit = n
 	}
 	after, before := q.Get("starting_after"), q.Get("ending_before")
 	if after != "" && before != "" {

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/roster-crm/roster/internal/crm"
 )
 
@@ -52,13 +50,10 @@ func apiKeyNotFound(id string) *crm.Error {
 
 // APIKeyCreate inserts an API key inside tx.
 func (s *Store) APIKeyCreate(ctx context.Context, tx *sql.Tx, p *APIKeyCreateParams) (*APIKey, error) {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return nil, fmt.Errorf("store: new id: %w", err)
-	}
-	k := &APIKey{ID: id.String(), WorkspaceID: p.WorkspaceID, Name: p.Name, Prefix: p.Prefix,
+	id := crm.NewID()
+	k := &APIKey{ID: id, WorkspaceID: p.WorkspaceID, Name: p.Name, Prefix: p.Prefix,
 		CreatedByUserID: p.CreatedByUserID, CreatedAt: p.Now.UTC()}
-	_, err = tx.ExecContext(ctx, `INSERT INTO api_keys (id, workspace_id, name, prefix, hash, created_by_user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+	_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (id, workspace_id, name, prefix, hash, created_by_user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		k.ID, k.WorkspaceID, k.Name, k.Prefix, p.Hash, k.CreatedByUserID, s.Dialect.Time(k.CreatedAt))
 	if err != nil {
 		return nil, fmt.Errorf("store: create api key: %w", err)

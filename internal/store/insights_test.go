@@ -45,7 +45,7 @@ func TestMRRNormalisation(t *testing.T) {
 					plan.BillingPeriodDays = &tc.days
 				}
 				if err := s.InTx(ctx, func(tx *sql.Tx) error {
-					_, err := s.WhopPlanUpsert(ctx, tx, "p-"+ws, plan, time.Now())
+					_, err := s.WhopPlanUpsert(ctx, tx, plan, time.Now())
 					return err
 				}); err != nil {
 					t.Fatal(err)
@@ -85,7 +85,7 @@ func TestMRRAtReconstructsPastStatus(t *testing.T) {
 		recs := records.New(records.Config{Store: s, Now: func() time.Time { return clock }})
 		days := int64(30)
 		if err := s.InTx(ctx, func(tx *sql.Tx) error {
-			_, err := s.WhopPlanUpsert(ctx, tx, "p1", &store.WhopPlan{WorkspaceID: ws, WhopID: "plan_1", PlanType: "renewal", BillingPeriodDays: &days, Data: []byte(`{}`)}, clock)
+			_, err := s.WhopPlanUpsert(ctx, tx, &store.WhopPlan{WorkspaceID: ws, WhopID: "plan_1", PlanType: "renewal", BillingPeriodDays: &days, Data: []byte(`{}`)}, clock)
 			return err
 		}); err != nil {
 			t.Fatal(err)

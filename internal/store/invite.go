@@ -7,22 +7,17 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/roster-crm/roster/internal/crm"
 )
 
 // Invite is an invitation to join a workspace, as stored: never with its
 // token, whose SHA-256 is the lookup key.
 type Invite struct {
-	ID              string
+	SingleUse       // SpentAt is when it was accepted
 	WorkspaceID     string
 	Email           string
 	Role            string
 	CreatedByUserID *string
-	CreatedAt       time.Time
-	ExpiresAt       time.Time
-	AcceptedAt      *time.Time
 }
 
 // InviteCreateParams are the inputs of InviteCreate. Email must already be
@@ -41,19 +36,16 @@ const inviteColumns = `id, workspace_id, email, role, created_by_user_id, create
 
 func scanInvite(sc interface{ Scan(...any) error }) (*Invite, error) {
 	in := &Invite{}
-	err := sc.Scan(&in.ID, &in.WorkspaceID, &in.Email, &in.Role, &in.CreatedByUserID, TimeScanner{&in.CreatedAt}, TimeScanner{&in.ExpiresAt}, NullTimeScanner{&in.AcceptedAt})
+	err := sc.Scan(&in.ID, &in.WorkspaceID, &in.Email, &in.Role, &in.CreatedByUserID, TimeScanner{&in.CreatedAt}, TimeScanner{&in.ExpiresAt}, NullTimeScanner{&in.SpentAt})
 	return in, err
 }
 
 // InviteCreate stores an invite inside tx.
 func (s *Store) InviteCreate(ctx context.Context, tx *sql.Tx, p *InviteCreateParams) (*Invite, error) {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return nil, fmt.Errorf("store: new id: %w", err)
-	}
-	in := &Invite{ID: id.String(), WorkspaceID: p.WorkspaceID, Email: p.Email, Role: p.Role, CreatedByUserID: p.CreatedByUserID,
-		CreatedAt: p.Now.UTC(), ExpiresAt: p.ExpiresAt.UTC()}
-	_, err = tx.ExecContext(ctx, `INSERT INTO invites (id, workspace_id, email, role, token_hash, created_by_user_id, created_at, expires_at)
+	id := crm.NewID()
+	in := &Invite{SingleUse: SingleUse{ID: id, CreatedAt: p.Now.UTC(), ExpiresAt: p.ExpiresAt.UTC()},
+		WorkspaceID: p.WorkspaceID, Email: p.Email, Role: p.Role, CreatedByUserID: p.CreatedByUserID}
+	_, err := tx.ExecContext(ctx, `INSERT INTO invites (id, workspace_id, email, role, token_hash, created_by_user_id, created_at, expires_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, in.ID, in.WorkspaceID, in.Email, in.Role, p.TokenHash, in.CreatedByUserID,
 		s.Dialect.Time(in.CreatedAt), s.Dialect.Time(in.ExpiresAt))
 	if err != nil {
@@ -75,28 +67,6 @@ func (s *Store) InviteGetByHash(ctx context.Context, q Querier, tokenHash string
 		return nil, fmt.Errorf("store: get invite: %w", err)
 	}
 	return in, nil
-}
-
-// InviteAcceptParams are the inputs of InviteAccept.
-type InviteAcceptParams struct {
-	ID  string
-	Now time.Time
-}
-
-// InviteAccept marks an open, unexpired invite accepted inside tx and
-// reports whether this call did it: of two concurrent acceptances only one
-// wins, which is what makes a link single use.
-func (s *Store) InviteAccept(ctx context.Context, tx *sql.Tx, p *InviteAcceptParams) (bool, error) {
-	res, err := tx.ExecContext(ctx, `UPDATE invites SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL AND expires_at > $1`,
-		s.Dialect.Time(p.Now), p.ID)
-	if err != nil {
-		return false, fmt.Errorf("store: accept invite: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("store: accept invite: %w", err)
-	}
-	return n == 1, nil
 }
 
 // InviteListOpen returns a workspace's invites that are neither accepted nor

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/roster-crm/roster/internal/crm"
 )
 
@@ -36,12 +34,9 @@ type MemberCreateParams struct {
 // MemberCreate adds a user to a workspace inside tx. An existing membership
 // is a crm.ErrConflict on field "email".
 func (s *Store) MemberCreate(ctx context.Context, tx *sql.Tx, p *MemberCreateParams) (*Member, error) {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return nil, fmt.Errorf("store: new id: %w", err)
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO workspace_members (id, workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		id.String(), p.WorkspaceID, p.UserID, p.Role, s.Dialect.Time(p.Now))
+	id := crm.NewID()
+	_, err := tx.ExecContext(ctx, `INSERT INTO workspace_members (id, workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		id, p.WorkspaceID, p.UserID, p.Role, s.Dialect.Time(p.Now))
 	if _, dup := IsUniqueViolation(err); dup {
 		return nil, crm.Conflict("email", "this user is already a member of the workspace")
 	}

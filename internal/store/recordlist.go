@@ -473,15 +473,13 @@ func (s *Store) RecordList(ctx context.Context, p *RecordListParams) (*crm.Page,
 	}
 	orders := append(append([]crm.Order{}, p.OrderBy...), tieBreaker(p.OrderBy))
 
-	limit, backward, cursor, param := p.First, false, p.After, "after"
-	if p.Last > 0 || p.Before != "" {
-		limit, backward, cursor, param = p.Last, true, p.Before, "before"
+	limit, sizeArg, backward, cursor, param := p.First, "first", false, p.After, "after"
+	if p.Last != 0 || p.Before != "" {
+		limit, sizeArg, backward, cursor, param = p.Last, "last", true, p.Before, "before"
 	}
-	if limit <= 0 {
-		limit = crm.DefaultPageSize
-	}
-	if limit > crm.MaxPageSize {
-		return nil, crm.Invalid("first", crm.CodeInvalidValue, "page size %d is over the maximum of %d", limit, crm.MaxPageSize)
+	limit, err := crm.PageSize(sizeArg, limit)
+	if err != nil {
+		return nil, err
 	}
 
 	page := &crm.Page{}

@@ -7,19 +7,14 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/roster-crm/roster/internal/crm"
 )
 
 // PasswordReset is a password reset link as stored: the token itself is
 // never kept, only its SHA-256.
 type PasswordReset struct {
-	ID        string
+	SingleUse // SpentAt is when the password was reset
 	UserID    string
-	CreatedAt time.Time
-	ExpiresAt time.Time
-	UsedAt    *time.Time
 }
 
 // PasswordResetCreateParams are the inputs of PasswordResetCreate.
@@ -32,12 +27,9 @@ type PasswordResetCreateParams struct {
 
 // PasswordResetCreate stores a reset link inside tx.
 func (s *Store) PasswordResetCreate(ctx context.Context, tx *sql.Tx, p *PasswordResetCreateParams) (*PasswordReset, error) {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return nil, fmt.Errorf("store: new id: %w", err)
-	}
-	pr := &PasswordReset{ID: id.String(), UserID: p.UserID, CreatedAt: p.Now.UTC(), ExpiresAt: p.ExpiresAt.UTC()}
-	_, err = tx.ExecContext(ctx, `INSERT INTO password_resets (id, user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+	id := crm.NewID()
+	pr := &PasswordReset{SingleUse: SingleUse{ID: id, CreatedAt: p.Now.UTC(), ExpiresAt: p.ExpiresAt.UTC()}, UserID: p.UserID}
+	_, err := tx.ExecContext(ctx, `INSERT INTO password_resets (id, user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
 		pr.ID, pr.UserID, p.TokenHash, s.Dialect.Time(pr.CreatedAt), s.Dialect.Time(pr.ExpiresAt))
 	if err != nil {
 		return nil, fmt.Errorf("store: create password reset: %w", err)
@@ -50,7 +42,7 @@ func (s *Store) PasswordResetCreate(ctx context.Context, tx *sql.Tx, p *Password
 func (s *Store) PasswordResetGetByHash(ctx context.Context, q Querier, tokenHash string) (*PasswordReset, error) {
 	pr := &PasswordReset{}
 	err := q.QueryRowContext(ctx, `SELECT id, user_id, created_at, expires_at, used_at FROM password_resets WHERE token_hash = $1`, tokenHash).
-		Scan(&pr.ID, &pr.UserID, TimeScanner{&pr.CreatedAt}, TimeScanner{&pr.ExpiresAt}, NullTimeScanner{&pr.UsedAt})
+		Scan(&pr.ID, &pr.UserID, TimeScanner{&pr.CreatedAt}, TimeScanner{&pr.ExpiresAt}, NullTimeScanner{&pr.SpentAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "password reset not found"}
 	}
@@ -58,28 +50,6 @@ func (s *Store) PasswordResetGetByHash(ctx context.Context, q Querier, tokenHash
 		return nil, fmt.Errorf("store: get password reset: %w", err)
 	}
 	return pr, nil
-}
-
-// PasswordResetUseParams are the inputs of PasswordResetUse.
-type PasswordResetUseParams struct {
-	ID  string
-	Now time.Time
-}
-
-// PasswordResetUse marks an unused, unexpired reset used inside tx and
-// reports whether this call did it, so a link works once even when two
-// requests race.
-func (s *Store) PasswordResetUse(ctx context.Context, tx *sql.Tx, p *PasswordResetUseParams) (bool, error) {
-	res, err := tx.ExecContext(ctx, `UPDATE password_resets SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1`,
-		s.Dialect.Time(p.Now), p.ID)
-	if err != nil {
-		return false, fmt.Errorf("store: use password reset: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("store: use password reset: %w", err)
-	}
-	return n == 1, nil
 }
 
 // UserSetPasswordParams are the inputs of UserSetPassword. Hash is an

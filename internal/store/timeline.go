@@ -56,9 +56,9 @@ type TimelineListParams struct {
 
 // TimelineList returns the activities of a record and those linked to it.
 func (s *Store) TimelineList(ctx context.Context, p *TimelineListParams) ([]*crm.TimelineActivity, error) {
-	limit := p.Limit
-	if limit <= 0 || limit > crm.MaxPageSize {
-		limit = crm.DefaultPageSize
+	limit, err := crm.PageSize("first", p.Limit)
+	if err != nil {
+		return nil, err
 	}
 	args := []any{p.WorkspaceID, string(p.RecordObject), p.RecordID}
 	q := "SELECT " + timelineColumns + " FROM timeline_activities WHERE workspace_id = $1 AND ((record_object = $2 AND record_id = $3) OR linked_record_id = $3)"

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/roster-crm/roster/internal/crm"
 )
 
@@ -38,12 +36,9 @@ const userColumns = `id, email, name, password_hash, created_at, updated_at`
 // UserCreate inserts a user inside tx. A taken email is a crm.ErrConflict on
 // field "email".
 func (s *Store) UserCreate(ctx context.Context, tx *sql.Tx, p *UserCreateParams) (*User, error) {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return nil, fmt.Errorf("store: new id: %w", err)
-	}
-	u := &User{ID: id.String(), Email: p.Email, Name: p.Name, PasswordHash: p.PasswordHash, CreatedAt: p.Now.UTC(), UpdatedAt: p.Now.UTC()}
-	_, err = tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
+	id := crm.NewID()
+	u := &User{ID: id, Email: p.Email, Name: p.Name, PasswordHash: p.PasswordHash, CreatedAt: p.Now.UTC(), UpdatedAt: p.Now.UTC()}
+	_, err := tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
 		u.ID, u.Email, u.Name, u.PasswordHash, s.Dialect.Time(u.CreatedAt), s.Dialect.Time(u.UpdatedAt))
 	if _, dup := IsUniqueViolation(err); dup {
 		return nil, crm.Conflict("email", "a user with this email already exists")

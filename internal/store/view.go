@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/roster-crm/roster/internal/crm"
 )
 
@@ -50,15 +48,12 @@ type SavedViewSaveParams struct {
 // already has for the object replaces that view's query (keeping its ID), so
 // "save" twice is an update rather than a duplicate.
 func (s *Store) SavedViewSave(ctx context.Context, tx *sql.Tx, p *SavedViewSaveParams) (*SavedView, error) {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return nil, fmt.Errorf("store: new id: %w", err)
-	}
+	id := crm.NewID()
 	v, err := scanSavedView(tx.QueryRowContext(ctx, `INSERT INTO saved_views (id, workspace_id, user_id, object, name, query, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (workspace_id, user_id, object, name) DO UPDATE SET query = excluded.query
 RETURNING `+savedViewColumns,
-		id.String(), p.WorkspaceID, p.UserID, string(p.Object), p.Name, p.Query, s.Dialect.Time(p.Now.UTC())))
+		id, p.WorkspaceID, p.UserID, string(p.Object), p.Name, p.Query, s.Dialect.Time(p.Now.UTC())))
 	if err != nil {
 		return nil, fmt.Errorf("store: save view %q: %w", p.Name, err)
 	}

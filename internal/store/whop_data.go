@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/roster-crm/roster/internal/crm"
 )
 
 // WhopProduct is a synced Whop product (read-only data).
@@ -78,18 +80,18 @@ func changed(res sql.Result, err error, what string) (bool, error) {
 }
 
 // WhopProductUpsert inserts or updates a product.
-func (s *Store) WhopProductUpsert(ctx context.Context, tx *sql.Tx, id string, p *WhopProduct, now time.Time) (bool, error) {
+func (s *Store) WhopProductUpsert(ctx context.Context, tx *sql.Tx, p *WhopProduct, now time.Time) (bool, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO whop_products (id, workspace_id, whop_id, title, visibility, data, whop_updated_at, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
 		ON CONFLICT (workspace_id, whop_id) DO UPDATE SET title = excluded.title, visibility = excluded.visibility, data = excluded.data,
 		whop_updated_at = excluded.whop_updated_at, updated_at = excluded.updated_at
 		WHERE whop_products.data`+s.distinct()+`excluded.data`,
-		id, p.WorkspaceID, p.WhopID, p.Title, p.Visibility, string(p.Data), s.Dialect.NullTime(p.WhopUpdatedAt), s.Dialect.Time(now))
+		crm.NewID(), p.WorkspaceID, p.WhopID, p.Title, p.Visibility, string(p.Data), s.Dialect.NullTime(p.WhopUpdatedAt), s.Dialect.Time(now))
 	return changed(res, err, "whop product")
 }
 
 // WhopPlanUpsert inserts or updates a plan.
-func (s *Store) WhopPlanUpsert(ctx context.Context, tx *sql.Tx, id string, p *WhopPlan, now time.Time) (bool, error) {
+func (s *Store) WhopPlanUpsert(ctx context.Context, tx *sql.Tx, p *WhopPlan, now time.Time) (bool, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO whop_plans (id, workspace_id, whop_id, product_whop_id, title, plan_type, currency,
 		initial_price_micros, renewal_price_micros, billing_period_days, data, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
@@ -98,7 +100,7 @@ func (s *Store) WhopPlanUpsert(ctx context.Context, tx *sql.Tx, id string, p *Wh
 		renewal_price_micros = excluded.renewal_price_micros, billing_period_days = excluded.billing_period_days, data = excluded.data,
 		updated_at = excluded.updated_at
 		WHERE whop_plans.data`+s.distinct()+`excluded.data`,
-		id, p.WorkspaceID, p.WhopID, p.ProductWhopID, p.Title, p.PlanType, p.Currency, p.InitialPriceMicros, p.RenewalPriceMicros,
+		crm.NewID(), p.WorkspaceID, p.WhopID, p.ProductWhopID, p.Title, p.PlanType, p.Currency, p.InitialPriceMicros, p.RenewalPriceMicros,
 		p.BillingPeriodDays, string(p.Data), s.Dialect.Time(now))
 	return changed(res, err, "whop plan")
 }
@@ -145,7 +147,7 @@ const paymentColumns = "workspace_id, whop_id, status, substatus, amount_micros,
 // WhopPaymentUpsertMany inserts or replaces payments the caller knows have
 // changed, in as few statements as the parameter limits allow. Rows must
 // have distinct Whop IDs.
-func (s *Store) WhopPaymentUpsertMany(ctx context.Context, tx *sql.Tx, rows []*WhopPayment, newID func() string, now time.Time) error {
+func (s *Store) WhopPaymentUpsertMany(ctx context.Context, tx *sql.Tx, rows []*WhopPayment, now time.Time) error {
 	const per = 22 // now is bound twice (created_at, updated_at) so the placeholders stay in order
 	for start := 0; start < len(rows); start += maxParams / per {
 		part := rows[start:min(start+maxParams/per, len(rows))]
@@ -157,7 +159,7 @@ func (s *Store) WhopPaymentUpsertMany(ctx context.Context, tx *sql.Tx, rows []*W
 				sb.WriteString(", ")
 			}
 			sb.WriteString("(" + placeholders(len(args)+1, per) + ")")
-			args = append(args, newID(), p.WorkspaceID, p.WhopID, p.Status, p.Substatus, p.AmountMicros, p.Currency, p.RefundedMicros,
+			args = append(args, crm.NewID(), p.WorkspaceID, p.WhopID, p.Status, p.Substatus, p.AmountMicros, p.Currency, p.RefundedMicros,
 				p.FailureMessage, p.BillingReason, p.MembershipWhopID, p.UserWhopID, p.ProductWhopID, p.PersonID, p.OpportunityID,
 				s.Dialect.NullTime(p.PaidAt), s.Dialect.NullTime(p.RefundedAt), s.Dialect.NullTime(p.WhopCreatedAt), s.Dialect.NullTime(p.WhopUpdatedAt),
 				string(p.Data), s.Dialect.Time(now), s.Dialect.Time(now))
@@ -279,7 +281,7 @@ func (s *Store) WhopMembershipStates(ctx context.Context, q Querier, workspaceID
 
 // WhopMembershipStatesSave records the applied state of memberships in one
 // multi-row upsert (per parameter-limit chunk). Whop IDs must be distinct.
-func (s *Store) WhopMembershipStatesSave(ctx context.Context, tx *sql.Tx, states []*WhopMembershipState, newID func() string, now time.Time) error {
+func (s *Store) WhopMembershipStatesSave(ctx context.Context, tx *sql.Tx, states []*WhopMembershipState, now time.Time) error {
 	const per = 12 // now is bound twice so the placeholders stay in order
 	for start := 0; start < len(states); start += maxParams / per {
 		part := states[start:min(start+maxParams/per, len(states))]
@@ -291,7 +293,7 @@ func (s *Store) WhopMembershipStatesSave(ctx context.Context, tx *sql.Tx, states
 				sb.WriteString(", ")
 			}
 			sb.WriteString("(" + placeholders(len(args)+1, per) + ")")
-			args = append(args, newID(), m.WorkspaceID, m.WhopID, m.Status, m.UserWhopID, m.PersonID, m.OpportunityID,
+			args = append(args, crm.NewID(), m.WorkspaceID, m.WhopID, m.Status, m.UserWhopID, m.PersonID, m.OpportunityID,
 				s.Dialect.NullTime(m.WhopUpdatedAt), m.Fingerprint, s.Dialect.Time(now), s.Dialect.Time(now), strings.ToLower(strings.TrimSpace(m.UserEmail)))
 		}
 		sb.WriteString(` ON CONFLICT (workspace_id, whop_id) DO UPDATE SET status = excluded.status, user_whop_id = excluded.user_whop_id,

@@ -171,8 +171,9 @@ func (s *Store) AuditInsert(ctx context.Context, q Querier, e *AuditEntry) error
 // AuditList returns the workspace's newest audit entries first; before pages
 // back by ID.
 func (s *Store) AuditList(ctx context.Context, workspaceID, actionPrefix, before string, limit int) ([]*AuditEntry, error) {
-	if limit <= 0 || limit > crm.MaxPageSize {
-		limit = crm.DefaultPageSize
+	limit, err := crm.PageSize("first", limit)
+	if err != nil {
+		return nil, err
 	}
 	args := []any{workspaceID, actionPrefix + "%"}
 	q := "SELECT id, workspace_id, at, action, actor_source, actor_name, actor_id, details FROM audit_log WHERE workspace_id = $1 AND action LIKE $2"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"testing"
 	"time"
 
@@ -82,12 +81,10 @@ func TestWhopInboxAndUpserts(t *testing.T) {
 		}
 		// Insert, then replace: the second upsert of the same Whop ID updates
 		// the row in place.
-		n := 0
-		newID := func() string { n++; return fmt.Sprintf("p%d", n) }
 		p := &store.WhopPayment{WorkspaceID: a, WhopID: "pay_1", Status: "open", Substatus: "failed", Data: []byte(`{"id":"pay_1","total":25}`)}
 		q := &store.WhopPayment{WorkspaceID: a, WhopID: "pay_2", Status: "paid", Data: []byte(`{"id":"pay_2"}`)}
 		for _, rows := range [][]*store.WhopPayment{{p, q}, {{WorkspaceID: a, WhopID: "pay_1", Status: "paid", Data: []byte(`{"id":"pay_1","total":30}`)}}} {
-			if err := s.InTx(ctx, func(tx *sql.Tx) error { return s.WhopPaymentUpsertMany(ctx, tx, rows, newID, now) }); err != nil {
+			if err := s.InTx(ctx, func(tx *sql.Tx) error { return s.WhopPaymentUpsertMany(ctx, tx, rows, now) }); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/roster-crm/roster/internal/crm"
 )
 
@@ -28,12 +26,9 @@ type WorkspaceCreateParams struct {
 
 // WorkspaceCreate inserts a workspace inside tx.
 func (s *Store) WorkspaceCreate(ctx context.Context, tx *sql.Tx, p *WorkspaceCreateParams) (*Workspace, error) {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return nil, fmt.Errorf("store: new id: %w", err)
-	}
-	w := &Workspace{ID: id.String(), Name: p.Name, CreatedAt: p.Now.UTC(), UpdatedAt: p.Now.UTC()}
-	_, err = tx.ExecContext(ctx, `INSERT INTO workspaces (id, name, created_at, updated_at) VALUES ($1, $2, $3, $4)`,
+	id := crm.NewID()
+	w := &Workspace{ID: id, Name: p.Name, CreatedAt: p.Now.UTC(), UpdatedAt: p.Now.UTC()}
+	_, err := tx.ExecContext(ctx, `INSERT INTO workspaces (id, name, created_at, updated_at) VALUES ($1, $2, $3, $4)`,
 		w.ID, w.Name, s.Dialect.Time(w.CreatedAt), s.Dialect.Time(w.UpdatedAt))
 	if err != nil {
 		return nil, fmt.Errorf("store: create workspace %q: %w", p.Name, err)

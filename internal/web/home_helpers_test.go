@@ -21,7 +21,7 @@ func homePlan(t *testing.T, s *store.Store, ws, id string, days int64) {
 	t.Helper()
 	p := &store.WhopPlan{WorkspaceID: ws, WhopID: id, PlanType: "renewal", Currency: "USD", BillingPeriodDays: &days, Data: []byte(`{"id":"` + id + `"}`)}
 	if err := s.InTx(context.Background(), func(tx *sql.Tx) error {
-		_, err := s.WhopPlanUpsert(context.Background(), tx, id+"-"+ws, p, time.Now())
+		_, err := s.WhopPlanUpsert(context.Background(), tx, p, time.Now())
 		return err
 	}); err != nil {
 		t.Fatal(err)

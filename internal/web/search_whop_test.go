@@ -34,7 +34,7 @@ func TestSearchFindsWhopIdentifiers(t *testing.T) {
 		save := func(ws, mem, person, email string) {
 			err := s.InTx(ctx, func(tx *sql.Tx) error {
 				return s.WhopMembershipStatesSave(ctx, tx, []*store.WhopMembershipState{{WorkspaceID: ws, WhopID: mem, Status: "active", UserWhopID: "user_x",
-					UserEmail: email, PersonID: &person}}, func() string { return "00000000-0000-7000-8000-" + mem[4:12] + "0000" }, time.Now())
+					UserEmail: email, PersonID: &person}}, time.Now())
 			})
 			if err != nil {
 				t.Fatal(err)

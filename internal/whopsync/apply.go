@@ -35,7 +35,7 @@ func (s *Service) applyProducts(ctx context.Context, tx *sql.Tx, ws string, item
 	n := 0
 	for i := range items {
 		p := &items[i]
-		wrote, err := s.store.WhopProductUpsert(ctx, tx, newID(), &store.WhopProduct{WorkspaceID: ws, WhopID: p.ID, Title: p.Title,
+		wrote, err := s.store.WhopProductUpsert(ctx, tx, &store.WhopProduct{WorkspaceID: ws, WhopID: p.ID, Title: p.Title,
 			Visibility: p.Visibility, Data: canonical(p), WhopUpdatedAt: timePtr(p.UpdatedAt)}, s.now())
 		if err != nil {
 			return n, err
@@ -64,7 +64,7 @@ func (s *Service) applyPlans(ctx context.Context, tx *sql.Tx, ws string, items [
 			d := int64(*p.BillingPeriod)
 			row.BillingPeriodDays = &d
 		}
-		wrote, err := s.store.WhopPlanUpsert(ctx, tx, newID(), row, s.now())
+		wrote, err := s.store.WhopPlanUpsert(ctx, tx, row, s.now())
 		if err != nil {
 			return n, err
 		}
@@ -343,7 +343,7 @@ func (s *Service) applyMemberships(ctx context.Context, tx *sql.Tx, ws string, m
 			pos[p.m.ID] = len(states)
 			states = append(states, st)
 		}
-		if err := s.store.WhopMembershipStatesSave(ctx, tx, states, newID, s.now()); err != nil {
+		if err := s.store.WhopMembershipStatesSave(ctx, tx, states, s.now()); err != nil {
 			return 0, err
 		}
 	}
@@ -437,7 +437,7 @@ func (s *Service) applyPayments(ctx context.Context, tx *sql.Tx, ws string, item
 			acts = append(acts, a)
 		}
 	}
-	if err := s.store.WhopPaymentUpsertMany(ctx, tx, changed, newID, s.now()); err != nil {
+	if err := s.store.WhopPaymentUpsertMany(ctx, tx, changed, s.now()); err != nil {
 		return 0, err
 	}
 	writes += len(changed)

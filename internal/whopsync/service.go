@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/roster-crm/roster/internal/crm"
@@ -100,14 +99,6 @@ func New(cfg Config) (*Service, error) {
 	return s, nil
 }
 
-func newID() string {
-	id, err := uuid.NewV7()
-	if err != nil {
-		panic(fmt.Sprintf("whopsync: uuid: %v", err))
-	}
-	return id.String()
-}
-
 // systemActor is how the integration appears in createdBy and timelines.
 var systemActor = crm.Actor{Source: crm.SourceSystem, Name: "Whop"}
 
@@ -141,7 +132,7 @@ func (s *Service) open(column, workspaceID, sealed string) (string, error) {
 
 // audit appends an entry to the workspace's audit log inside q.
 func (s *Service) audit(ctx context.Context, q store.Querier, workspaceID, action string, actor crm.Actor, actorID *string, details map[string]any) error {
-	return s.store.AuditInsert(ctx, q, &store.AuditEntry{ID: newID(), WorkspaceID: workspaceID, At: s.now(), Action: action, Actor: actor, ActorID: actorID, Details: details})
+	return s.store.AuditInsert(ctx, q, &store.AuditEntry{ID: crm.NewID(), WorkspaceID: workspaceID, At: s.now(), Action: action, Actor: actor, ActorID: actorID, Details: details})
 }
 
 // AuditLog returns the workspace's audit entries, newest first. prefix

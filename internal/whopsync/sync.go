@@ -77,7 +77,7 @@ func (s *Service) queueRun(ctx context.Context, tx *sql.Tx, workspaceID, kind st
 		return active, nil
 	}
 	now := s.now()
-	run := &store.WhopSyncRun{ID: newID(), WorkspaceID: workspaceID, Kind: kind, Status: store.SyncQueued, CreatedAt: now, UpdatedAt: now}
+	run := &store.WhopSyncRun{ID: crm.NewID(), WorkspaceID: workspaceID, Kind: kind, Status: store.SyncQueued, CreatedAt: now, UpdatedAt: now}
 	if err := s.store.WhopSyncRunCreate(ctx, tx, run); err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func (s *Service) StartRun(ctx context.Context, workspaceID, kind string) (*stor
 			return err
 		}
 		now := s.now()
-		run = &store.WhopSyncRun{ID: newID(), WorkspaceID: workspaceID, Kind: kind, Status: store.SyncQueued, CreatedAt: now, UpdatedAt: now}
+		run = &store.WhopSyncRun{ID: crm.NewID(), WorkspaceID: workspaceID, Kind: kind, Status: store.SyncQueued, CreatedAt: now, UpdatedAt: now}
 		return s.store.WhopSyncRunCreate(ctx, tx, run)
 	})
 	return run, err

@@ -44,7 +44,7 @@ func (s *Service) SendTestEvent(ctx context.Context, workspaceID string) (int, e
 		return 0, crm.Invalid("webhookSecret", crm.CodeInvalidValue, "no webhook secret is set: reconnect with the webhook secret from Whop")
 	}
 	now := s.now()
-	id := newID()
+	id := crm.NewID()
 	body, err := json.Marshal(map[string]any{
 		"id": "evt_roster_test_" + id, "api_version": "v1", "type": TestEventType,
 		"timestamp": now.Format("2006-01-02T15:04:05.000Z07:00"), "company_id": conn.CompanyID,

@@ -108,7 +108,7 @@ func (s *Service) receive(ctx context.Context, r *http.Request) (bool, error) {
 		sum := sha256.Sum256(body)
 		webhookID = "legacy_" + hex.EncodeToString(sum[:16])
 	}
-	inbox := &store.WhopInboxEvent{ID: newID(), WorkspaceID: conn.WorkspaceID, WebhookID: webhookID, EventType: ev.Type,
+	inbox := &store.WhopInboxEvent{ID: crm.NewID(), WorkspaceID: conn.WorkspaceID, WebhookID: webhookID, EventType: ev.Type,
 		APIVersion: ev.APIVersion, Payload: body, Status: store.InboxPending, ReceivedAt: s.now()}
 	fresh, err := s.inbox.submit(inbox)
 	return !fresh, err
