@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/metrics"
+	"github.com/roster-crm/roster/internal/poll"
 )
 
 // logBuffer collects JSON log records; safe for concurrent handlers.
@@ -247,10 +249,10 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, _ := newServer(t, httpserver.Config{Listener: ln, DrainTimeout: 10 * time.Second})
-	started := make(chan struct{})
+	started, release := make(chan struct{}), make(chan struct{})
 	srv.HandleFunc("GET /slow", func(w http.ResponseWriter, r *http.Request) {
 		close(started)
-		time.Sleep(500 * time.Millisecond)
+		<-release // held until shutdown has begun
 		io.WriteString(w, "done")
 	})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -284,11 +286,22 @@ func TestGracefulShutdown(t *testing.T) {
 	}()
 	<-started
 	cancel()
+	// Shutdown has begun once the listener refuses new connections; Serve
+	// must still be waiting for the request in flight.
+	poll.Until(t, 5*time.Second, func() error {
+		c, err := net.Dial("tcp", srv.Addr())
+		if err != nil {
+			return nil
+		}
+		c.Close()
+		return errors.New("the listener still accepts connections after the context ended")
+	})
 	select {
 	case err := <-served:
 		t.Fatalf("Serve returned %v while a request was in flight", err)
-	case <-time.After(100 * time.Millisecond):
+	default:
 	}
+	close(release)
 	res := <-resc
 	if res.err != nil || res.status != 200 || res.body != "done" {
 		t.Errorf("in-flight request = %d %q %v; want 200 \"done\"", res.status, res.body, res.err)
