@@ -163,21 +163,11 @@ func (s *Service) Send(ctx context.Context, m *Message) (*Result, error) {
 	res := &Result{ID: e.ID, MessageID: e.MessageID, Status: Status(e.Status), Sent: e.Status == string(StatusSent)}
 	if !created {
 		res.Duplicate = true
-		if e.Status != string(StatusFailed) || e.Driver != string(DriverSMTP) || s.cfg.Driver != DriverSMTP {
-			return res, nil
+		retry, err := s.claimRetry(ctx, e, now)
+		if err != nil || !retry {
+			return res, err
 		}
-		// A failed message is retried under its first Message-ID; of two
-		// concurrent retries only the one that moves it to sending sends.
-		won, err := s.cfg.Store.OutboxEmailSetStatus(ctx, &store.OutboxEmailSetStatusParams{
-			WorkspaceID: e.WorkspaceID, ID: e.ID, Status: string(StatusSending), From: string(StatusFailed), Now: now})
-		if err != nil {
-			return nil, fmt.Errorf("mail: send: %w", err)
-		}
-		if !won {
-			res.Status = StatusSending
-			return res, nil
-		}
-		res.Duplicate = false
+		res.Duplicate, res.Status = false, StatusSending
 	}
 	if s.cfg.Driver == DriverLog {
 		s.cfg.Logger.InfoContext(ctx, "email kept in the outbox, not sent (EMAIL_DRIVER=log)",
@@ -200,6 +190,39 @@ func (s *Service) Send(ctx context.Context, m *Message) (*Result, error) {
 	}
 	return res, nil
 }
+
+// claimRetry decides whether a Send that found an earlier message under its
+// idempotency key sends that message again, and claims it if so: an SMTP
+// message that failed, or that has been "sending" for longer than a send can
+// take (the process died mid-send; the receiver can drop a duplicate by its
+// Message-ID and Idempotency-Key). Of two concurrent retries one wins; the
+// other reports the message as it found it.
+func (s *Service) claimRetry(ctx context.Context, e *store.OutboxEmail, now time.Time) (bool, error) {
+	if e.Driver != string(DriverSMTP) || s.cfg.Driver != DriverSMTP {
+		return false, nil
+	}
+	p := &store.OutboxEmailSetStatusParams{WorkspaceID: e.WorkspaceID, ID: e.ID, Status: string(StatusSending), From: e.Status, Now: now}
+	switch Status(e.Status) {
+	case StatusFailed:
+	case StatusSending:
+		stale := now.Add(-s.staleAfter())
+		if !e.UpdatedAt.Before(stale) {
+			return false, nil
+		}
+		p.UpdatedBefore = &stale
+	default:
+		return false, nil
+	}
+	won, err := s.cfg.Store.OutboxEmailSetStatus(ctx, p)
+	if err != nil {
+		return false, fmt.Errorf("mail: send: %w", err)
+	}
+	return won, nil
+}
+
+// staleAfter is how long a message may stay "sending" before a retry takes
+// it over: well past the longest SMTP conversation.
+func (s *Service) staleAfter() time.Duration { return 2 * s.cfg.Timeout }
 
 // messageID is a new globally unique Message-ID (without angle brackets),
 // in the sender's domain.

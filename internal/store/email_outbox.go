@@ -91,16 +91,27 @@ type OutboxEmailSetStatusParams struct {
 	Status      string
 	// From is the status the message must still have; empty means any.
 	// Two retries of one failed message race on it: one wins.
-	From  string
-	Error string
-	Now   time.Time
+	From string
+	// UpdatedBefore, when set, also requires the message to be unchanged
+	// since then: the claim on a message stuck in "sending" after a crash,
+	// which only one of two concurrent retries wins (the first moves
+	// updated_at to Now).
+	UpdatedBefore *time.Time
+	Error         string
+	Now           time.Time
 }
 
 // OutboxEmailSetStatus moves a message to a new status and reports whether
 // it did (false when From no longer matches).
 func (s *Store) OutboxEmailSetStatus(ctx context.Context, p *OutboxEmailSetStatusParams) (bool, error) {
-	res, err := s.Write.ExecContext(ctx, `UPDATE email_outbox SET status = $1, error = $2, updated_at = $3
-WHERE workspace_id = $4 AND id = $5 AND ($6 = '' OR status = $6)`, p.Status, p.Error, s.Dialect.Time(p.Now), p.WorkspaceID, p.ID, p.From)
+	q := `UPDATE email_outbox SET status = $1, error = $2, updated_at = $3
+WHERE workspace_id = $4 AND id = $5 AND ($6 = '' OR status = $6)`
+	args := []any{p.Status, p.Error, s.Dialect.Time(p.Now), p.WorkspaceID, p.ID, p.From}
+	if p.UpdatedBefore != nil {
+		q += ` AND updated_at < $7`
+		args = append(args, s.Dialect.Time(*p.UpdatedBefore))
+	}
+	res, err := s.Write.ExecContext(ctx, q, args...)
 	if err != nil {
 		return false, fmt.Errorf("store: set outbox email status: %w", err)
 	}
