@@ -52,6 +52,7 @@ var flowSteps = []step{
 	{"connect Whop with OAuth", stepConnectWhop},
 	{"sync with progress", stepSync},
 	{"webhook registered at Whop", stepWebhook},
+	{"sync from the command palette", stepPaletteSync},
 	{"find a synced person", stepFindSynced},
 	{"membership timeline", stepTimeline},
 	{"move an opportunity with the keyboard", stepPipelineKeyboard},

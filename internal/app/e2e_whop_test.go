@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
 	"github.com/roster-crm/roster/internal/browsertest"
 	"github.com/roster-crm/roster/internal/poll"
 	"github.com/roster-crm/roster/internal/whop/whopsim"
@@ -21,6 +24,25 @@ func (s *flowState) workspaceID() string {
 		s.t.Fatalf("workspaces = %v, %v; want the one made by setup", list, err)
 	}
 	return list[0].ID
+}
+
+// runs lists the workspace's sync run IDs.
+func (s *flowState) runs() []string {
+	s.t.Helper()
+	rows, err := s.env.app.Store.Read.Query("SELECT id FROM whop_sync_runs WHERE workspace_id = $1", s.workspaceID())
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			s.t.Fatal(err)
+		}
+		out = append(out, id)
+	}
+	return out
 }
 
 // waitSynced waits until no sync runs and the last one succeeded.
@@ -100,9 +122,50 @@ func stepSync(t *testing.T, s *flowState) {
 	if got := p.Text(css(`[data-run-field="status"]`)); got != "Succeeded" {
 		t.Errorf("last run status = %q; want Succeeded", got)
 	}
+	checkRunTimes(t, p)
 	checkPage(t, p, "integrations-whop-synced")
 	p.DocsImageOf("whop-sync", 1280, "#sync")
 	p.DocsImage("integrations-whop", 1280)
+}
+
+// serverTime is how the server writes a moment ("6 Dec 2026 21:14 UTC").
+var serverTime = regexp.MustCompile(`^\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2} UTC$`)
+
+// checkRunTimes: after a run finished live, the panel agrees with itself:
+// Started and Finished are set, in the server's one date format, and the
+// header's "Last sync" is that run.
+func checkRunTimes(t *testing.T, p *browsertest.Page) {
+	t.Helper()
+	started := p.Text(css(`[data-run-field="started"]`))
+	finished := p.Text(css(`[data-run-field="finished"]`))
+	if !serverTime.MatchString(started) || !serverTime.MatchString(finished) {
+		t.Errorf("Started %q, Finished %q; want both in the server's format (e.g. 6 Dec 2026 21:14 UTC)", started, finished)
+	}
+	if got := p.Text(css("#last-sync")); got != finished+" · Succeeded" {
+		t.Errorf("header Last sync = %q; want %q", got, finished+" · Succeeded")
+	}
+}
+
+// stepPaletteSync starts a sync from the command palette: "Sync Whop now"
+// posts (with the CSRF token) instead of only opening the page.
+func stepPaletteSync(t *testing.T, s *flowState) {
+	p := s.p
+	s.waitSynced()
+	before := len(s.runs())
+	p.Navigate("/")
+	p.Chord("k", chromedp.ModifierCtrl)
+	p.WaitVisible(css("#palette"))
+	p.Keys("Sync Whop")
+	p.WaitFor("only the Sync Whop now action", `(opts => opts.length === 1 && opts[0].innerText.includes("Sync Whop now"))(document.querySelectorAll("#palette-results [role=option]"))`)
+	p.Keys(kb.Enter)
+	p.WaitFor("the run page", `location.pathname === "/settings/integrations/whop" && location.search.startsWith("?run=")`)
+	flash(s, "Sync started.")
+	if after := len(s.runs()); after != before+1 {
+		t.Errorf("sync runs = %d after the palette action; want %d (one started)", after, before+1)
+	}
+	s.waitSynced()
+	p.Reload()
+	checkPage(t, p, "")
 }
 
 var personHref = regexp.MustCompile(`^/people/[0-9a-f-]{36}$`)

@@ -108,6 +108,13 @@ func (u *UI) redirect(w http.ResponseWriter, r *http.Request, to, flash string) 
 	return nil
 }
 
+// formatDateTime is how pages write a moment; scripts that update a page
+// get the same text from the server rather than formatting their own.
+func formatDateTime(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") }
+
+// formatISO is a moment for <time datetime>.
+func formatISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
 var funcs = template.FuncMap{
 	"date": func(t any) string {
 		switch v := t.(type) {
@@ -124,8 +131,8 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
-	"datetime": func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
-	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"datetime": formatDateTime,
+	"iso":      formatISO,
 	"money": func(micros *int64, currency string) string {
 		if micros == nil {
 			return ""

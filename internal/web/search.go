@@ -16,6 +16,9 @@ type searchResult struct {
 	Label string `json:"label"`
 	URL   string `json:"url"`
 	Kind  string `json:"kind"` // person, company, opportunity, page, action
+	// Method is "post" for an action that changes something (the palette
+	// submits a form with the CSRF token); empty means a link.
+	Method string `json:"method,omitempty"`
 }
 
 // Limits of a search: per object, and in all.
@@ -98,24 +101,24 @@ func (u *UI) search(ctx context.Context, p *auth.Principal, q string) ([]searchR
 // searchEntries are the pages and actions the palette can jump to.
 func searchEntries(p *auth.Principal) []searchResult {
 	out := []searchResult{
-		{"Home", "/", "page"},
-		{"People", "/people", "page"},
-		{"Companies", "/companies", "page"},
-		{"Opportunities", "/opportunities", "page"},
-		{"Pipeline", "/pipeline", "page"},
-		{"Settings", "/settings", "page"},
-		{"Import CSV", "/import", "page"},
-		{"New person", newPersonURL, "action"},
-		{"New company", newCompanyURL, "action"},
-		{"Import people or companies from CSV", "/import", "action"},
-		{"Integrations", integrationsURL, "page"},
-		{"Sync Whop now", whopIntegrationURL, "action"},
+		{Label: "Home", URL: "/", Kind: "page"},
+		{Label: "People", URL: "/people", Kind: "page"},
+		{Label: "Companies", URL: "/companies", Kind: "page"},
+		{Label: "Opportunities", URL: "/opportunities", Kind: "page"},
+		{Label: "Pipeline", URL: "/pipeline", Kind: "page"},
+		{Label: "Settings", URL: "/settings", Kind: "page"},
+		{Label: "Import CSV", URL: "/import", Kind: "page"},
+		{Label: "New person", URL: newPersonURL, Kind: "action"},
+		{Label: "New company", URL: newCompanyURL, Kind: "action"},
+		{Label: "Import people or companies from CSV", URL: "/import", Kind: "action"},
+		{Label: "Integrations", URL: integrationsURL, Kind: "page"},
+		{Label: "Sync Whop now", URL: whopIntegrationURL + "/sync", Kind: "action", Method: "post"},
 	}
 	if auth.RequireAdmin(p) == nil {
 		out = append(out,
-			searchResult{"Members", "/settings/members", "page"},
-			searchResult{"API keys", "/settings/api-keys", "page"},
-			searchResult{"Custom fields", "/settings/fields", "page"})
+			searchResult{Label: "Members", URL: "/settings/members", Kind: "page"},
+			searchResult{Label: "API keys", URL: "/settings/api-keys", Kind: "page"},
+			searchResult{Label: "Custom fields", URL: "/settings/fields", Kind: "page"})
 	}
 	return out
 }

@@ -63,7 +63,7 @@ func TestSearchPageAndJSON(t *testing.T) {
 			}, []string{"Eve Engine · eve@engine.test"}},
 			{"ada love", []searchHit{{"Ada Lovelace · ada@engine.test", "/people/" + ada, "person"}}, nil},
 			{"LOVELACE", []searchHit{{"Ada Lovelace · ada@engine.test", "/people/" + ada, "person"}}, nil},
-			{"sync", []searchHit{{"Sync Whop now", "/settings/integrations/whop", "action"}}, nil},
+			{"sync", []searchHit{{"Sync Whop now", "/settings/integrations/whop/sync", "action"}}, nil},
 			{"api", []searchHit{{"API keys", "/settings/api-keys", "page"}}, nil},
 			{"people", []searchHit{{"People", "/people", "page"}, {"Import people or companies from CSV", "/import", "action"}}, nil},
 			{"eve", nil, []string{"Eve Engine · eve@engine.test"}},
@@ -100,6 +100,13 @@ func TestSearchPageAndJSON(t *testing.T) {
 			if !strings.Contains(body, want) {
 				t.Errorf("results page lacks %q", want)
 			}
+		}
+		// "Sync Whop now" starts a sync: a POST with the CSRF token, from the
+		// results page and from the palette (its hidden action form).
+		_, body, _ = admin.get("/search?q=sync")
+		if !strings.Contains(body, `<form method="post" action="/settings/integrations/whop/sync" class="inline"><input type="hidden" name="csrf_token" value="`) ||
+			!strings.Contains(body, `<form id="palette-action" method="post" hidden><input type="hidden" name="csrf_token" value="`) {
+			t.Error("Sync Whop now is not a POST form with the CSRF token on the results page and in the palette")
 		}
 		if _, body, _ := admin.get("/search?q=" + url.QueryEscape(`<script>x</script>`)); strings.Contains(body, "<script>x") {
 			t.Error("search query is not escaped")

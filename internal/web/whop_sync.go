@@ -44,6 +44,14 @@ type whopRunEvent struct {
 	Requests    int      `json:"requests"`
 	Errors      []string `json:"errors"`
 	Done        bool     `json:"done"`
+	// Started and Finished are the run's times as the page writes them
+	// ("" while not yet), with their ISO forms for <time datetime>, so the
+	// live page shows one date format and never "Not yet" for a time the
+	// server knows.
+	Started     string `json:"started"`
+	StartedISO  string `json:"startedIso"`
+	Finished    string `json:"finished"`
+	FinishedISO string `json:"finishedIso"`
 }
 
 func whopEventOf(run *store.WhopSyncRun) whopRunEvent {
@@ -51,10 +59,17 @@ func whopEventOf(run *store.WhopSyncRun) whopRunEvent {
 	if errs == nil {
 		errs = []string{}
 	}
-	return whopRunEvent{ID: run.ID, Status: run.Status, Phase: run.Phase, Step: whopRunStep(run), Steps: len(whopSyncSteps),
+	ev := whopRunEvent{ID: run.ID, Status: run.Status, Phase: run.Phase, Step: whopRunStep(run), Steps: len(whopSyncSteps),
 		Products: run.ProductsCount, Users: run.UsersCount, Memberships: run.MembershipsCount, Payments: run.PaymentsCount,
 		Writes: run.WritesCount, Requests: run.RequestsCount, Errors: errs,
 		Done: run.Status == store.SyncSucceeded || run.Status == store.SyncFailed}
+	if run.StartedAt != nil {
+		ev.Started, ev.StartedISO = formatDateTime(*run.StartedAt), formatISO(*run.StartedAt)
+	}
+	if run.FinishedAt != nil {
+		ev.Finished, ev.FinishedISO = formatDateTime(*run.FinishedAt), formatISO(*run.FinishedAt)
+	}
+	return ev
 }
 
 // whopSyncPoll is how often the stream reads the run.

@@ -122,6 +122,14 @@ func TestWhopIntegrationPage(t *testing.T) {
 		if !strings.Contains(body, `data-testid="last-run"`) || !strings.Contains(body, "Succeeded") {
 			t.Error("the page does not show the last run succeeded")
 		}
+		// The stream's times are the page's, text and ISO alike: the live
+		// page never shows a second date format or "Not yet" for a known time.
+		for _, want := range []string{`<time datetime="` + last.data.StartedISO + `">` + last.data.Started + `</time>`,
+			`<time datetime="` + last.data.FinishedISO + `">` + last.data.Finished + `</time>`} {
+			if last.data.Started == "" || last.data.Finished == "" || !strings.Contains(body, want) {
+				t.Errorf("final event times %q / %q; want them as the page writes them (%s)", last.data.Started, last.data.Finished, want)
+			}
+		}
 
 		// Test event through the real webhook handler.
 		code, _, h = admin.settingsPost(page, page+"/test-event", nil)
@@ -188,6 +196,7 @@ type syncEvent struct {
 		Step, Steps, Products, Users, Memberships, Payments, Writes, Requests int
 		Errors                                                                []string
 		Done                                                                  bool
+		Started, StartedISO, Finished, FinishedISO                            string
 	}
 }
 

@@ -108,7 +108,7 @@ func (s *Service) RecreateWebhook(ctx context.Context, p *auth.Principal) (*Stat
 	}
 	action := "whop.webhook.registered"
 	if regErr != nil {
-		action = "whop.webhook.failed"
+		action = "whop.webhook.register_failed"
 	}
 	if err := s.saveWebhook(ctx, p, &next, action); err != nil {
 		return nil, err

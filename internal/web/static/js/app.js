@@ -3,7 +3,8 @@
 //
 // The palette is a combobox: typing asks GET /search (JSON) after a short
 // pause and lists the hits as options; ArrowUp/ArrowDown move the active
-// option (aria-activedescendant), Enter opens it, Escape closes the dialog.
+// option (aria-activedescendant), Enter opens it (an action such as "Sync
+// Whop now" is posted with the CSRF token), Escape closes the dialog.
 // Without a chosen option, Enter submits the form to the results page.
 (function () {
   "use strict";
@@ -36,6 +37,18 @@
     }
   }
 
+  // go follows an option: a link navigates; an action that changes
+  // something ("Sync Whop now") is posted with the page's CSRF token.
+  function go(opt) {
+    var action = document.getElementById("palette-action");
+    if (opt.dataset.method === "post" && action) {
+      action.action = opt.dataset.url;
+      action.submit();
+      return;
+    }
+    window.location.assign(opt.dataset.url);
+  }
+
   function render(results) {
     list.textContent = "";
     options = [];
@@ -47,6 +60,7 @@
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
       li.dataset.url = r.url;
+      if (r.method) li.dataset.method = r.method;
       // Options hold text only (no links: an option's children are
       // presentational); a click or Enter navigates.
       li.textContent = r.label;
@@ -55,7 +69,7 @@
       kind.textContent = " " + r.kind;
       li.appendChild(kind);
       li.addEventListener("mousemove", function () { if (active !== i) setActive(i); });
-      li.addEventListener("click", function () { window.location.assign(r.url); });
+      li.addEventListener("click", function () { go(li); });
       list.appendChild(li);
       options.push(li);
     });
@@ -92,7 +106,7 @@
       if (options.length) setActive(active <= 0 ? options.length - 1 : active - 1);
     } else if (e.key === "Enter" && active >= 0 && options[active]) {
       e.preventDefault();
-      window.location.assign(options[active].dataset.url);
+      go(options[active]);
     } else if (e.key === "Escape") {
       e.preventDefault();
       dialog.close();
@@ -108,7 +122,7 @@
     form.addEventListener("submit", function (e) {
       if (active >= 0 && options[active]) {
         e.preventDefault();
-        window.location.assign(options[active].dataset.url);
+        go(options[active]);
       }
     });
   }

@@ -17,7 +17,31 @@
     if (el) el.textContent = text;
   }
 
+  // setTime writes a run time as the server formatted it, or "Not yet".
+  function setTime(el, text, iso) {
+    if (!el) return;
+    el.textContent = "";
+    if (!text) {
+      var muted = document.createElement("span");
+      muted.className = "muted";
+      muted.textContent = "Not yet";
+      el.appendChild(muted);
+      return;
+    }
+    var t = document.createElement("time");
+    t.dateTime = iso;
+    t.textContent = text;
+    el.appendChild(t);
+    return t;
+  }
+
+  function field(name) {
+    return summary ? summary.querySelector('[data-run-field="' + name + '"]') : null;
+  }
+
   function update(run) {
+    setTime(field("started"), run.started, run.startedIso);
+    setTime(field("finished"), run.finished, run.finishedIso);
     bar.max = run.steps;
     bar.value = run.step;
     bar.textContent = run.step + " of " + run.steps + " steps";
@@ -51,7 +75,12 @@
     source.close();
     var run = JSON.parse(e.data);
     update(run);
-    set("finished", new Date().toLocaleString());
+    // The header's "Last sync" is this run now.
+    var last = document.getElementById("last-sync");
+    if (last && run.finished) {
+      setTime(last, run.finished, run.finishedIso);
+      last.appendChild(document.createTextNode(" · " + run.status.charAt(0).toUpperCase() + run.status.slice(1)));
+    }
     status.textContent = run.status === "succeeded"
       ? "Sync finished: " + run.users + " members, " + run.memberships + " memberships, " + run.payments + " payments."
       : "Sync failed: " + (run.errors.length ? run.errors[run.errors.length - 1] : "see the errors below") + ".";
