@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/roster-crm/roster/internal/crm"
 )
@@ -70,44 +69,6 @@ func (f *recordInput) DescribedBy() string {
 		ids = append(ids, f.ErrorID())
 	}
 	return strings.Join(ids, " ")
-}
-
-// recordLabels name the fields whose API names do not read well.
-var recordLabels = map[string]string{
-	"name": "Name", "name.firstName": "First name", "name.lastName": "Last name",
-	"emails": "Emails", "emails.primaryEmail": "Primary email", "emails.additionalEmails": "Other emails (comma-separated)",
-	"phones": "Phone", "phones.primaryPhoneNumber": "Phone number", "phones.primaryPhoneCountryCode": "Country code (e.g. US)", "phones.primaryPhoneCallingCode": "Calling code (e.g. +1)",
-	"linkedinLink": "LinkedIn", "linkedinLink.primaryLinkUrl": "LinkedIn URL", "linkedinLink.primaryLinkLabel": "LinkedIn label",
-	"domainName": "Domain", "domainName.primaryLinkUrl": "Domain URL", "domainName.primaryLinkLabel": "Domain label",
-	"address": "Address", "address.addressStreet1": "Street", "address.addressStreet2": "Street (line 2)", "address.addressCity": "City",
-	"address.addressPostcode": "Postcode", "address.addressState": "State", "address.addressCountry": "Country",
-	"address.addressLat": "Latitude", "address.addressLng": "Longitude",
-	"companyId": "Company", "pointOfContactId": "Point of contact", "accountOwnerId": "Account owner ID",
-	"avatarUrl": "Avatar URL", "jobTitle": "Job title", "annualRecurringRevenue": "Annual recurring revenue",
-	"whopUserId": "Whop user ID", "whopManageUrl": "Whop manage URL", "whopMembershipId": "Whop membership ID",
-	"whopProductId": "Whop product ID", "whopPlanId": "Whop plan ID", "closeDate": "Close date",
-}
-
-// fieldWords turns an API name into words: "whopRenewalDate" -> "Whop renewal date".
-func fieldWords(name string) string {
-	if l, ok := recordLabels[name]; ok {
-		return l
-	}
-	if i := strings.LastIndexByte(name, '.'); i >= 0 {
-		name = name[i+1:]
-	}
-	var b strings.Builder
-	for i, c := range name {
-		if i > 0 && unicode.IsUpper(c) {
-			b.WriteByte(' ')
-			c = unicode.ToLower(c)
-		}
-		if i == 0 {
-			c = unicode.ToUpper(c)
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // recordRowBuilder builds a record's rows; refs are the names of the records its

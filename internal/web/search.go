@@ -8,6 +8,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/records"
 )
 
 // searchResult is one hit of the command palette: a record, a page or an
@@ -123,35 +124,20 @@ func searchEntries(p *auth.Principal) []searchResult {
 	return out
 }
 
-// searchRecords finds up to searchPerObject records whose searchable text
-// fields contain q (case-insensitive); "Ada Love" also matches first and
-// last name together.
+// searchRecords finds up to searchPerObject records matching q by the
+// records service's one quick search (records.SearchFilter).
 func (u *UI) searchRecords(ctx context.Context, ws string, o *crm.Object, q string) ([]searchResult, error) {
 	schema, err := u.cfg.Records.Schema(ctx, ws, o)
 	if err != nil {
 		return nil, err
 	}
-	pattern := "%" + q + "%"
-	var or []any
-	for _, f := range o.Searchable {
-		or = append(or, searchNested(f, map[string]any{"ilike": pattern}))
-	}
-	if first, last, ok := strings.Cut(q, " "); ok && o == crm.PersonObject {
-		or = append(or, map[string]any{"and": []any{
-			searchNested("name.firstName", map[string]any{"ilike": "%" + first + "%"}),
-			searchNested("name.lastName", map[string]any{"ilike": "%" + strings.TrimSpace(last) + "%"}),
-		}})
-	}
+	var ids []string
 	if o == crm.PersonObject {
-		ids, err := u.membershipPeople(ctx, ws, q)
-		if err != nil {
+		if ids, err = u.membershipPeople(ctx, ws, q); err != nil {
 			return nil, err
 		}
-		if len(ids) > 0 {
-			or = append(or, map[string]any{"id": map[string]any{"in": ids}})
-		}
 	}
-	f, err := schema.ParseFilter(map[string]any{"or": or})
+	f, err := u.cfg.Records.SearchFilter(records.SearchParams{Schema: schema, Query: q, IDs: ids})
 	if err != nil {
 		return nil, err
 	}
@@ -168,25 +154,11 @@ func (u *UI) searchRecords(ctx context.Context, ws string, o *crm.Object, q stri
 
 // membershipPeople are the people whose Whop membership ID or membership
 // email contains q: the quick searches of people include them.
-func (u *UI) membershipPeople(ctx context.Context, ws, q string) ([]any, error) {
+func (u *UI) membershipPeople(ctx context.Context, ws, q string) ([]string, error) {
 	if u.cfg.Whop == nil {
 		return nil, nil
 	}
-	ids, err := u.cfg.Whop.PeopleByMembership(ctx, ws, q)
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out, err
-}
-
-// searchNested turns "name.firstName" and a condition into {"name": {"firstName": cond}}.
-func searchNested(path string, cond map[string]any) map[string]any {
-	group, sub, ok := strings.Cut(path, ".")
-	if !ok {
-		return map[string]any{path: cond}
-	}
-	return map[string]any{group: map[string]any{sub: cond}}
+	return u.cfg.Whop.PeopleByMembership(ctx, ws, q)
 }
 
 // searchLabel is how a record reads in a list of results.

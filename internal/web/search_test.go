@@ -91,6 +91,11 @@ func TestSearchPageAndJSON(t *testing.T) {
 			}
 		}
 
+		// The people table's search box is the same search: "ada love"
+		// finds Ada there too (it matched only single fields before).
+		if code, body, _ := admin.get("/people?q=" + url.QueryEscape("ada love")); code != 200 || !strings.Contains(body, `href="/people/`+ada+`"`) {
+			t.Errorf("GET /people?q=ada+love = %d; want Ada's row", code)
+		}
 		// The results page works without JavaScript and escapes input.
 		code, body, _ := admin.get("/search?q=" + url.QueryEscape("engine"))
 		if code != 200 {

@@ -5,9 +5,9 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/store"
 )
 
@@ -23,16 +23,6 @@ var filterOps = []option{
 	{"eq", "is"}, {"neq", "is not"}, {"contains", "contains"}, {"startsWith", "starts with"},
 	{"in", "is one of (comma-separated)"}, {"gt", "greater than / after"}, {"gte", "at least / on or after"},
 	{"lt", "less than / before"}, {"lte", "at most / on or before"}, {"empty", "is empty"}, {"notempty", "is not empty"},
-}
-
-// fieldLabels name the standard fields people filter on most; the others
-// get a label made from their API path.
-var fieldLabels = map[string]string{
-	"name.firstName": "First name", "name.lastName": "Last name", "emails.primaryEmail": "Email",
-	"phones.primaryPhoneNumber": "Phone", "domainName.primaryLinkUrl": "Domain", "companyId": "Company ID",
-	"pointOfContactId": "Point of contact ID", "amount.amountMicros": "Amount (micros)",
-	"annualRecurringRevenue.amountMicros": "ARR (micros)", "whopUserId": "Whop user ID",
-	"whopMembershipId": "Whop membership ID", "createdAt": "Created", "updatedAt": "Updated",
 }
 
 // filterFields lists the fields the filter form offers: the object's
@@ -71,32 +61,6 @@ func filterFields(schema *crm.Schema) []option {
 	return out
 }
 
-func fieldLabel(path string) string {
-	if l, ok := fieldLabels[path]; ok {
-		return l
-	}
-	if i := strings.LastIndexByte(path, '.'); i >= 0 {
-		return humanize(path[:i]) + ": " + strings.ToLower(humanize(path[i+1:]))
-	}
-	return humanize(path)
-}
-
-// humanize turns camelCase into words: whopRenewalDate -> Whop renewal date.
-func humanize(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if unicode.IsUpper(r) && i > 0 {
-			b.WriteByte(' ')
-			r = unicode.ToLower(r)
-		}
-		if i == 0 {
-			r = unicode.ToUpper(r)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // compiled is a table state turned into what records.List takes.
 type compiled struct {
 	filter *crm.Filter
@@ -116,26 +80,16 @@ func (u *UI) compile(ctx context.Context, workspaceID string, spec *tableSpec, s
 	c := &compiled{filter: &crm.Filter{}}
 	add := func(cond crm.Cond) { c.filter.Conds = append(c.filter.Conds, cond) }
 	if st.Q != "" {
-		or := &crm.Filter{}
-		for _, path := range spec.obj.Searchable {
-			cond, err := schema.Condition(path, string(crm.OpILike), "%"+st.Q+"%", false)
-			if err != nil {
-				return nil, err
-			}
-			or.Or = append(or.Or, &crm.Filter{Conds: []crm.Cond{cond}})
-		}
+		var ids []string
 		if spec.obj == crm.PersonObject {
-			ids, err := u.membershipPeople(ctx, workspaceID, st.Q)
-			if err != nil {
+			var err error
+			if ids, err = u.membershipPeople(ctx, workspaceID, st.Q); err != nil {
 				return nil, err
 			}
-			if len(ids) > 0 {
-				cond, err := schema.Condition("id", string(crm.OpIn), ids, false)
-				if err != nil {
-					return nil, err
-				}
-				or.Or = append(or.Or, &crm.Filter{Conds: []crm.Cond{cond}})
-			}
+		}
+		or, err := u.cfg.Records.SearchFilter(records.SearchParams{Schema: schema, Query: st.Q, IDs: ids})
+		if err != nil {
+			return nil, err
 		}
 		c.filter.And = append(c.filter.And, or)
 	}
