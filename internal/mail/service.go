@@ -8,8 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
+	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/secret"
 	"github.com/roster-crm/roster/internal/store"
 )
@@ -231,7 +230,7 @@ func (s *Service) messageID() string {
 	if i := strings.LastIndexByte(s.cfg.FromAddress, '@'); i >= 0 {
 		domain = s.cfg.FromAddress[i+1:]
 	}
-	return uuid.NewString() + "@" + domain
+	return crm.NewID() + "@" + domain
 }
 
 // sealedAD binds a sealed body to its workspace's outbox, so it cannot be

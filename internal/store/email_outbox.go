@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/roster-crm/roster/internal/crm"
 )
 
@@ -57,12 +55,8 @@ func scanOutboxEmail(sc interface{ Scan(...any) error }) (*OutboxEmail, error) {
 // is written and the existing message is returned with false, so a retried
 // caller finds what it did the first time.
 func (s *Store) OutboxEmailCreate(ctx context.Context, p *OutboxEmailCreateParams) (*OutboxEmail, bool, error) {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return nil, false, fmt.Errorf("store: new id: %w", err)
-	}
 	e := *p.Email
-	e.ID, e.CreatedAt, e.UpdatedAt = id.String(), p.Now.UTC(), p.Now.UTC()
+	e.ID, e.CreatedAt, e.UpdatedAt = crm.NewID(), p.Now.UTC(), p.Now.UTC()
 	res, err := s.Write.ExecContext(ctx, `INSERT INTO email_outbox (`+outboxEmailColumns+`)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 ON CONFLICT (workspace_id, idempotency_key) DO NOTHING`,
