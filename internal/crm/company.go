@@ -40,7 +40,7 @@ var CompanyObject = newObject(&Object{
 		field("address.addressLat", "address_lat", KindFloat, func(c *Company) any { return &c.Address.AddressLat }).nullable(),
 		field("address.addressLng", "address_lng", KindFloat, func(c *Company) any { return &c.Address.AddressLng }).nullable(),
 		field("annualRecurringRevenue.amountMicros", "annual_recurring_revenue_amount_micros", KindInt, func(c *Company) any { return &c.AnnualRecurringRevenue.AmountMicros }).nullable(),
-		field("annualRecurringRevenue.currencyCode", "annual_recurring_revenue_currency_code", KindText, func(c *Company) any { return &c.AnnualRecurringRevenue.CurrencyCode }),
+		field("annualRecurringRevenue.currencyCode", "annual_recurring_revenue_currency_code", KindText, func(c *Company) any { return &c.AnnualRecurringRevenue.CurrencyCode }).currency(),
 		field("idealCustomerProfile", "ideal_customer_profile", KindBool, func(c *Company) any { return &c.IdealCustomerProfile }),
 		field("accountOwnerId", "account_owner_id", KindNullText, func(c *Company) any { return &c.AccountOwnerID }).nullable(),
 	},

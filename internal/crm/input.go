@@ -221,10 +221,14 @@ func (d *FieldDefinition) normalize(v any) (any, error) {
 				out[k] = float64(n)
 			case "currencyCode":
 				s, ok := x.(string)
-				if !ok || (s != "" && len(s) != 3) {
-					return nil, Invalid(d.Name+".currencyCode", CodeInvalidValue, "expected a three-letter ISO 4217 code")
+				if !ok {
+					return nil, Invalid(d.Name+".currencyCode", CodeInvalidValue, "expected an ISO 4217 code as a string, got %s", describe(x))
 				}
-				out[k] = strings.ToUpper(s)
+				code, err := NormalizeCurrencyCode(s)
+				if err != nil {
+					return nil, Invalid(d.Name+".currencyCode", CodeInvalidValue, "%s", err.Error())
+				}
+				out[k] = code
 			default:
 				return nil, Invalid(d.Name+"."+k, CodeUnknownField, "CURRENCY has no sub-field %q", k)
 			}

@@ -43,6 +43,8 @@ type Field struct {
 	// plain indexes.
 	NotNull bool
 	ptr     func(Record) any
+	// normalize checks and canonicalises a text value (currency codes).
+	normalize func(string) (string, error)
 }
 
 // Ptr returns a pointer to the field's value inside r (see Kind for its type).
@@ -134,6 +136,9 @@ func (f *Field) ref(o ObjectName) *Field    { f.Ref = o; f.Nullable = true; retu
 func (f *Field) readOnly() *Field           { f.ReadOnly = true; return f }
 func (f *Field) hidden() *Field             { f.Hidden = true; f.ReadOnly = true; return f }
 func (f *Field) nullable() *Field           { f.Nullable = true; return f }
+
+// currency makes a text field a currency code, checked by NormalizeCurrencyCode.
+func (f *Field) currency() *Field { f.normalize = NormalizeCurrencyCode; return f }
 
 func baseFields() []*Field {
 	m := func(name, column string, kind Kind, ptr func(*RecordMeta) any) *Field {

@@ -31,7 +31,7 @@ var OpportunityObject = newObject(&Object{
 	Fields: []*Field{
 		field("name", "name", KindText, func(o *Opportunity) any { return &o.Name }),
 		field("amount.amountMicros", "amount_amount_micros", KindInt, func(o *Opportunity) any { return &o.Amount.AmountMicros }).nullable(),
-		field("amount.currencyCode", "amount_currency_code", KindText, func(o *Opportunity) any { return &o.Amount.CurrencyCode }),
+		field("amount.currencyCode", "amount_currency_code", KindText, func(o *Opportunity) any { return &o.Amount.CurrencyCode }).currency(),
 		field("closeDate", "close_date", KindDateTime, func(o *Opportunity) any { return &o.CloseDate }).nullable(),
 		field("stage", "stage", KindEnum, func(o *Opportunity) any { return &o.Stage }).options(DefaultStages...),
 		field("pointOfContactId", "point_of_contact_id", KindUUID, func(o *Opportunity) any { return &o.PointOfContactID }).ref(ObjectPerson),

@@ -84,6 +84,13 @@ func (f *Field) set(r Record, v any) error {
 				return Invalid(f.Name, CodeInvalidEnum, "%q is not one of %s", s, strings.Join(f.Options, ", "))
 			}
 		}
+		if f.normalize != nil {
+			n, err := f.normalize(s)
+			if err != nil {
+				return Invalid(f.Name, CodeInvalidValue, "%s", err.Error())
+			}
+			s = n
+		}
 		*p = s
 	case **string:
 		if v == nil {

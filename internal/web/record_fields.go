@@ -411,20 +411,26 @@ func parseFormDate(s string) (time.Time, error) {
 
 // recordMoneyInputs are the amount (in currency units, e.g. 25.00) and currency
 // code controls of a CURRENCY value; path is where the value goes ("amount"
-// or "customFields.price").
+// or "customFields.price"). The amount shows the stored micros rounded to the
+// currency's minor unit; saving it unchanged keeps the stored micros exactly
+// (crm.ParseAmountEdit), so opening and saving a form never moves money.
 func recordMoneyInputs(key string, micros any, code, path string) []*recordInput {
-	amount := &recordInput{Name: "f." + key + ".amount", ID: fieldInputID(key + ".amount"), Label: fieldWords(key) + " (amount)", Type: "number", Step: "0.01", path: key + ".amountMicros"}
-	if m, ok := microsOf(micros); ok {
-		amount.Value = microsInput(m)
+	amount := &recordInput{Name: "f." + key + ".amount", ID: fieldInputID(key + ".amount"), Label: fieldWords(key) + " (amount)", Type: "number", Step: "any", path: key + ".amountMicros"}
+	was, hadAmount := microsOf(micros)
+	if hadAmount {
+		amount.Value = crm.FormatAmount(was, code)
 	}
 	cur := &recordInput{Name: "f." + key + ".currencyCode", ID: fieldInputID(key + ".currencyCode"), Label: "Currency code (e.g. USD)", Type: "text", Value: code, path: key + ".currencyCode"}
 	amount.set = func(dst crm.Input, vals []string) error {
 		s := firstValue(vals)
 		var v any
 		if s != "" {
-			m, err := parseMoneyMicros(s)
+			m, err := crm.ParseAmount(s)
+			if hadAmount {
+				m, err = crm.ParseAmountEdit(s, was, code)
+			}
 			if err != nil {
-				return crm.Invalid(key+".amountMicros", crm.CodeInvalidType, "Enter an amount such as 25.00.")
+				return crm.Invalid(key+".amountMicros", crm.CodeInvalidType, "Enter an amount such as 25.00 (at most six decimals).")
 			}
 			v = m
 		}
@@ -432,7 +438,7 @@ func recordMoneyInputs(key string, micros any, code, path string) []*recordInput
 		return nil
 	}
 	cur.set = func(dst crm.Input, vals []string) error {
-		setInputComposite(dst, path, "currencyCode", strings.ToUpper(firstValue(vals)))
+		setInputComposite(dst, path, "currencyCode", firstValue(vals))
 		return nil
 	}
 	return []*recordInput{amount, cur}
@@ -461,46 +467,4 @@ func microsOf(v any) (int64, bool) {
 		return int64(x), true
 	}
 	return 0, false
-}
-
-// microsInput renders micros as a plain decimal for an input: 25000000 -> "25.00".
-func microsInput(m int64) string {
-	neg := m < 0
-	if neg {
-		m = -m
-	}
-	s := fmt.Sprintf("%d.%02d", m/1_000_000, (m%1_000_000+5_000)/10_000)
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
-
-// parseMoneyMicros reads a decimal amount exactly (no floating point): "25.5" ->
-// 25500000.
-func parseMoneyMicros(s string) (int64, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" {
-		whole = "0"
-	}
-	if len(frac) > 6 {
-		return 0, fmt.Errorf("too many decimals")
-	}
-	frac += strings.Repeat("0", 6-len(frac))
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil {
-		return 0, err
-	}
-	f, err := strconv.ParseInt(frac, 10, 64)
-	if err != nil || w > 9_000_000_000_000 {
-		return 0, fmt.Errorf("bad amount")
-	}
-	m := w*1_000_000 + f
-	if neg {
-		m = -m
-	}
-	return m, nil
 }
