@@ -69,3 +69,35 @@ func nullString(s string) *string {
 	}
 	return &s
 }
+
+// syncRun maps the store's row to the schema's type, so the store's
+// columns are not the API (the schema stays put when the table changes).
+func syncRun(run *store.WhopSyncRun) *model.WhopSyncRun {
+	if run == nil {
+		return nil
+	}
+	errs := run.Errors
+	if errs == nil {
+		errs = []string{}
+	}
+	return &model.WhopSyncRun{
+		ID: run.ID, Kind: run.Kind, Status: run.Status, Phase: run.Phase,
+		ProductsSync: run.ProductsCount, UsersSync: run.UsersCount, MembershipsSync: run.MembershipsCount, PaymentsSync: run.PaymentsCount,
+		Writes: run.WritesCount, Requests: run.RequestsCount, Errors: errs,
+		CreatedAt: run.CreatedAt, StartedAt: run.StartedAt, FinishedAt: run.FinishedAt,
+	}
+}
+
+// auditEntries maps audit rows to the schema's type.
+func auditEntries(entries []*store.AuditEntry) []*model.AuditEntry {
+	out := make([]*model.AuditEntry, len(entries))
+	for i, e := range entries {
+		actor := e.Actor
+		var details any
+		if e.Details != nil {
+			details = e.Details
+		}
+		out[i] = &model.AuditEntry{ID: e.ID, At: e.At, Action: e.Action, Actor: &actor, Details: details}
+	}
+	return out
+}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/roster-crm/roster/internal/graph/generated"
 	"github.com/roster-crm/roster/internal/graph/model"
-	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
 
@@ -62,15 +61,19 @@ func (r *queryResolver) WhopConnectionStatus(ctx context.Context) (*whopsync.Sta
 	return svc.Status(ctx, p.WorkspaceID)
 }
 
-func (r *queryResolver) WhopSyncRun(ctx context.Context, id string) (*store.WhopSyncRun, error) {
+func (r *queryResolver) WhopSyncRun(ctx context.Context, id string) (*model.WhopSyncRun, error) {
 	p, svc, err := r.whopFor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return svc.SyncRun(ctx, p.WorkspaceID, id)
+	run, err := svc.SyncRun(ctx, p.WorkspaceID, id)
+	if err != nil {
+		return nil, err
+	}
+	return syncRun(run), nil
 }
 
-func (r *queryResolver) AuditLog(ctx context.Context, action *string, first *int, before *string) ([]*store.AuditEntry, error) {
+func (r *queryResolver) AuditLog(ctx context.Context, action *string, first *int, before *string) ([]*model.AuditEntry, error) {
 	p, svc, err := r.whopFor(ctx)
 	if err != nil {
 		return nil, err
@@ -86,7 +89,11 @@ func (r *queryResolver) AuditLog(ctx context.Context, action *string, first *int
 	if first != nil {
 		n = *first
 	}
-	return svc.AuditLog(ctx, p.WorkspaceID, prefix, cursor, n)
+	entries, err := svc.AuditLog(ctx, p.WorkspaceID, prefix, cursor, n)
+	if err != nil {
+		return nil, err
+	}
+	return auditEntries(entries), nil
 }
 
 func (r *whopConnectionStatusResolver) Method(ctx context.Context, obj *whopsync.Status) (*string, error) {
@@ -112,37 +119,8 @@ func (r *whopConnectionStatusResolver) StageMapping(ctx context.Context, obj *wh
 	return stringMap(obj.StageMapping), nil
 }
 
-func (r *whopSyncRunResolver) ProductsSync(ctx context.Context, obj *store.WhopSyncRun) (int, error) {
-	return obj.ProductsCount, nil
-}
-
-func (r *whopSyncRunResolver) UsersSync(ctx context.Context, obj *store.WhopSyncRun) (int, error) {
-	return obj.UsersCount, nil
-}
-
-func (r *whopSyncRunResolver) MembershipsSync(ctx context.Context, obj *store.WhopSyncRun) (int, error) {
-	return obj.MembershipsCount, nil
-}
-
-func (r *whopSyncRunResolver) PaymentsSync(ctx context.Context, obj *store.WhopSyncRun) (int, error) {
-	return obj.PaymentsCount, nil
-}
-
-func (r *whopSyncRunResolver) Writes(ctx context.Context, obj *store.WhopSyncRun) (int, error) {
-	return obj.WritesCount, nil
-}
-
-func (r *whopSyncRunResolver) Requests(ctx context.Context, obj *store.WhopSyncRun) (int, error) {
-	return obj.RequestsCount, nil
-}
-
 func (r *Resolver) WhopConnectionStatus() generated.WhopConnectionStatusResolver {
 	return &whopConnectionStatusResolver{r}
 }
 
-func (r *Resolver) WhopSyncRun() generated.WhopSyncRunResolver { return &whopSyncRunResolver{r} }
-
-type (
-	whopConnectionStatusResolver struct{ *Resolver }
-	whopSyncRunResolver          struct{ *Resolver }
-)
+type whopConnectionStatusResolver struct{ *Resolver }

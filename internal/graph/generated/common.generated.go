@@ -3107,6 +3107,14 @@ func (ec *executionContext) marshalNActor2githubᚗcomᚋrosterᚑcrmᚋroster�
 	return ec._Actor(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNActor2ᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋcrmᚐActor(ctx context.Context, sel ast.SelectionSet, v *crm.Actor) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Actor!")
+		return graphql.Null
+	}
+	return ec._Actor(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAddress2githubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋcrmᚐAddress(ctx context.Context, sel ast.SelectionSet, v crm.Address) graphql.Marshaler {
 	return ec._Address(ctx, sel, &v)
 }

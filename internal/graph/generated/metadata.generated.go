@@ -13,7 +13,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/graph/model"
-	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/whopsync"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -82,8 +81,8 @@ type QueryResolver interface {
 	Task(ctx context.Context, id *string, filter map[string]any) (*crm.Task, error)
 	TimelineActivities(ctx context.Context, objectName string, recordID string, first *int, before *string) ([]*crm.TimelineActivity, error)
 	WhopConnectionStatus(ctx context.Context) (*whopsync.Status, error)
-	WhopSyncRun(ctx context.Context, id string) (*store.WhopSyncRun, error)
-	AuditLog(ctx context.Context, action *string, first *int, before *string) ([]*store.AuditEntry, error)
+	WhopSyncRun(ctx context.Context, id string) (*model.WhopSyncRun, error)
+	AuditLog(ctx context.Context, action *string, first *int, before *string) ([]*model.AuditEntry, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -3919,8 +3918,8 @@ func (ec *executionContext) _Query_whopSyncRun(ctx context.Context, field graphq
 			return ec.Resolvers.Query().WhopSyncRun(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.WhopSyncRun) graphql.Marshaler {
-			return ec.marshalOWhopSyncRun2ᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋstoreᚐWhopSyncRun(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WhopSyncRun) graphql.Marshaler {
+			return ec.marshalOWhopSyncRun2ᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋgraphᚋmodelᚐWhopSyncRun(ctx, selections, v)
 		},
 		true,
 		false,
@@ -3963,8 +3962,8 @@ func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.C
 			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["action"].(*string), fc.Args["first"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*store.AuditEntry) graphql.Marshaler {
-			return ec.marshalNAuditEntry2ᚕᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋstoreᚐAuditEntryᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2ᚕᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋgraphᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
 		},
 		true,
 		true,

@@ -35,7 +35,6 @@ type ResolverRoot interface {
 	TaskTarget() TaskTargetResolver
 	TimelineActivity() TimelineActivityResolver
 	WhopConnectionStatus() WhopConnectionStatusResolver
-	WhopSyncRun() WhopSyncRunResolver
 }
 
 type DirectiveRoot struct {

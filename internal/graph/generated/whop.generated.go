@@ -12,7 +12,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/graph/model"
-	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/whopsync"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -28,14 +27,6 @@ type WhopConnectionStatusResolver interface {
 
 	StageMapping(ctx context.Context, obj *whopsync.Status) (any, error)
 }
-type WhopSyncRunResolver interface {
-	ProductsSync(ctx context.Context, obj *store.WhopSyncRun) (int, error)
-	UsersSync(ctx context.Context, obj *store.WhopSyncRun) (int, error)
-	MembershipsSync(ctx context.Context, obj *store.WhopSyncRun) (int, error)
-	PaymentsSync(ctx context.Context, obj *store.WhopSyncRun) (int, error)
-	Writes(ctx context.Context, obj *store.WhopSyncRun) (int, error)
-	Requests(ctx context.Context, obj *store.WhopSyncRun) (int, error)
-}
 
 // endregion ************************** generated!.gotpl **************************
 
@@ -45,7 +36,7 @@ type WhopSyncRunResolver interface {
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -68,7 +59,7 @@ func (ec *executionContext) fieldContext_AuditEntry_id(_ context.Context, field 
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
 }
 
-func (ec *executionContext) _AuditEntry_at(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEntry_at(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -91,7 +82,7 @@ func (ec *executionContext) fieldContext_AuditEntry_at(_ context.Context, field 
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _AuditEntry_action(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEntry_action(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -114,7 +105,7 @@ func (ec *executionContext) fieldContext_AuditEntry_action(_ context.Context, fi
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEntry_actor(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEntry_actor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -126,8 +117,8 @@ func (ec *executionContext) _AuditEntry_actor(ctx context.Context, field graphql
 			return obj.Actor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v crm.Actor) graphql.Marshaler {
-			return ec.marshalNActor2githubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋcrmᚐActor(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋcrmᚐActor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -146,7 +137,7 @@ func (ec *executionContext) fieldContext_AuditEntry_actor(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditEntry_details(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEntry_details(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -158,8 +149,8 @@ func (ec *executionContext) _AuditEntry_details(ctx context.Context, field graph
 			return obj.Details, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
-			return ec.marshalOJSON2map(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
 		},
 		true,
 		false,
@@ -606,7 +597,7 @@ func (ec *executionContext) fieldContext_WhopSyncResult_errors(_ context.Context
 	return graphql.NewScalarFieldContext("WhopSyncResult", field, false, false, "String")
 }
 
-func (ec *executionContext) _WhopSyncRun_id(ctx context.Context, field graphql.CollectedField, obj *store.WhopSyncRun) (ret graphql.Marshaler) {
+func (ec *executionContext) _WhopSyncRun_id(ctx context.Context, field graphql.CollectedField, obj *model.WhopSyncRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -629,7 +620,7 @@ func (ec *executionContext) fieldContext_WhopSyncRun_id(_ context.Context, field
 	return graphql.NewScalarFieldContext("WhopSyncRun", field, false, false, "ID")
 }
 
-func (ec *executionContext) _WhopSyncRun_kind(ctx context.Context, field graphql.CollectedField, obj *store.WhopSyncRun) (ret graphql.Marshaler) {
+func (ec *executionContext) _WhopSyncRun_kind(ctx context.Context, field graphql.CollectedField, obj *model.WhopSyncRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -652,7 +643,7 @@ func (ec *executionContext) fieldContext_WhopSyncRun_kind(_ context.Context, fie
 	return graphql.NewScalarFieldContext("WhopSyncRun", field, false, false, "String")
 }
 
-func (ec *executionContext) _WhopSyncRun_status(ctx context.Context, field graphql.CollectedField, obj *store.WhopSyncRun) (ret graphql.Marshaler) {
+func (ec *executionContext) _WhopSyncRun_status(ctx context.Context, field graphql.CollectedField, obj *model.WhopSyncRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -675,7 +666,7 @@ func (ec *executionContext) fieldContext_WhopSyncRun_status(_ context.Context, f
 	return graphql.NewScalarFieldContext("WhopSyncRun", field, false, false, "String")
 }
 
-func (ec *executionContext) _WhopSyncRun_phase(ctx context.Context, field graphql.CollectedField, obj *store.WhopSyncRun) (ret graphql.Marshaler) {
+func (ec *executionContext) _WhopSyncRun_phase(ctx context.Context, field graphql.CollectedField, obj *model.WhopSyncRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -698,7 +689,7 @@ func (ec *executionContext) fieldContext_WhopSyncRun_phase(_ context.Context, fi
 	return graphql.NewScalarFieldContext("WhopSyncRun", field, false, false, "String")
 }
 
-func (ec *executionContext) _WhopSyncRun_productsSync(ctx context.Context, field graphql.CollectedField, obj *store.WhopSyncRun) (ret graphql.Marshaler) {
+func (ec *executionContext) _WhopSyncRun_productsSync(ctx context.Context, field graphql.CollectedField, obj *model.WhopSyncRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -707,7 +698,7 @@ func (ec *executionContext) _WhopSyncRun_productsSync(ctx context.Context, field
 			return ec.fieldContext_WhopSyncRun_productsSync(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.WhopSyncRun().ProductsSync(ctx, obj)
+			return obj.ProductsSync, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -718,10 +709,10 @@ func (ec *executionContext) _WhopSyncRun_productsSync(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_WhopSyncRun_productsSync(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhopSyncRun", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("WhopSyncRun", field, false, false, "Int")
 }
 
-func (ec *executionContext) _WhopSyncRun_usersSync(ctx context.Context, field graphql.CollectedField, obj *store.WhopSyncRun) (ret graphql.Marshaler) {
+func (ec *executionContext) _WhopSyncRun_usersSync(ctx context.Context, field graphql.CollectedField, obj *model.WhopSyncRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -730,7 +721,7 @@ func (ec *executionContext) _WhopSyncRun_usersSync(ctx context.Context, field gr
 			return ec.fieldContext_WhopSyncRun_usersSync(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.WhopSyncRun().UsersSync(ctx, obj)
+			return obj.UsersSync, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -741,10 +732,10 @@ func (ec *executionContext) _WhopSyncRun_usersSync(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_WhopSyncRun_usersSync(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhopSyncRun", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("WhopSyncRun", field, false, false, "Int")
 }
 
-func (ec *executionContext) _WhopSyncRun_membershipsSync(ctx context.Context, field graphql.CollectedField, obj *store.WhopSyncRun) (ret graphql.Marshaler) {
+func (ec *executionContext) _WhopSyncRun_membershipsSync(ctx context.Context, field graphql.CollectedField, obj *model.WhopSyncRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -753,7 +744,7 @@ func (ec *executionContext) _WhopSyncRun_membershipsSync(ctx context.Context, fi
 			return ec.fieldContext_WhopSyncRun_membershipsSync(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.WhopSyncRun().MembershipsSync(ctx, obj)
+			return obj.MembershipsSync, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -764,10 +755,10 @@ func (ec *executionContext) _WhopSyncRun_membershipsSync(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_WhopSyncRun_membershipsSync(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhopSyncRun", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("WhopSyncRun", field, false, false, "Int")
 }
 
-func (ec *executionContext) _WhopSyncRun_paymentsSync(ctx context.Context, field graphql.CollectedField, obj *store.WhopSyncRun) (ret graphql.Marshaler) {
+func (ec *executionContext) _WhopSyncRun_paymentsSync(ctx context.Context, field graphql.CollectedField, obj *model.WhopSyncRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -776,7 +767,7 @@ func (ec *executionContext) _WhopSyncRun_paymentsSync(ctx context.Context, field
 			return ec.fieldContext_WhopSyncRun_paymentsSync(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.WhopSyncRun().PaymentsSync(ctx, obj)
+			return obj.PaymentsSync, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -787,10 +778,10 @@ func (ec *executionContext) _WhopSyncRun_paymentsSync(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_WhopSyncRun_paymentsSync(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhopSyncRun", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("WhopSyncRun", field, false, false, "Int")
 }
 
-func (ec *executionContext) _WhopSyncRun_writes(ctx context.Context, field graphql.CollectedField, obj *store.WhopSyncRun) (ret graphql.Marshaler) {
+func (ec *executionContext) _WhopSyncRun_writes(ctx context.Context, field graphql.CollectedField, obj *model.WhopSyncRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -799,7 +790,7 @@ func (ec *executionContext) _WhopSyncRun_writes(ctx context.Context, field graph
 			return ec.fieldContext_WhopSyncRun_writes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.WhopSyncRun().Writes(ctx, obj)
+			return obj.Writes, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -810,10 +801,10 @@ func (ec *executionContext) _WhopSyncRun_writes(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_WhopSyncRun_writes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhopSyncRun", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("WhopSyncRun", field, false, false, "Int")
 }
 
-func (ec *executionContext) _WhopSyncRun_requests(ctx context.Context, field graphql.CollectedField, obj *store.WhopSyncRun) (ret graphql.Marshaler) {
+func (ec *executionContext) _WhopSyncRun_requests(ctx context.Context, field graphql.CollectedField, obj *model.WhopSyncRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -822,7 +813,7 @@ func (ec *executionContext) _WhopSyncRun_requests(ctx context.Context, field gra
 			return ec.fieldContext_WhopSyncRun_requests(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.WhopSyncRun().Requests(ctx, obj)
+			return obj.Requests, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -833,10 +824,10 @@ func (ec *executionContext) _WhopSyncRun_requests(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_WhopSyncRun_requests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhopSyncRun", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("WhopSyncRun", field, false, false, "Int")
 }
 
-func (ec *executionContext) _WhopSyncRun_errors(ctx context.Context, field graphql.CollectedField, obj *store.WhopSyncRun) (ret graphql.Marshaler) {
+func (ec *executionContext) _WhopSyncRun_errors(ctx context.Context, field graphql.CollectedField, obj *model.WhopSyncRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -859,7 +850,7 @@ func (ec *executionContext) fieldContext_WhopSyncRun_errors(_ context.Context, f
 	return graphql.NewScalarFieldContext("WhopSyncRun", field, false, false, "String")
 }
 
-func (ec *executionContext) _WhopSyncRun_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.WhopSyncRun) (ret graphql.Marshaler) {
+func (ec *executionContext) _WhopSyncRun_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.WhopSyncRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -882,7 +873,7 @@ func (ec *executionContext) fieldContext_WhopSyncRun_createdAt(_ context.Context
 	return graphql.NewScalarFieldContext("WhopSyncRun", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _WhopSyncRun_startedAt(ctx context.Context, field graphql.CollectedField, obj *store.WhopSyncRun) (ret graphql.Marshaler) {
+func (ec *executionContext) _WhopSyncRun_startedAt(ctx context.Context, field graphql.CollectedField, obj *model.WhopSyncRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -905,7 +896,7 @@ func (ec *executionContext) fieldContext_WhopSyncRun_startedAt(_ context.Context
 	return graphql.NewScalarFieldContext("WhopSyncRun", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _WhopSyncRun_finishedAt(ctx context.Context, field graphql.CollectedField, obj *store.WhopSyncRun) (ret graphql.Marshaler) {
+func (ec *executionContext) _WhopSyncRun_finishedAt(ctx context.Context, field graphql.CollectedField, obj *model.WhopSyncRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -998,7 +989,7 @@ func UnmarshalConnectWhopInput(ctx context.Context, raw any) (whopsync.ConnectAP
 
 var auditEntryImplementors = []string{"AuditEntry"}
 
-func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *store.AuditEntry) graphql.Marshaler {
+func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntry) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1207,7 +1198,7 @@ func (ec *executionContext) _WhopSyncResult(ctx context.Context, sel ast.Selecti
 
 var whopSyncRunImplementors = []string{"WhopSyncRun"}
 
-func (ec *executionContext) _WhopSyncRun(ctx context.Context, sel ast.SelectionSet, obj *store.WhopSyncRun) graphql.Marshaler {
+func (ec *executionContext) _WhopSyncRun(ctx context.Context, sel ast.SelectionSet, obj *model.WhopSyncRun) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, whopSyncRunImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1219,78 +1210,72 @@ func (ec *executionContext) _WhopSyncRun(ctx context.Context, sel ast.SelectionS
 		case "id":
 			out.Values[i] = ec._WhopSyncRun_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "kind":
 			out.Values[i] = ec._WhopSyncRun_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "status":
 			out.Values[i] = ec._WhopSyncRun_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "phase":
 			out.Values[i] = ec._WhopSyncRun_phase(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "productsSync":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._WhopSyncRun_productsSync(ctx, field, obj)
-				})
+			out.Values[i] = ec._WhopSyncRun_productsSync(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "usersSync":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._WhopSyncRun_usersSync(ctx, field, obj)
-				})
+			out.Values[i] = ec._WhopSyncRun_usersSync(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "membershipsSync":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._WhopSyncRun_membershipsSync(ctx, field, obj)
-				})
+			out.Values[i] = ec._WhopSyncRun_membershipsSync(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "paymentsSync":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._WhopSyncRun_paymentsSync(ctx, field, obj)
-				})
+			out.Values[i] = ec._WhopSyncRun_paymentsSync(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "writes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._WhopSyncRun_writes(ctx, field, obj)
-				})
+			out.Values[i] = ec._WhopSyncRun_writes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "requests":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._WhopSyncRun_requests(ctx, field, obj)
-				})
+			out.Values[i] = ec._WhopSyncRun_requests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "errors":
 			out.Values[i] = ec._WhopSyncRun_errors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "createdAt":
 			out.Values[i] = ec._WhopSyncRun_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "startedAt":
 			out.Values[i] = ec._WhopSyncRun_startedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "finishedAt":
 			out.Values[i] = ec._WhopSyncRun_finishedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -1313,11 +1298,11 @@ func (ec *executionContext) _WhopSyncRun(ctx context.Context, sel ast.SelectionS
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNAuditEntry2ᚕᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋstoreᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.AuditEntry) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEntry2ᚕᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋgraphᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAuditEntry2ᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋstoreᚐAuditEntry(ctx, sel, v[i])
+		return ec.marshalNAuditEntry2ᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋgraphᚋmodelᚐAuditEntry(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -1329,7 +1314,7 @@ func (ec *executionContext) marshalNAuditEntry2ᚕᚖgithubᚗcomᚋrosterᚑcrm
 	return ret
 }
 
-func (ec *executionContext) marshalNAuditEntry2ᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋstoreᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *store.AuditEntry) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEntry2ᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋgraphᚋmodelᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntry) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEntry!")
 		return graphql.Null
@@ -1358,7 +1343,7 @@ func (ec *executionContext) marshalNWhopSyncResult2ᚖgithubᚗcomᚋrosterᚑcr
 	return ec._WhopSyncResult(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOWhopSyncRun2ᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋstoreᚐWhopSyncRun(ctx context.Context, sel ast.SelectionSet, v *store.WhopSyncRun) graphql.Marshaler {
+func (ec *executionContext) marshalOWhopSyncRun2ᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋgraphᚋmodelᚐWhopSyncRun(ctx context.Context, sel ast.SelectionSet, v *model.WhopSyncRun) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

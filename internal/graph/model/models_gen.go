@@ -7,9 +7,18 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/roster-crm/roster/internal/crm"
 )
+
+type AuditEntry struct {
+	ID      string     `json:"id"`
+	At      time.Time  `json:"at"`
+	Action  string     `json:"action"`
+	Actor   *crm.Actor `json:"actor"`
+	Details any        `json:"details,omitempty"`
+}
 
 type CompanyConnection struct {
 	Edges    []*CompanyEdge `json:"edges"`
@@ -129,6 +138,25 @@ type WhopSyncResult struct {
 	MembershipsSync int      `json:"membershipsSync"`
 	PaymentsSync    int      `json:"paymentsSync"`
 	Errors          []string `json:"errors"`
+}
+
+type WhopSyncRun struct {
+	ID              string `json:"id"`
+	Kind            string `json:"kind"`
+	Status          string `json:"status"`
+	Phase           string `json:"phase"`
+	ProductsSync    int    `json:"productsSync"`
+	UsersSync       int    `json:"usersSync"`
+	MembershipsSync int    `json:"membershipsSync"`
+	PaymentsSync    int    `json:"paymentsSync"`
+	// Rows written by the run; zero when nothing changed at Whop.
+	Writes int `json:"writes"`
+	// API page requests the run made.
+	Requests   int        `json:"requests"`
+	Errors     []string   `json:"errors"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	StartedAt  *time.Time `json:"startedAt,omitempty"`
+	FinishedAt *time.Time `json:"finishedAt,omitempty"`
 }
 
 type FieldType string
