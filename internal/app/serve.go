@@ -101,6 +101,12 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err := a.Queue.Start(ctx); err != nil {
 		return err
 	}
+	if a.Whop != nil && *role != roleWeb {
+		// Syncs a dead process left running continue from their saved page.
+		if err := a.Whop.ResumeInterrupted(ctx); err != nil {
+			logger.Error("whop: resume interrupted syncs", "error", err)
+		}
+	}
 	go func() {
 		select {
 		case <-srv.Listening():

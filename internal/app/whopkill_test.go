@@ -2,11 +2,7 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
@@ -14,12 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/roster-crm/roster/internal/auth"
-	"github.com/roster-crm/roster/internal/config"
-	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/poll"
 	"github.com/roster-crm/roster/internal/store"
-	"github.com/roster-crm/roster/internal/store/storetest"
 	"github.com/roster-crm/roster/internal/whop/whopsim"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
@@ -44,51 +36,12 @@ func TestWhopSyncKilledAndResumed(t *testing.T) {
 	for _, d := range dialects(t) {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
-			sim := whopsim.New(whopsim.Config{Seed: 9, RateLimit: -1, APIKeys: []whopsim.APIKey{{Key: simAPIKey, CompanyID: simCompanyID}},
-				Faults: whopsim.Faults{Latency: 25 * time.Millisecond}})
-			sim.Generate(whopsim.GenerateParams{CompanyID: simCompanyID, Users: 500, Memberships: 1200})
-			simSrv := httptest.NewServer(sim.Handler())
-			defer simSrv.Close()
-
-			key := make([]byte, 32)
-			_, _ = rand.Read(key)
-			env := map[string]string{
-				"ROSTER_ENCRYPTION_KEY": base64.StdEncoding.EncodeToString(key),
-				"WHOP_API_BASE_URL":     simSrv.URL + "/api/v1",
-				"WHOP_RATE_PER_MINUTE":  "-1",
-			}
-			if d == "postgres" {
-				env["DATABASE_URL"] = storetest.PostgresURL(t)
-			} else {
-				env["ROSTER_DATA_DIR"] = t.TempDir()
-			}
-			cfg, err := config.Load(func(k string) string { return env[k] }, config.Options{})
-			if err != nil {
+			h := newKillHarness(t, d, killHarnessParams{Seed: 9, Users: 500, Memberships: 1200, Latency: 25 * time.Millisecond})
+			sim, a, ws := h.sim, h.app, h.ws
+			if _, err := a.Whop.ConnectAPIKey(ctx, h.admin, whopsync.ConnectAPIKeyParams{APIKey: simAPIKey, CompanyID: simCompanyID}); err != nil {
 				t.Fatal(err)
 			}
-			a, err := open(ctx, cfg, slog.New(slog.DiscardHandler), openParams{Migrate: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer a.Close()
-			ws, _, err := a.Auth.CreateWorkspace(ctx, auth.CreateWorkspaceParams{Name: "Shop", AdminEmail: "o@shop.test", AdminPassword: "password-1"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			k := "k"
-			admin := &auth.Principal{WorkspaceID: ws.ID, APIKeyID: &k, Role: auth.RoleAdmin, Name: "t"}
-			if _, err := a.Whop.ConnectAPIKey(ctx, admin, whopsync.ConnectAPIKeyParams{APIKey: simAPIKey, CompanyID: simCompanyID}); err != nil {
-				t.Fatal(err)
-			}
-
-			child := func() *exec.Cmd {
-				cmd := exec.Command(os.Args[0], "-test.run=^$")
-				cmd.Env = append(os.Environ(), childEnv+"=whop sync --workspace "+ws.ID)
-				for k, v := range env {
-					cmd.Env = append(cmd.Env, k+"="+v)
-				}
-				return cmd
-			}
+			child := func() *exec.Cmd { return h.child("whop sync --workspace " + ws.ID) }
 			first := child()
 			if err := first.Start(); err != nil {
 				t.Fatal(err)
@@ -97,6 +50,7 @@ func TestWhopSyncKilledAndResumed(t *testing.T) {
 			t.Cleanup(func() { _ = first.Process.Kill() }) // if the wait below gives up
 			var run *store.WhopSyncRun
 			poll.Until(t, 60*time.Second, func() error {
+				var err error
 				run, err = a.Store.WhopSyncRunActive(ctx, nil, ws.ID)
 				if err != nil || run == nil || run.Phase != "memberships" || run.Cursor == "" {
 					return fmt.Errorf("the child has not saved a page of memberships yet (run %+v, %v)", run, err)
@@ -119,34 +73,8 @@ func TestWhopSyncKilledAndResumed(t *testing.T) {
 			if !strings.Contains(string(out), "resuming sync "+run.ID) || !strings.Contains(string(out), "succeeded") {
 				t.Fatalf("resumed sync output:\n%s", out)
 			}
-			// Truth: every membership once, with the simulator's status.
+			h.checkTruth()
 			truth := sim.Counts()
-			schema := crm.NewSchema(crm.OpportunityObject, nil)
-			seen, after := 0, ""
-			for {
-				page, err := a.Records.List(ctx, ws.ID, schema, crm.ListParams{First: crm.MaxPageSize, After: after})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, r := range page.Records {
-					o := r.(*crm.Opportunity)
-					if want, _ := sim.MembershipStatus(*o.WhopMembershipID); want != o.WhopMembershipStatus {
-						t.Errorf("%s: status %s; simulator says %s", *o.WhopMembershipID, o.WhopMembershipStatus, want)
-					}
-				}
-				seen += len(page.Records)
-				if !page.HasNextPage {
-					break
-				}
-				after = page.Cursors[len(page.Cursors)-1]
-			}
-			var payments int
-			if err := a.Store.Read.QueryRow("SELECT COUNT(*) FROM whop_payments WHERE workspace_id = $1", ws.ID).Scan(&payments); err != nil {
-				t.Fatal(err)
-			}
-			if seen != truth.Memberships || payments != truth.Payments {
-				t.Fatalf("after resume: %d opportunities, %d payments; want %d, %d", seen, payments, truth.Memberships, truth.Payments)
-			}
 			final, err := a.Store.WhopSyncRunGet(ctx, nil, ws.ID, run.ID)
 			if err != nil {
 				t.Fatal(err)

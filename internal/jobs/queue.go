@@ -24,6 +24,18 @@ import (
 // goroutines keep throughput up.
 const DefaultWorkers = 50
 
+// JobTimeout bounds one attempt of a job that does not set its own Timeout.
+// A job that needs longer works in slices that each end within it (the Whop
+// sync snoozes between slices), so that RescueStuckJobsAfter can stay short.
+const JobTimeout = 50 * time.Second
+
+// RescueStuckJobsAfter is how long a job may stay running before River's
+// rescuer (on the elected leader, every 30 s) takes its process for dead and
+// retries it: after a crash, an acknowledged webhook waits about a minute,
+// not River's default hour. Jobs are idempotent, so the rare rescue of a job
+// still running only repeats work. It must not be below any job's timeout.
+const RescueStuckJobsAfter = time.Minute
+
 // Config configures a Queue.
 type Config struct {
 	// Store provides the database; River uses its Write pool.
@@ -113,9 +125,11 @@ func (q *Queue) Open(ctx context.Context) error {
 	}
 
 	rc := &river.Config{
-		Logger:            logger.With("component", "river"),
-		Workers:           reg.workers,
-		FetchPollInterval: cfg.FetchPollInterval,
+		Logger:               logger.With("component", "river"),
+		Workers:              reg.workers,
+		FetchPollInterval:    cfg.FetchPollInterval,
+		JobTimeout:           JobTimeout,
+		RescueStuckJobsAfter: RescueStuckJobsAfter,
 		// Only the processes that work jobs should be able to win leadership:
 		// the leader runs periodic jobs and maintenance.
 		LeaderElectionDisabled: !q.works,

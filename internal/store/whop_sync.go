@@ -84,12 +84,48 @@ func scanSyncRun(row interface{ Scan(...any) error }) (*WhopSyncRun, error) {
 	return r, err
 }
 
-// WhopSyncRunTouch marks a running run as alive inside tx and locks its row
-// until tx ends; it reports false when the run is no longer running (ended
-// elsewhere, e.g. by a disconnect).
-func (s *Store) WhopSyncRunTouch(ctx context.Context, tx *sql.Tx, workspaceID, id string, now time.Time) (bool, error) {
-	res, err := tx.ExecContext(ctx, "UPDATE whop_sync_runs SET updated_at = $1 WHERE workspace_id = $2 AND id = $3 AND status = $4",
-		s.Dialect.Time(now), workspaceID, id, SyncRunning)
+// WhopSyncRunClaimParams says who claims a run and when another holder counts
+// as dead.
+type WhopSyncRunClaimParams struct {
+	WorkspaceID string
+	ID          string
+	// Lease identifies the claiming execution (unique per execution).
+	Lease string
+	Now   time.Time
+	// StaleBefore: a holder whose last heartbeat (updated_at) is older is
+	// taken over.
+	StaleBefore time.Time
+	// Force takes the run whoever holds it (an operator resuming by hand);
+	// the holder, if alive, stops at its next page.
+	Force bool
+}
+
+// WhopSyncRunClaim gives a queued or running run to p.Lease inside tx: when
+// nobody holds it, the caller already does, the holder's heartbeat is older
+// than p.StaleBefore, or p.Force. It marks a queued run running and reports
+// whether the claim succeeded; the run's row stays locked until tx ends.
+func (s *Store) WhopSyncRunClaim(ctx context.Context, tx *sql.Tx, p *WhopSyncRunClaimParams) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE whop_sync_runs SET lease = $1, updated_at = $2, status = $3,
+		started_at = COALESCE(started_at, $2) WHERE workspace_id = $4 AND id = $5 AND status IN ($6, $3)
+		AND (lease = '' OR lease = $1 OR updated_at < $7 OR $8)`,
+		p.Lease, s.Dialect.Time(p.Now), SyncRunning, p.WorkspaceID, p.ID, SyncQueued, s.Dialect.Time(p.StaleBefore), p.Force)
+	if err != nil {
+		return false, fmt.Errorf("store: claim sync run: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: claim sync run: %w", err)
+	}
+	return n == 1, nil
+}
+
+// WhopSyncRunTouch is the heartbeat of a run's holder: it marks the run alive
+// (inside tx, when given, locking its row until tx ends) and reports false
+// when the run is no longer running under lease (ended elsewhere, e.g. by a
+// disconnect, or taken over), so the holder stops writing.
+func (s *Store) WhopSyncRunTouch(ctx context.Context, q Querier, workspaceID, id, lease string, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, "UPDATE whop_sync_runs SET updated_at = $1 WHERE workspace_id = $2 AND id = $3 AND status = $4 AND lease = $5",
+		s.Dialect.Time(now), workspaceID, id, SyncRunning, lease)
 	if err != nil {
 		return false, fmt.Errorf("store: touch sync run: %w", err)
 	}
@@ -98,6 +134,34 @@ func (s *Store) WhopSyncRunTouch(ctx context.Context, tx *sql.Tx, workspaceID, i
 		return false, fmt.Errorf("store: touch sync run: %w", err)
 	}
 	return n == 1, nil
+}
+
+// WhopSyncRunRelease lets go of a run held under lease, so the next worker
+// can claim it at once; it does nothing when lease no longer holds it.
+func (s *Store) WhopSyncRunRelease(ctx context.Context, workspaceID, id, lease string) error {
+	if _, err := s.Write.ExecContext(ctx, "UPDATE whop_sync_runs SET lease = '' WHERE workspace_id = $1 AND id = $2 AND lease = $3", workspaceID, id, lease); err != nil {
+		return fmt.Errorf("store: release sync run: %w", err)
+	}
+	return nil
+}
+
+// WhopSyncRunsActive returns every workspace's queued or running run, for
+// resuming runs a dead process left behind.
+func (s *Store) WhopSyncRunsActive(ctx context.Context) ([]*WhopSyncRun, error) {
+	rows, err := s.Read.QueryContext(ctx, "SELECT "+syncRunColumns+" FROM whop_sync_runs WHERE status IN ($1, $2)", SyncQueued, SyncRunning)
+	if err != nil {
+		return nil, fmt.Errorf("store: list active sync runs: %w", err)
+	}
+	defer rows.Close()
+	var out []*WhopSyncRun
+	for rows.Next() {
+		r, err := scanSyncRun(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: scan sync run: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // WhopSyncRunGet returns one run of the workspace.

@@ -54,6 +54,8 @@ type envOpts struct {
 	lastPage           string
 	legacy             bool
 	noQueue            bool // work syncs by calling RunSync directly
+	// now is the service's clock (nil: real time).
+	now func() time.Time
 	// simRateLimit is the simulator's requests per minute per endpoint
 	// (0: off); simClock its clock (nil: real time).
 	simRateLimit int
@@ -112,7 +114,7 @@ func newEnv(t testing.TB, s *store.Store, o envOpts) *env {
 	e.svc, err = whopsync.New(whopsync.Config{Store: s, Records: e.records, Queue: queue, Sealer: sealer, APIBaseURL: simSrv.URL + "/api/v1",
 		OAuthBaseURL: simSrv.URL, RatePerMinute: -1, BaseURL: e.roster.URL,
 		ClientID: e.clientID, ClientSecret: e.clientSecret, CallbackURL: callback,
-		BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+		BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Logger: slog.New(slog.DiscardHandler), Now: o.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,11 +341,12 @@ func (e *env) memberSince() map[string]time.Time {
 	return out
 }
 
-// anyMembership returns the Whop ID of one synced membership.
+// anyMembership returns the Whop ID of one synced membership, an active one
+// when there is one.
 func (e *env) anyMembership() string {
 	e.t.Helper()
 	var id string
-	e.scan("SELECT whop_id FROM whop_memberships WHERE workspace_id = $1 ORDER BY whop_id LIMIT 1", []any{e.ws}, &id)
+	e.scan("SELECT whop_id FROM whop_memberships WHERE workspace_id = $1 ORDER BY CASE WHEN status = 'active' THEN 0 ELSE 1 END, whop_id LIMIT 1", []any{e.ws}, &id)
 	return id
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/jobs"
 )
 
@@ -41,20 +42,29 @@ type syncWorker struct {
 	s *Service
 }
 
-// Timeout lets a large first sync run past River's one-minute default.
-func (w *syncWorker) Timeout(*river.Job[SyncArgs]) time.Duration { return 50 * time.Minute }
-
-// Work runs or resumes the sync. Transient failures retry (resuming from the
-// saved cursor); the last attempt, or a permanent failure, ends the run.
+// Work runs or resumes the sync for one slice of time, then snoozes to
+// continue in a fresh attempt, so no attempt outlives jobs.JobTimeout and a
+// dead one is rescued within a minute. Transient failures retry (resuming
+// from the saved cursor); the last attempt, or a permanent failure, ends the
+// run. A run another live worker holds is left to it; a takeover job (Resume
+// set) waits until the heartbeat it was queued for goes stale.
 func (w *syncWorker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
-	run, err := w.s.RunSync(ctx, job.Args.WorkspaceID, job.Args.RunID, nil)
-	if err == nil || run == nil {
+	run, err := w.s.work(ctx, workParams{WorkspaceID: job.Args.WorkspaceID, RunID: job.Args.RunID, Lease: crm.NewID(), Until: w.s.now().Add(syncSlice)})
+	switch {
+	case err == nil || run == nil:
 		return err
-	}
-	if permanent(err) {
-		return river.JobCancel(err) // RunSync has marked the run failed
-	}
-	if job.Attempt >= job.MaxAttempts {
+	case errors.Is(err, errSliceDone):
+		return river.JobSnooze(0)
+	case errors.Is(err, errRunHeld):
+		if job.Args.Resume != 0 && run.UpdatedAt.UnixMilli() == job.Args.Resume {
+			return river.JobSnooze(heartbeatEvery) // its process may be dead: look again
+		}
+		return nil // ended, or its holder is alive and finishes it
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
+		return river.JobSnooze(0) // a page outlasted the attempt: continue in a fresh one
+	case permanent(err):
+		return river.JobCancel(err) // work has marked the run failed
+	case job.Attempt >= job.MaxAttempts:
 		return w.s.failRun(ctx, run, err)
 	}
 	return err

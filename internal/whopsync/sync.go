@@ -37,17 +37,15 @@ var phases = []string{phaseProducts, phasePlans, phaseMembers, phaseMemberships,
 // clock skew between Whop's servers cannot hide an update.
 const paymentsOverlap = 10 * time.Minute
 
-// staleRun is how long a running sync may go without saving progress before
-// a trigger assumes its process died and resumes it.
-const staleRun = 5 * time.Minute
-
 // SyncArgs is the job that runs (or resumes) a sync run.
 type SyncArgs struct {
 	WorkspaceID string `json:"workspaceId"`
 	RunID       string `json:"runId"`
-	// Resume counts re-enqueues of a stale run, so its job is not a
-	// duplicate of the one that died.
-	Resume int `json:"resume,omitempty"`
+	// Resume is the heartbeat (Unix ms) of the run when a takeover was
+	// queued: the job waits for it to go stale, and leaves the run alone if
+	// it moves on. It also keeps the job from being a duplicate of the one
+	// that died.
+	Resume int64 `json:"resume,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -60,19 +58,16 @@ func (SyncArgs) InsertOpts() river.InsertOpts {
 }
 
 // queueRun returns the workspace's active run, or creates one and enqueues
-// its job in tx. A run that stopped making progress is resumed.
+// its job in tx. An active run whose heartbeat is stale (its process died)
+// is not just joined: a job to take it over is queued.
 func (s *Service) queueRun(ctx context.Context, tx *sql.Tx, workspaceID, kind string) (*store.WhopSyncRun, error) {
 	active, err := s.store.WhopSyncRunActive(ctx, tx, workspaceID)
 	if err != nil {
 		return nil, err
 	}
 	if active != nil {
-		if s.now().Sub(active.UpdatedAt) > staleRun {
-			active.UpdatedAt = s.now()
-			if err := s.store.WhopSyncRunSave(ctx, tx, active); err != nil {
-				return nil, err
-			}
-			return active, s.enqueue(ctx, tx, SyncArgs{WorkspaceID: workspaceID, RunID: active.ID, Resume: int(s.now().Unix())})
+		if s.stale(active) {
+			return active, s.resume(ctx, tx, active)
 		}
 		return active, nil
 	}
@@ -123,10 +118,13 @@ func (s *Service) TriggerSync(ctx context.Context, p *auth.Principal, wait bool)
 	return s.WaitRun(ctx, p.WorkspaceID, run.ID)
 }
 
-// WaitRun polls a run until it has ended.
+// WaitRun polls a run until it has ended. A run whose heartbeat goes stale
+// while it waits (its process died) is not waited on in vain: a takeover is
+// queued, once per heartbeat seen.
 func (s *Service) WaitRun(ctx context.Context, workspaceID, runID string) (*store.WhopSyncRun, error) {
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
+	var resumed time.Time
 	for {
 		run, err := s.store.WhopSyncRunGet(ctx, nil, workspaceID, runID)
 		if err != nil {
@@ -134,6 +132,12 @@ func (s *Service) WaitRun(ctx context.Context, workspaceID, runID string) (*stor
 		}
 		if run.Status == store.SyncSucceeded || run.Status == store.SyncFailed {
 			return run, nil
+		}
+		if s.queue != nil && s.stale(run) && !run.UpdatedAt.Equal(resumed) {
+			if err := s.store.InTx(ctx, func(tx *sql.Tx) error { return s.resume(ctx, tx, run) }); err != nil {
+				return run, err
+			}
+			resumed = run.UpdatedAt
 		}
 		select {
 		case <-ctx.Done():
@@ -170,11 +174,12 @@ func (s *Service) StartRun(ctx context.Context, workspaceID, kind string) (*stor
 var errRunStopped = errors.New("whopsync: the sync run was stopped")
 
 // claimRun checks, inside a write transaction, that the run is still
-// running and locks its row, so a disconnect either ends the run before the
-// page is written or waits for the page's transaction; without it a worker
-// between pages would keep writing and save the run as running again.
-func (s *Service) claimRun(ctx context.Context, tx *sql.Tx, run *store.WhopSyncRun) error {
-	running, err := s.store.WhopSyncRunTouch(ctx, tx, run.WorkspaceID, run.ID, s.now())
+// running under lease and locks its row, so a disconnect (or a takeover)
+// either ends the run before the page is written or waits for the page's
+// transaction; without it a worker between pages would keep writing and save
+// the run as running again.
+func (s *Service) claimRun(ctx context.Context, tx *sql.Tx, run *store.WhopSyncRun, lease string) error {
+	running, err := s.store.WhopSyncRunTouch(ctx, tx, run.WorkspaceID, run.ID, lease, s.now())
 	if err != nil {
 		return err
 	}
@@ -189,20 +194,40 @@ func permanent(err error) bool {
 	return errors.Is(err, errRunStopped) || errors.Is(err, whop.ErrCursorLoop) || errors.Is(err, whop.ErrReauthRequired) || errors.Is(err, whop.ErrForbidden) || errors.Is(err, crm.ErrNotFound) || errors.Is(err, whop.ErrBadRequest)
 }
 
-// RunSync works a run from its saved phase and cursor to the end. Every page
-// is fetched, then written together with the run's new progress in one
-// transaction, so killing the process at any point loses at most the page in
-// flight, which the resumed run fetches again. progress, if set, sees the run
-// after every page.
+// RunSync works a run from its saved phase and cursor to the end, taking it
+// over from whoever holds it (the CLI: an operator resuming by hand; a live
+// holder stops at its next page). Every page is fetched, then written
+// together with the run's new progress in one transaction, so killing the
+// process at any point loses at most the page in flight, which the resumed
+// run fetches again. progress, if set, sees the run after every page.
 func (s *Service) RunSync(ctx context.Context, workspaceID, runID string, progress func(*store.WhopSyncRun)) (*store.WhopSyncRun, error) {
-	run, err := s.store.WhopSyncRunGet(ctx, nil, workspaceID, runID)
+	return s.work(ctx, workParams{WorkspaceID: workspaceID, RunID: runID, Lease: crm.NewID(), Force: true, Progress: progress})
+}
+
+// workParams say how one execution works a run.
+type workParams struct {
+	WorkspaceID, RunID string
+	// Lease identifies this execution; Force takes the run from a live
+	// holder.
+	Lease string
+	Force bool
+	// Until ends the execution with errSliceDone at the first page boundary
+	// after it (zero: work to the end).
+	Until    time.Time
+	Progress func(*store.WhopSyncRun)
+}
+
+// work claims a run and works it, heartbeating, until it ends, the slice is
+// used up, or an error stops it; a stopped execution lets go of the run.
+func (s *Service) work(ctx context.Context, p workParams) (*store.WhopSyncRun, error) {
+	run, err := s.store.WhopSyncRunGet(ctx, nil, p.WorkspaceID, p.RunID)
 	if err != nil {
 		return nil, err
 	}
 	if run.Status == store.SyncSucceeded || run.Status == store.SyncFailed {
 		return run, nil
 	}
-	conn, err := s.store.WhopConnectionGet(ctx, nil, workspaceID)
+	conn, err := s.store.WhopConnectionGet(ctx, nil, p.WorkspaceID)
 	if err != nil {
 		return run, s.failRun(ctx, run, err)
 	}
@@ -210,35 +235,40 @@ func (s *Service) RunSync(ctx context.Context, workspaceID, runID string, progre
 	if err != nil {
 		return run, s.failRun(ctx, run, err)
 	}
-	now := s.now()
-	if run.Status == store.SyncQueued {
-		run.Status, run.StartedAt, run.UpdatedAt = store.SyncRunning, &now, now
-		if run.Phase == "" {
-			run.Phase = phaseProducts
-		}
-		if err := s.store.WhopSyncRunSave(ctx, s.store.Write, run); err != nil {
-			return run, err
-		}
+	if run, err = s.claim(ctx, run, p.Lease, p.Force); err != nil {
+		return run, err
 	}
-	w := &worker{s: s, client: client, conn: conn, run: run, progress: progress}
+	if run.Phase == "" {
+		run.Phase = phaseProducts
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := s.heartbeat(ctx, run, p.Lease, cancel)
+	defer stop()
+	w := &worker{s: s, client: client, conn: conn, run: run, lease: p.Lease, until: p.Until, progress: p.Progress}
 	for run.Phase != phaseDone {
 		if err := w.phase(ctx); err != nil {
+			if errors.Is(context.Cause(ctx), errRunStopped) {
+				err = errRunStopped // taken over while a page was in flight
+			}
 			if errors.Is(err, errRunStopped) {
 				return s.reread(ctx, run), err
 			}
 			if permanent(err) {
 				if errors.Is(err, whop.ErrReauthRequired) {
-					s.markNeedsReauth(ctx, workspaceID)
+					s.markNeedsReauth(ctx, p.WorkspaceID)
 				}
 				return run, s.failRun(ctx, run, err)
 			}
-			return run, err // transient: the job retries and resumes here
+			s.release(ctx, run, p.Lease)
+			return run, err // transient or the slice's end: the job resumes here
 		}
 	}
-	if err := s.finishRun(ctx, run); err != nil {
+	if err := s.finishRun(ctx, run, p.Lease); err != nil {
 		if errors.Is(err, errRunStopped) {
 			return s.reread(ctx, run), err
 		}
+		s.release(ctx, run, p.Lease)
 		return run, err
 	}
 	return run, nil
@@ -253,9 +283,9 @@ func (s *Service) reread(ctx context.Context, run *store.WhopSyncRun) *store.Who
 }
 
 // finishRun marks success and moves the payments watermark forward.
-func (s *Service) finishRun(ctx context.Context, run *store.WhopSyncRun) error {
+func (s *Service) finishRun(ctx context.Context, run *store.WhopSyncRun, lease string) error {
 	return s.store.InTx(ctx, func(tx *sql.Tx) error {
-		if err := s.claimRun(ctx, tx, run); err != nil {
+		if err := s.claimRun(ctx, tx, run, lease); err != nil {
 			return err
 		}
 		now := s.now()
@@ -317,6 +347,8 @@ type worker struct {
 	client   *whop.Client
 	conn     *store.WhopConnection
 	run      *store.WhopSyncRun
+	lease    string
+	until    time.Time
 	progress func(*store.WhopSyncRun)
 }
 
@@ -375,7 +407,7 @@ func pages[T any](ctx context.Context, w *worker, list func(context.Context, str
 	return whop.Walk(ctx, w.run.Cursor, fetch, func(items []T, next string) error {
 		snapshot := *w.run
 		err := w.s.store.InTx(ctx, func(tx *sql.Tx) error {
-			if err := w.s.claimRun(ctx, tx, w.run); err != nil {
+			if err := w.s.claimRun(ctx, tx, w.run, w.lease); err != nil {
 				return err
 			}
 			n, err := apply(ctx, tx, w.run.WorkspaceID, items)
@@ -399,6 +431,9 @@ func pages[T any](ctx context.Context, w *worker, list func(context.Context, str
 		}
 		if w.progress != nil {
 			w.progress(w.run)
+		}
+		if !w.until.IsZero() && w.s.now().After(w.until) {
+			return errSliceDone
 		}
 		return nil
 	})

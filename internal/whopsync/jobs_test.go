@@ -1,0 +1,64 @@
+package whopsync_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/store/storetest"
+	"github.com/roster-crm/roster/internal/whopsync"
+)
+
+// TestReconcileJobQueuesRuns works the periodic reconciliation job: a
+// healthy connection gets a reconcile run that ends equal to the simulator;
+// a connection waiting for re-authorisation is skipped.
+func TestReconcileJobQueuesRuns(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, envOpts{})
+		e.connectAndWait()
+		first := e.latestRun()
+		reconcile := func() *store.WhopSyncRun {
+			t.Helper()
+			if err := e.queue.Insert(ctx, whopsync.ReconcileArgs{}, nil); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				if run := e.latestRun(); run.ID != first.ID || time.Now().After(deadline) {
+					return run
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+		// The business moved on since the first sync.
+		if err := e.sim.CancelMembership(e.anyMembership(), false); err != nil {
+			t.Fatal(err)
+		}
+		run := reconcile()
+		if run.Kind != whopsync.RunReconcile {
+			t.Fatalf("latest run after the reconcile job = %s %s; want a reconcile run", run.ID, run.Kind)
+		}
+		if done, err := e.svc.WaitRun(ctx, e.ws, run.ID); err != nil || done.Status != store.SyncSucceeded {
+			t.Fatalf("reconcile run = %+v, %v; want succeeded", done, err)
+		}
+		e.checkTruth()
+
+		// Needing re-authorisation: no run is queued.
+		first = e.latestRun()
+		e.exec("UPDATE whop_connections SET needs_reauth = $1 WHERE workspace_id = $2", true, e.ws)
+		if err := e.queue.Insert(ctx, whopsync.ReconcileArgs{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		var state string
+		var attempts int
+		e.waitJob("whop_reconcile", "", &state, &attempts)
+		if state != "completed" {
+			t.Errorf("reconcile job = %s; want completed", state)
+		}
+		if run := e.latestRun(); run.ID != first.ID {
+			t.Errorf("reconcile queued run %s for a connection needing re-authorisation", run.ID)
+		}
+	})
+}
