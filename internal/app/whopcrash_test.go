@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/config"
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/poll"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/store/storetest"
 	"github.com/roster-crm/roster/internal/whop/whopsim"
@@ -86,9 +88,9 @@ func TestServeKilledDuringStormAndSync(t *testing.T) {
 				}
 			}()
 			var run *store.WhopSyncRun
-			waitUntil(t, "the sync saves a page of memberships while webhooks are acknowledged", 90*time.Second, func() bool {
+			waitUntil(t, "the sync saves a page of memberships or payments while webhooks are acknowledged", 90*time.Second, func() bool {
 				run, _ = a.Store.WhopSyncRunActive(ctx, nil, ws.ID)
-				return run != nil && run.Phase == "memberships" && run.Cursor != "" && acknowledged(sim) >= 20
+				return run != nil && (run.Phase == "memberships" && run.Cursor != "" || run.Phase == "payments") && acknowledged(sim) >= 20
 			})
 			if err := first.Process.Signal(syscall.SIGKILL); err != nil {
 				t.Fatal(err)
@@ -174,16 +176,15 @@ func countWhere(t *testing.T, s *store.Store, query string, args ...any) int {
 	return n
 }
 
-// waitUntil polls cond until it holds, failing the test after timeout.
-func waitUntil(t *testing.T, what string, timeout time.Duration, cond func() bool) {
+// waitUntil polls cond through poll.Until, naming what it waits for.
+func waitUntil(t *testing.T, what string, within time.Duration, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting until %s", timeout, what)
+	poll.Until(t, within, func() error {
+		if !cond() {
+			return errors.New("not yet: " + what)
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // killHarness is a workspace connected to a simulated Whop company, opened

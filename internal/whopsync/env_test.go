@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/jobs"
+	"github.com/roster-crm/roster/internal/poll"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/secret"
 	"github.com/roster-crm/roster/internal/store"
@@ -354,33 +356,27 @@ func (e *env) anyMembership() string {
 // finalized, and reports its state and attempts.
 func (e *env) waitJob(kind, argID string, state *string, attempts *int) {
 	e.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	poll.Until(e.t, 30*time.Second, func() error {
 		e.scan("SELECT state, attempt FROM river_job WHERE kind = $1 AND CAST(args AS TEXT) LIKE $2 ORDER BY id DESC LIMIT 1",
 			[]any{kind, "%" + argID + "%"}, state, attempts)
 		if *state == "completed" || *state == "cancelled" || *state == "discarded" {
-			return
+			return nil
 		}
-		if time.Now().After(deadline) {
-			e.t.Fatalf("%s job for %s still %s after 30 s", kind, argID, *state)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return fmt.Errorf("%s job for %s is %s", kind, argID, *state)
+	})
 }
 
 // waitInbox waits until every stored webhook has been processed.
 func (e *env) waitInbox() {
 	e.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	poll.Until(e.t, 30*time.Second, func() error {
 		var pending int
 		e.scan("SELECT COUNT(*) FROM whop_webhook_inbox WHERE workspace_id = $1 AND status = 'pending'", []any{e.ws}, &pending)
-		if pending == 0 {
-			return
+		if pending > 0 {
+			return fmt.Errorf("%d webhooks pending", pending)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	e.t.Fatal("webhooks still pending after 30 s")
+		return nil
+	})
 }
 
 var _ = sql.ErrNoRows

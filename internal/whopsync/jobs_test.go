@@ -2,9 +2,11 @@ package whopsync_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
+	"github.com/roster-crm/roster/internal/poll"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/store/storetest"
 	"github.com/roster-crm/roster/internal/whopsync"
@@ -24,13 +26,14 @@ func TestReconcileJobQueuesRuns(t *testing.T) {
 			if err := e.queue.Insert(ctx, whopsync.ReconcileArgs{}, nil); err != nil {
 				t.Fatal(err)
 			}
-			deadline := time.Now().Add(30 * time.Second)
-			for {
-				if run := e.latestRun(); run.ID != first.ID || time.Now().After(deadline) {
-					return run
+			var run *store.WhopSyncRun
+			poll.Until(t, 30*time.Second, func() error {
+				if run = e.latestRun(); run.ID == first.ID {
+					return errors.New("no new run yet")
 				}
-				time.Sleep(50 * time.Millisecond)
-			}
+				return nil
+			})
+			return run
 		}
 		// The business moved on since the first sync.
 		if err := e.sim.CancelMembership(e.anyMembership(), false); err != nil {

