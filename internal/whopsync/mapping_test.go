@@ -1,0 +1,50 @@
+package whopsync_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/store/storetest"
+)
+
+// TestSetStageMapping: a bad mapping is refused naming the status and
+// changes nothing; a good one is stored and moves the stage of the next
+// changed membership.
+func TestSetStageMapping(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, envOpts{noQueue: true})
+		e.connect()
+		for _, tc := range []struct {
+			name  string
+			in    map[string]string
+			field string
+		}{
+			{"unknown status", map[string]string{"paused": "CUSTOMER"}, "stageMapping.paused"},
+			{"unknown stage", map[string]string{"canceled": "LOST"}, "stageMapping.canceled"},
+		} {
+			_, err := e.svc.SetStageMapping(ctx, e.admin, tc.in)
+			if ce, ok := crm.AsError(err); !ok || ce.Field != tc.field || !errors.Is(err, crm.ErrInvalid) {
+				t.Errorf("%s: SetStageMapping(%v) = %v; want invalid %s", tc.name, tc.in, err, tc.field)
+			}
+		}
+		st, err := e.svc.SetStageMapping(ctx, e.admin, map[string]string{"canceled": "SCREENING"})
+		if err != nil || st.StageMapping["canceled"] != "SCREENING" {
+			t.Fatalf("SetStageMapping() = %+v, %v; want canceled -> SCREENING stored", st, err)
+		}
+		e.sync()
+		mem := e.anyMembership()
+		if err := e.sim.CancelMembership(mem, false); err != nil {
+			t.Fatal(err)
+		}
+		e.sync()
+		for _, r := range e.all(crm.OpportunityObject) {
+			if o := r.(*crm.Opportunity); *o.WhopMembershipID == mem && o.Stage != "SCREENING" {
+				t.Errorf("cancelled membership's stage = %s; want the mapped SCREENING", o.Stage)
+			}
+		}
+	})
+}
