@@ -48,3 +48,23 @@ func TestSetStageMapping(t *testing.T) {
 		}
 	})
 }
+
+// TestRotateSecretsUnderCurrentKey: with no older key in use, rotating
+// rewrites nothing, and the stored credential and webhook secret still
+// open: a sync and a signed webhook both work afterwards.
+func TestRotateSecretsUnderCurrentKey(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, envOpts{noQueue: true})
+		e.connect()
+		n, err := e.svc.RotateSecrets(context.Background())
+		if err != nil || n != 0 {
+			t.Fatalf("RotateSecrets() = %d, %v; want 0 rewritten, no error", n, err)
+		}
+		e.sync()
+		e.checkTruth()
+		id := e.postThinMembership(e.anyMembership())
+		if err := e.svc.ProcessEvent(context.Background(), e.ws, id); err != nil {
+			t.Fatalf("ProcessEvent() after rotating = %v", err)
+		}
+	})
+}
