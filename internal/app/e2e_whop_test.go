@@ -204,13 +204,26 @@ func stepTimeline(t *testing.T, s *flowState) {
 	if len(times) == 0 {
 		t.Fatalf("membership timeline of %s is empty; want the synced membership's events", s.personPath)
 	}
-	asc, desc := true, true
-	for i := 1; i < len(times); i++ {
-		asc = asc && times[i-1] <= times[i]
-		desc = desc && times[i-1] >= times[i]
+	// Newest first, like the activity, and nothing to come among what happened.
+	now := time.Now().UTC().Format(time.RFC3339)
+	for i := range times {
+		if i > 0 && times[i-1] < times[i] {
+			t.Errorf("membership timeline times %v are not newest first", times)
+			break
+		}
+		if times[i] > now {
+			t.Errorf("membership timeline shows %s, in the future", times[i])
+		}
 	}
-	if !asc && !desc {
-		t.Errorf("membership timeline times %v are not in order", times)
+	// The summary opens the page: plan, status, member since, next charge
+	// and the money.
+	facts := browsertest.Eval[[]string](p, `[...document.querySelectorAll("[data-testid=member-summary] dt")].map(d => d.innerText)`)
+	want := []string{"Current plan", "Status", "Member since", "Next charge", "Total paid", "Refunds", "Lifetime value"}
+	if strings.Join(facts, "|") != strings.Join(want, "|") {
+		t.Errorf("customer summary terms = %v; want %v", facts, want)
+	}
+	if first := browsertest.Eval[string](p, `document.querySelector(".record-main section").id`); first != "summary" {
+		t.Errorf("the first card of the person page is %q; want the summary", first)
 	}
 	checkPage(t, p, "person")
 	p.DocsImage("person", 1280)

@@ -359,3 +359,36 @@ func (s *Store) WhopMembershipPeople(ctx context.Context, p *WhopMembershipPeopl
 	}
 	return out, rows.Err()
 }
+
+// WhopPaymentTotal is what one person paid in one currency.
+type WhopPaymentTotal struct {
+	Currency string
+	// PaidMicros sums the payments that were paid (refunded ones included:
+	// they were charged); RefundedMicros sums what was given back.
+	PaidMicros     int64
+	RefundedMicros int64
+	Payments       int
+}
+
+// WhopPaymentTotals sums a person's synced payments per currency, in
+// currency order.
+func (s *Store) WhopPaymentTotals(ctx context.Context, workspaceID, personID string) ([]WhopPaymentTotal, error) {
+	rows, err := s.Read.QueryContext(ctx, `SELECT currency,
+		COALESCE(SUM(CASE WHEN paid_at IS NOT NULL OR status = 'paid' THEN COALESCE(amount_micros, 0) ELSE 0 END), 0),
+		COALESCE(SUM(COALESCE(refunded_micros, 0)), 0),
+		COUNT(CASE WHEN paid_at IS NOT NULL OR status = 'paid' THEN 1 END)
+		FROM whop_payments WHERE workspace_id = $1 AND person_id = $2 GROUP BY currency ORDER BY currency`, workspaceID, personID)
+	if err != nil {
+		return nil, fmt.Errorf("store: payment totals: %w", err)
+	}
+	defer rows.Close()
+	var out []WhopPaymentTotal
+	for rows.Next() {
+		var t WhopPaymentTotal
+		if err := rows.Scan(&t.Currency, &t.PaidMicros, &t.RefundedMicros, &t.Payments); err != nil {
+			return nil, fmt.Errorf("store: scan payment totals: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

@@ -102,8 +102,8 @@ func TestMembershipTimelineInOrder(t *testing.T) {
 			Properties: map[string]any{"text": "Payment of $20.00 refunded"}, RecordObject: crm.ObjectPerson, RecordID: pid,
 			LinkedRecordObject: crm.ObjectOpportunity, LinkedRecordID: &oid, Actor: whop})
 
-		want := []string{"Payment of $20.00 succeeded", "Payment of $20.00 failed: card declined", "Membership status changed from Active to Past due", "Payment of $20.00 refunded",
-			"Next renewal on " + now.Add(30*day).Format("2 Jan 2006")}
+		// Newest first, like the activity; the coming renewal is no line.
+		want := []string{"Payment of $20.00 refunded", "Membership status changed from Active to Past due", "Payment of $20.00 failed: card declined", "Payment of $20.00 succeeded"}
 		for _, path := range []string{"/opportunities/" + oid, "/people/" + pid} {
 			code, body, _ := b.get(path)
 			if code != http.StatusOK {
@@ -130,6 +130,9 @@ func TestMembershipTimelineInOrder(t *testing.T) {
 				t.Errorf("%s: refund shown %d times; want once", path, n)
 			}
 			mustContain(t, path, tl, "Renews on "+now.Add(30*day).Format("2 Jan 2006"))
+			if strings.Contains(tl, "Next renewal on") {
+				t.Errorf("%s: the coming renewal is a timeline line; want it only in the summary", path)
+			}
 		}
 	})
 }

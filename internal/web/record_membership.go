@@ -17,6 +17,9 @@ type recordMembershipEvent struct {
 	Text  string
 	Class string // badge class for payments and statuses
 	Label string // short badge text: "Paid", "Refund", "Status"...
+	// payment is the Whop payment ID of a payment line, so a refund can be
+	// kept after the payment it returns.
+	payment string
 }
 
 // membershipScan bounds how much history one page reads to build the
@@ -27,9 +30,10 @@ const (
 )
 
 // loadMembership builds the membership timeline of a synced opportunity
-// or person, oldest first: status changes and renewal dates from the
-// opportunity's update activities, payments and refunds from the payment
-// activities the Whop sync records.
+// or person, newest first like the activity timeline: status changes and
+// renewal dates from the opportunity's update activities, payments and
+// refunds from the payment activities the Whop sync records. Only what
+// happened is a line: the coming renewal is the summary's "Next charge".
 func (u *UI) loadMembership(ctx context.Context, ws string, rec crm.Record, v *recordView) error {
 	var opps []*crm.Opportunity
 	var personID string
@@ -82,10 +86,12 @@ func (u *UI) loadMembership(ctx context.Context, ws string, rec crm.Record, v *r
 		}
 		add(acts, nil, false)
 	}
-	for _, o := range opps {
-		if e, ok := upcomingRenewal(o, len(opps) > 1); ok {
-			events = append(events, e)
+	if p, ok := rec.(*crm.Person); ok && u.cfg.Whop != nil {
+		sum, err := u.cfg.Whop.MemberSummary(ctx, ws, p, opps)
+		if err != nil {
+			return err
 		}
+		v.Summary = newRecordSummary(sum)
 	}
 	if len(events) == 0 {
 		// Nothing happened since the first sync: say when it was synced and
@@ -99,9 +105,41 @@ func (u *UI) loadMembership(ctx context.Context, ws string, rec crm.Record, v *r
 				Text: prefix + "Synced from Whop with status " + whopstatus.Label(o.WhopMembershipStatus)})
 		}
 	}
-	sort.SliceStable(events, func(i, j int) bool { return events[i].At.Before(events[j].At) })
-	v.Membership = events
+	v.Membership = newestFirst(events)
 	return nil
+}
+
+// newestFirst orders membership lines newest first and keeps a refund after
+// the payment it returns: a refund line is never older than its payment's,
+// and at the same instant it is the newer of the two. (Only recorded events
+// are lines; the coming renewal is the summary's Next charge.)
+func newestFirst(events []recordMembershipEvent) []recordMembershipEvent {
+	paid := map[string]time.Time{}
+	for _, e := range events {
+		if e.payment != "" && e.Label == "Paid" {
+			paid[e.payment] = e.At
+		}
+	}
+	out := events[:0]
+	for _, e := range events {
+		if at, ok := paid[e.payment]; ok && e.Label == "Refund" && e.At.Before(at) {
+			e.At = at
+		}
+		out = append(out, e)
+	}
+	rank := func(e recordMembershipEvent) int {
+		if e.Label == "Refund" {
+			return 0 // newer than anything at its instant
+		}
+		return 1
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].At.Equal(out[j].At) {
+			return out[i].At.After(out[j].At)
+		}
+		return rank(out[i]) < rank(out[j])
+	})
+	return out
 }
 
 // scanTimeline reads up to recordMembershipPages pages of a record's timeline.
@@ -135,7 +173,8 @@ func recordMembershipEvents(a *crm.TimelineActivity, opp *crm.Opportunity, multi
 		if text == "" {
 			text = "Payment " + outcome
 		}
-		e := recordMembershipEvent{At: a.HappensAt, Kind: "payment", Text: text}
+		payID, _ := a.Properties["whopPaymentId"].(string)
+		e := recordMembershipEvent{At: a.HappensAt, Kind: "payment", Text: text, payment: payID}
 		switch outcome {
 		case "succeeded":
 			e.Label, e.Class = "Paid", "badge-success"
@@ -176,26 +215,6 @@ func recordMembershipEvents(a *crm.TimelineActivity, opp *crm.Opportunity, multi
 		}
 	}
 	return out
-}
-
-// upcomingRenewal is the membership's next renewal (or its end, when it is
-// set to cancel at the period end), dated on that day.
-func upcomingRenewal(o *crm.Opportunity, multi bool) (recordMembershipEvent, bool) {
-	if o.WhopRenewalDate == nil {
-		return recordMembershipEvent{}, false
-	}
-	if !whopstatus.In(whopstatus.Renewing, o.WhopMembershipStatus) {
-		return recordMembershipEvent{}, false
-	}
-	prefix := ""
-	if multi {
-		prefix = o.Name + ": "
-	}
-	day := o.WhopRenewalDate.UTC().Format("2 Jan 2006")
-	if o.WhopCancelAtPeriodEnd {
-		return recordMembershipEvent{At: *o.WhopRenewalDate, Kind: "renewal", Label: "Ends", Class: "badge-danger", Text: prefix + "Ends on " + day + " (cancels at the period end)"}, true
-	}
-	return recordMembershipEvent{At: *o.WhopRenewalDate, Kind: "renewal", Label: "Renewal", Text: prefix + "Next renewal on " + day}, true
 }
 
 // recordCapitalize capitalises a lower-case word.

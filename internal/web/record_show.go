@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/roster-crm/roster/internal/auth"
@@ -26,6 +27,7 @@ type recordView struct {
 
 	Membership     []recordMembershipEvent
 	ShowMembership bool
+	Summary        *recordSummary // synced people: the customer at a glance
 
 	Activity   []recordActivity
 	MoreBefore string // cursor of the next page of activity
@@ -70,6 +72,10 @@ func (u *UI) loadRecord(ctx context.Context, p *auth.Principal, k recordKind, id
 	}
 	if err := u.loadMembership(ctx, ws, rec, v); err != nil {
 		return nil, nil, err
+	}
+	if v.ShowMembership {
+		// Payments are lines of the membership timeline: not twice.
+		v.Activity = slices.DeleteFunc(v.Activity, func(a recordActivity) bool { return a.payment })
 	}
 	if err := u.loadNotesTasks(ctx, ws, k, v); err != nil {
 		return nil, nil, err

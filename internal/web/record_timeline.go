@@ -20,6 +20,7 @@ type recordActivity struct {
 	Actor   string
 	Details []string
 	Href    string // the linked record, when there is one
+	payment bool   // a Whop payment outcome, shown in the membership timeline
 }
 
 // loadActivity reads one page of the record's timeline, newest first.
@@ -67,7 +68,7 @@ func (u *UI) linkedTitles(ctx context.Context, ws string, acts []*crm.TimelineAc
 
 // describeActivity puts a timeline entry in words.
 func describeActivity(a *crm.TimelineActivity, recordID string, titles map[string]string) recordActivity {
-	it := recordActivity{At: a.HappensAt, Actor: a.Actor.Name}
+	it := recordActivity{At: a.HappensAt, Actor: a.Actor.Name, payment: strings.HasPrefix(a.Name, "payment.")}
 	obj, kind, _ := strings.Cut(a.Name, ".")
 	label := "Record"
 	if o, ok := crm.ObjectByName(obj); ok {
