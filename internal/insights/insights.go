@@ -4,30 +4,13 @@
 // risk. Every figure is a SQL aggregate in the store (nothing is loaded
 // record by record); this package owns the business definitions.
 //
-// Definitions (a "member" is a Whop membership, synced as an opportunity):
-//
-//   - Active: whopMembershipStatus in active, trialing, past_due, canceling,
-//     completed (completed is a one-time purchase that keeps access).
-//   - MRR: over memberships whose status is active, past_due or canceling
-//     (paying now; trials and one-time purchases are not recurring revenue),
-//     on a renewal plan with a billing period, the opportunity's amount
-//     normalised to a month: periods of 28-31 days count as one month,
-//     365-366 days as twelve, anything else as amount * 30 / days, in
-//     integer micros truncated per membership; summed per currency.
-//   - MRR change: MRR now minus MRR 30 days ago. The past MRR is
-//     reconstructed from the status history on the timeline (the status a
-//     membership had then) at today's prices.
-//   - New: memberships synced from Whop whose opportunity was created in the
-//     last 30 days and that have no Whop payment older than the window (so a
-//     first sync of an old business does not count everyone as new).
-//   - Churned: memberships whose status changed to canceled or expired in the
-//     last 30 days (timeline diffs of whopMembershipStatus).
-//   - Failed payments: Whop payments with a failed outcome (not refunded)
-//     last updated in the last 30 days.
-//   - Renewals due: renewal date in the next 7 days, status active, trialing
-//     or past_due, not set to cancel at period end.
-//   - At risk: past_due, canceling, or active/trialing with cancel at period
-//     end.
+// Definitions (definitions.go) say what each figure counts; the dashboard
+// shows those same words beside each figure. Package whopstatus owns the
+// status sets the definitions use. MRR normalises a price to a month:
+// periods of 28-31 days count as one month, 365-366 days as twelve,
+// anything else as amount * 30 / days, in integer micros truncated per
+// membership; the MRR of 30 days ago is reconstructed from the status
+// history on the timeline at today's prices.
 package insights
 
 import (
@@ -45,8 +28,11 @@ var atRisk = store.AtRiskRule{Statuses: whopstatus.AtRisk, Renewing: whopstatus.
 
 // Windows of the dashboard.
 const (
-	LookBack  = 30 * 24 * time.Hour
-	LookAhead = 7 * 24 * time.Hour
+	LookBack  = lookBackDays * 24 * time.Hour
+	LookAhead = lookAheadDays * 24 * time.Hour
+
+	lookBackDays  = 30
+	lookAheadDays = 7
 )
 
 // Config wires a Service.
@@ -94,6 +80,8 @@ type Dashboard struct {
 	Recent        []*store.RecentActivity
 	LookBackDays  int
 	LookAheadDays int
+	// Definitions say what each figure counts (keys Figure*).
+	Definitions map[string]Definition
 }
 
 // DashboardParams choose how long the lists are.
@@ -114,7 +102,7 @@ func (s *Service) Dashboard(ctx context.Context, p DashboardParams) (*Dashboard,
 	}
 	counts, err := s.store.MembershipCounts(ctx, &store.MembershipCountsParams{
 		WorkspaceID: p.WorkspaceID, Now: now, Since: now.Add(-LookBack), RenewalsUntil: now.Add(LookAhead),
-		Active: whopstatus.Access, Churned: whopstatus.Churned, Renewing: whopstatus.Renewing, AtRisk: atRisk,
+		Recurring: whopstatus.Recurring, OneTime: whopstatus.OneTime, Churned: whopstatus.Churned, Renewing: whopstatus.Renewing, AtRisk: atRisk,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)
@@ -132,7 +120,7 @@ func (s *Service) Dashboard(ctx context.Context, p DashboardParams) (*Dashboard,
 		return nil, fmt.Errorf("insights: %w", err)
 	}
 	return &Dashboard{Now: now, Counts: *counts, MRR: mrr, AtRisk: atRisk, Recent: recent,
-		LookBackDays: int(LookBack / (24 * time.Hour)), LookAheadDays: int(LookAhead / (24 * time.Hour))}, nil
+		LookBackDays: int(LookBack / (24 * time.Hour)), LookAheadDays: int(LookAhead / (24 * time.Hour)), Definitions: Definitions}, nil
 }
 
 // MRR returns the recurring revenue per currency at now and LookBack before,

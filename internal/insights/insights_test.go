@@ -3,6 +3,7 @@ package insights_test
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,6 +46,7 @@ type opp struct {
 	micros                       int64
 	renewal                      *time.Time
 	cancel                       bool
+	person                       string // point of contact ID
 }
 
 func (w *world) opportunity(at time.Time, o opp) string {
@@ -57,6 +59,9 @@ func (w *world) opportunity(at time.Time, o opp) string {
 		"name": o.name, "whopMembershipId": "mem_" + o.name, "whopMembershipStatus": o.status, "whopPlanId": o.plan,
 		"amount":                map[string]any{"amountMicros": o.micros, "currencyCode": o.currency},
 		"whopCancelAtPeriodEnd": o.cancel,
+	}
+	if o.person != "" {
+		in["pointOfContactId"] = o.person
 	}
 	if o.renewal != nil {
 		in["whopRenewalDate"] = o.renewal.Format(time.RFC3339Nano)
@@ -155,7 +160,7 @@ func TestDashboardFigures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := store.MembershipCounts{Active: 10, New: 2, Churned: 1, FailedPayments: 1, RenewalsDue: 2, AtRisk: 2, Synced: true}
+		want := store.MembershipCounts{ActiveMembers: 9, OneTimeBuyers: 1, New: 2, Churned: 1, FailedPayments: 1, RenewalsDue: 2, AtRisk: 2, Synced: true}
 		if d.Counts != want {
 			t.Errorf("Counts = %+v; want %+v", d.Counts, want)
 		}
@@ -187,7 +192,7 @@ func TestDashboardFigures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if od.Counts.Active != 1 || od.Counts.AtRisk != 1 || od.Counts.RenewalsDue != 1 || len(od.MRR) != 1 || od.MRR[0].Micros != 999_000_000 {
+		if od.Counts.ActiveMembers != 1 || od.Counts.AtRisk != 1 || od.Counts.RenewalsDue != 1 || len(od.MRR) != 1 || od.MRR[0].Micros != 999_000_000 {
 			t.Errorf("other workspace = %+v %+v; want its one member only", od.Counts, od.MRR)
 		}
 	})
@@ -206,4 +211,70 @@ func TestDashboardEmptyWorkspace(t *testing.T) {
 			t.Errorf("empty dashboard = %+v; want zeroes", d)
 		}
 	})
+}
+
+// TestActiveMembersCountsPeople builds people with several memberships and
+// one-time purchases: active members are people with a running recurring
+// membership, one-time buyers the others who hold a one-time purchase.
+func TestActiveMembersCountsPeople(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		now := time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
+		w := newWorld(t, s, "People")
+		w.clock = now.Add(-day(90))
+		w.plan("plan_m", "renewal", 30)
+		w.plan("plan_once", "one_time", 0)
+		person := func(name string) string {
+			recs, err := w.recs.Create(context.Background(), records.CreateParams{WorkspaceID: w.ws, Object: crm.PersonObject, Actor: whopActor,
+				Inputs: []crm.Input{{"name": map[string]any{"firstName": name}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return recs[0].Meta().ID
+		}
+		at := now.Add(-day(40))
+		two := person("Two subscriptions") // active member once
+		w.opportunity(at, opp{name: "two-1", status: "active", plan: "plan_m", micros: 1, person: two})
+		w.opportunity(at, opp{name: "two-2", status: "canceling", plan: "plan_m", micros: 1, person: two})
+		both := person("Subscription and purchase") // active member, not a one-time buyer
+		w.opportunity(at, opp{name: "both-1", status: "past_due", plan: "plan_m", micros: 1, person: both})
+		w.opportunity(at, opp{name: "both-2", status: "completed", plan: "plan_once", micros: 1, person: both})
+		trial := person("Trial") // active member
+		w.opportunity(at, opp{name: "trial-1", status: "trialing", plan: "plan_m", micros: 1, person: trial})
+		w.opportunity(at, opp{name: "trial-2", status: "expired", plan: "plan_m", micros: 1, person: trial})
+		buyer := person("Two purchases") // one-time buyer once
+		w.opportunity(at, opp{name: "buyer-1", status: "completed", plan: "plan_once", micros: 1, person: buyer})
+		w.opportunity(at, opp{name: "buyer-2", status: "completed", plan: "plan_once", micros: 1, person: buyer})
+		lifetime := person("Active one-time plan") // one-time buyer: the plan is one-time
+		w.opportunity(at, opp{name: "lifetime", status: "active", plan: "plan_once", micros: 1, person: lifetime})
+		gone := person("Churned") // neither
+		w.opportunity(at, opp{name: "gone", status: "canceled", plan: "plan_m", micros: 1, person: gone})
+		deleted := person("Deleted membership") // neither
+		del := w.opportunity(at, opp{name: "deleted", status: "active", plan: "plan_m", micros: 1, person: deleted})
+		if _, err := w.recs.Delete(context.Background(), records.Ref{WorkspaceID: w.ws, Object: crm.OpportunityObject, Actor: whopActor, ID: del}); err != nil {
+			t.Fatal(err)
+		}
+		w.opportunity(at, opp{name: "nobody", status: "active", plan: "plan_m", micros: 1}) // no person: counts as one
+
+		d, err := insights.New(insights.Config{Store: s, Now: func() time.Time { return now }}).Dashboard(context.Background(), insights.DashboardParams{WorkspaceID: w.ws})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 12 memberships, 11 live, 8 granting access; 4 active members, 2 one-time buyers.
+		if d.Counts.ActiveMembers != 4 || d.Counts.OneTimeBuyers != 2 {
+			t.Errorf("ActiveMembers, OneTimeBuyers = %d, %d; want 4, 2", d.Counts.ActiveMembers, d.Counts.OneTimeBuyers)
+		}
+	})
+}
+
+func TestEveryFigureIsDefined(t *testing.T) {
+	for _, k := range []string{insights.FigureActiveMembers, insights.FigureOneTimeBuyers, insights.FigureMRR, insights.FigureNew,
+		insights.FigureChurned, insights.FigureFailedPayments, insights.FigureRenewalsDue, insights.FigureAtRisk} {
+		d, ok := insights.Definitions[k]
+		if !ok || d.Label == "" || len(d.Text) < 30 {
+			t.Errorf("Definitions[%q] = %+v; want a label and a sentence", k, d)
+		}
+	}
+	if got := insights.Definitions[insights.FigureActiveMembers].Text; !strings.Contains(got, "Trialing, Active, Past due or Canceling") {
+		t.Errorf("active members definition %q does not name the recurring statuses", got)
+	}
 }

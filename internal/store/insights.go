@@ -106,9 +106,10 @@ type MembershipCountsParams struct {
 	Since time.Time
 	// RenewalsUntil ends the look-ahead window of renewals due.
 	RenewalsUntil time.Time
-	// Active are the statuses of a current member; Churned those of a
-	// member who left; Renewing those whose renewal date means a charge.
-	Active, Churned, Renewing []string
+	// Recurring are the statuses of a running subscription; OneTime those
+	// of a one-time purchase that keeps access; Churned those of a member
+	// who left; Renewing those whose renewal date means a charge.
+	Recurring, OneTime, Churned, Renewing []string
 	// AtRisk says which memberships are in trouble.
 	AtRisk AtRiskRule
 }
@@ -129,8 +130,14 @@ func (r AtRiskRule) sql(args *[]any) string {
 
 // MembershipCounts are the dashboard's counts of one workspace.
 type MembershipCounts struct {
-	// Active memberships (live opportunities in an Active status).
-	Active int
+	// ActiveMembers are people (a membership without a person counts as
+	// one) with at least one live membership in a Recurring status on a
+	// plan that is not one-time.
+	ActiveMembers int
+	// OneTimeBuyers are people who are not active members and hold a live
+	// one-time purchase: a OneTime status, or a Recurring status on a
+	// one-time plan.
+	OneTimeBuyers int
 	// New memberships started in the window: synced from Whop, created in
 	// the window, with no Whop payment before it.
 	New int
@@ -147,6 +154,18 @@ type MembershipCounts struct {
 	Synced bool
 }
 
+// oneTimePlanSQL says the membership of opportunity alias is on a one-time
+// plan.
+func oneTimePlanSQL(alias string) string {
+	return `EXISTS (SELECT 1 FROM whop_plans wpl WHERE wpl.workspace_id = ` + alias + `.workspace_id AND wpl.whop_id = ` + alias + `.whop_plan_id AND wpl.plan_type = 'one_time')`
+}
+
+// recurringSQL selects the live running subscriptions among opportunities
+// alias: a Recurring status, not on a one-time plan.
+func (p *MembershipCountsParams) recurringSQL(args *[]any, alias string) string {
+	return alias + `.deleted_at IS NULL AND ` + alias + `.whop_membership_status IN (` + bindList(args, p.Recurring) + `) AND NOT ` + oneTimePlanSQL(alias)
+}
+
 // failedPaymentSQL is the failed outcome of a stored Whop payment, as
 // whopsync classifies it (a refund wins over a failure).
 const failedPaymentSQL = `(wp.substatus = 'failed' OR wp.failure_message <> '' OR wp.status IN ('uncollectible', 'void'))
@@ -156,13 +175,19 @@ const failedPaymentSQL = `(wp.substatus = 'failed' OR wp.failure_message <> '' O
 // MembershipCounts computes every count of the dashboard in one round trip.
 func (s *Store) MembershipCounts(ctx context.Context, p *MembershipCountsParams) (*MembershipCounts, error) {
 	args := []any{p.WorkspaceID, s.Dialect.Time(p.Now), s.Dialect.Time(p.Since), s.Dialect.Time(p.RenewalsUntil)}
-	active := bindList(&args, p.Active)
+	recurring := p.recurringSQL(&args, "o")
+	oneTime := `o.deleted_at IS NULL AND (o.whop_membership_status IN (` + bindList(&args, p.OneTime) + `)
+		OR (o.whop_membership_status IN (` + bindList(&args, p.Recurring) + `) AND ` + oneTimePlanSQL("o") + `))`
+	recurringOfPerson := p.recurringSQL(&args, "r")
 	churned := bindList(&args, p.Churned)
 	churned2 := bindList(&args, p.Churned)
 	renewing := bindList(&args, p.Renewing)
 	atRisk := p.AtRisk.sql(&args)
 	q := `SELECT
-	(SELECT COUNT(*) FROM opportunities o WHERE o.workspace_id = $1 AND o.deleted_at IS NULL AND o.whop_membership_status IN (` + active + `)),
+	(SELECT COUNT(DISTINCT COALESCE(o.point_of_contact_id, o.id)) FROM opportunities o WHERE o.workspace_id = $1 AND ` + recurring + `),
+	(SELECT COUNT(DISTINCT COALESCE(o.point_of_contact_id, o.id)) FROM opportunities o WHERE o.workspace_id = $1 AND ` + oneTime + `
+		AND (o.point_of_contact_id IS NULL OR NOT EXISTS (SELECT 1 FROM opportunities r WHERE r.workspace_id = o.workspace_id
+			AND r.point_of_contact_id = o.point_of_contact_id AND ` + recurringOfPerson + `))),
 	(SELECT COUNT(*) FROM opportunities o WHERE o.workspace_id = $1 AND o.deleted_at IS NULL AND o.whop_membership_id IS NOT NULL
 		AND o.created_at > $3 AND o.created_at <= $2
 		AND NOT EXISTS (SELECT 1 FROM whop_payments wp WHERE wp.workspace_id = o.workspace_id AND wp.opportunity_id = o.id AND wp.whop_created_at <= $3)),
@@ -178,7 +203,7 @@ func (s *Store) MembershipCounts(ctx context.Context, p *MembershipCountsParams)
 	(SELECT COUNT(*) FROM opportunities o WHERE o.workspace_id = $1 AND ` + atRisk + `),
 	EXISTS (SELECT 1 FROM opportunities o WHERE o.workspace_id = $1 AND o.whop_membership_id IS NOT NULL)`
 	c := &MembershipCounts{}
-	if err := s.Read.QueryRowContext(ctx, q, args...).Scan(&c.Active, &c.New, &c.Churned, &c.FailedPayments, &c.RenewalsDue, &c.AtRisk, &c.Synced); err != nil {
+	if err := s.Read.QueryRowContext(ctx, q, args...).Scan(&c.ActiveMembers, &c.OneTimeBuyers, &c.New, &c.Churned, &c.FailedPayments, &c.RenewalsDue, &c.AtRisk, &c.Synced); err != nil {
 		return nil, fmt.Errorf("store: membership counts: %w", err)
 	}
 	return c, nil

@@ -64,6 +64,13 @@ func TestDashboardFiguresAndLinks(t *testing.T) {
 			`<a href="/opportunities/` + late + `">Pro - &lt;Cy&gt;</a>`,
 			"Past due",
 			`data-testid="recent-activity"`,
+			`data-testid="one-time-buyers">0<`,
+			// Every figure carries its definition in a keyboard disclosure.
+			`<summary><span aria-hidden="true">?</span><span class="visually-hidden">What "Active members" counts</span></summary>`,
+			"People with at least one recurring Whop membership",
+			`What "One-time buyers" counts`, `What "MRR" counts`, `What "New memberships, last 30 days" counts`,
+			`What "Churned memberships, last 30 days" counts`, `What "Failed payments, last 30 days" counts`,
+			`What "Renewals due, next 7 days" counts`, `What "At risk" counts`,
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("dashboard lacks %q", want)
