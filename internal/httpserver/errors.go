@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"syscall"
 
 	"github.com/roster-crm/roster/internal/crm"
 )
@@ -58,7 +59,9 @@ var statusTable = []struct {
 // It returns ok=false for errors that are not the client's: those get a
 // generic 500 whose message names requestID and must be logged by the caller.
 func Classify(err error, requestID string) (resp ErrorResponse, ok bool) {
-	if errors.Is(err, context.Canceled) {
+	// A client that went away (cancelled, or a write that hit a closed
+	// connection) is not a server fault: nothing to log, nobody to answer.
+	if errors.Is(err, context.Canceled) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) {
 		return newErrorResponse(StatusClientClosedRequest, CodeCanceled, "", "the request was cancelled"), true
 	}
 	var tooBig *http.MaxBytesError

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/roster-crm/roster/internal/crm"
@@ -33,6 +34,8 @@ func TestWriteError(t *testing.T) {
 		{"unauthenticated", crm.ErrUnauthenticated, 401, crm.CodeUnauthenticated, "", "unauthenticated", false},
 		{"max bytes", fmt.Errorf("decode: %w", &http.MaxBytesError{Limit: 10}), 413, crm.CodeBodyTooLarge, "", "request body is larger than 10 bytes", false},
 		{"client went away", fmt.Errorf("store: list people: %w", context.Canceled), 499, httpserver.CodeCanceled, "", "the request was cancelled", false},
+		{"write to a closed connection", fmt.Errorf("web: render: write tcp: %w", syscall.EPIPE), 499, httpserver.CodeCanceled, "", "the request was cancelled", false},
+		{"connection reset", fmt.Errorf("rest: encode: %w", syscall.ECONNRESET), 499, httpserver.CodeCanceled, "", "the request was cancelled", false},
 		{"internal", errors.New("store: select: pq: password=hunter2 broke"), 500, httpserver.CodeInternal, "", "internal server error (request ID rid-1)", true},
 	}
 	for _, tt := range tests {

@@ -62,6 +62,9 @@ func (u *UI) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		httpserver.Logger(r.Context()).ErrorContext(r.Context(), "web: internal error", "error", err, "path", r.URL.Path)
 	}
+	if resp.StatusCode == httpserver.StatusClientClosedRequest {
+		return // the client is gone, and the response may have begun
+	}
 	w.WriteHeader(resp.StatusCode)
 	title := map[int]string{400: "That did not work", 403: "Not allowed", 404: "Not found", 409: "Conflict", 429: "Slow down"}[resp.StatusCode]
 	if title == "" {
