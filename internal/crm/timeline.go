@@ -1,6 +1,12 @@
 package crm
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+)
 
 // TimelineActivity is one entry on a record's timeline: a create, update
 // (with the changed fields), delete, restore, or an integration event such as
@@ -33,6 +39,12 @@ const (
 // record per write, in the same transaction as the write, so later consumers
 // (workflows, outgoing webhooks) see exactly what was committed.
 type Event struct {
+	// ID identifies the event for its consumers' idempotency keys (one
+	// workflow run, one webhook delivery per event). It is fixed when the
+	// event is emitted and travels in the job's arguments, so every re-run of
+	// the job sees the same ID. Events queued before IDs existed have none;
+	// consumers fall back to Key.
+	ID            string     `json:"id,omitempty"`
 	WorkspaceID   string     `json:"workspaceId"`
 	Object        ObjectName `json:"object"`
 	RecordID      string     `json:"recordId"`
@@ -40,6 +52,20 @@ type Event struct {
 	UpdatedFields []string   `json:"updatedFields,omitempty"`
 	Actor         Actor      `json:"actor"`
 	At            time.Time  `json:"at"`
+}
+
+// Key is the event's identity for idempotency: its ID, or for an event
+// without one, a digest of everything it carries (two distinct events of one
+// record at the same microsecond with the same changes cannot be told apart,
+// and need not be).
+func (e Event) Key() string {
+	if e.ID != "" {
+		return e.ID
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s", e.WorkspaceID, e.Object, e.RecordID, e.Kind,
+		strings.Join(e.UpdatedFields, ","), e.At.UTC().Format(time.RFC3339Nano))
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:32]
 }
 
 // TargetLink links a note or a task to a person, company or opportunity; exactly

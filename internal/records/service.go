@@ -141,7 +141,7 @@ func event(o *crm.Object, r crm.Record, kind string, diff crm.Diff, actor crm.Ac
 	if diff != nil {
 		fields = diff.Fields()
 	}
-	return crm.Event{WorkspaceID: r.Meta().WorkspaceID, Object: o.Name, RecordID: r.Meta().ID, Kind: kind, UpdatedFields: fields, Actor: actor, At: at}
+	return crm.Event{ID: crm.NewID(), WorkspaceID: r.Meta().WorkspaceID, Object: o.Name, RecordID: r.Meta().ID, Kind: kind, UpdatedFields: fields, Actor: actor, At: at}
 }
 
 // emit enqueues the write's domain events in its transaction.

@@ -35,7 +35,7 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return data(w, http.StatusCreated, opKey("create", t.object), RecordJSON(schema, recs[0]))
+	return data(w, http.StatusCreated, opKey("create", t.object), crm.RecordJSON(schema, recs[0]))
 }
 
 // createBatch serves POST /rest/batch/{object} with an array: every record is

@@ -3,6 +3,7 @@ package rest
 import (
 	"net/http"
 
+	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/records"
 )
 
@@ -46,5 +47,5 @@ func (h *handler) restore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return data(w, http.StatusOK, opKey("restore", t.object), RecordJSON(schema, rec))
+	return data(w, http.StatusOK, opKey("restore", t.object), crm.RecordJSON(schema, rec))
 }

@@ -1,6 +1,10 @@
 package rest
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/roster-crm/roster/internal/crm"
+)
 
 // get serves GET /rest/{object}/{id}: {"data": {"person": {...}}}.
 func (h *handler) get(w http.ResponseWriter, r *http.Request) error {
@@ -16,5 +20,5 @@ func (h *handler) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return data(w, http.StatusOK, singular(t.object), RecordJSON(schema, rec))
+	return data(w, http.StatusOK, singular(t.object), crm.RecordJSON(schema, rec))
 }

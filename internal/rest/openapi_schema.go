@@ -7,7 +7,7 @@ import (
 	"github.com/roster-crm/roster/internal/httpserver"
 )
 
-// recordSchema describes a record as RecordJSON renders it.
+// recordSchema describes a record as crm.RecordJSON renders it.
 func recordSchema(s *crm.Schema) obj {
 	return objectSchema(s, false)
 }
