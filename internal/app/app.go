@@ -11,11 +11,13 @@ import (
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/config"
+	"github.com/roster-crm/roster/internal/insights"
 	"github.com/roster-crm/roster/internal/jobs"
 	"github.com/roster-crm/roster/internal/mail"
 	"github.com/roster-crm/roster/internal/metrics"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/views"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
 
@@ -29,6 +31,9 @@ type App struct {
 	Bus     *records.Bus
 	Records *records.Service
 	Auth    *auth.Service
+	// Insights computes the dashboard; Views keeps saved table views.
+	Insights *insights.Service
+	Views    *views.Service
 	// Mail is the one mailer (invites, password resets, workflow email).
 	Mail *mail.Service
 	// Whop is the Whop integration; nil when no encryption key is configured
@@ -75,6 +80,8 @@ func open(ctx context.Context, cfg config.Config, logger *slog.Logger, p openPar
 		return nil, err
 	}
 	a.Auth = auth.New(auth.Config{Store: s, Mail: a.Mail})
+	a.Insights = insights.New(insights.Config{Store: s})
+	a.Views = views.New(s, nil)
 	if len(cfg.EncryptionKey) > 0 {
 		if a.Whop, err = a.newWhop(ctx); err != nil {
 			s.Close()

@@ -34,7 +34,7 @@ func (a *App) mount(srv *httpserver.Server) error {
 		mux.Handle("GET /auth/whop", a.Whop.StartOAuthHandler())
 		mux.Handle("GET "+a.Whop.CallbackPath(), a.Whop.CallbackHandler())
 	}
-	ui, err := web.New(web.Config{Store: a.Store, Records: a.Records, Auth: a.Auth, Mail: a.Mail, Whop: a.Whop, Logger: a.Logger, BaseURL: a.Config.BaseURL})
+	ui, err := web.New(web.Config{Records: a.Records, Auth: a.Auth, Insights: a.Insights, Views: a.Views, Mail: a.Mail, Whop: a.Whop, Logger: a.Logger, BaseURL: a.Config.BaseURL})
 	if err != nil {
 		return err
 	}

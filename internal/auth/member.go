@@ -26,6 +26,9 @@ type User struct {
 // name.
 type Member = store.Member
 
+// Workspace is a tenant: its ID and name.
+type Workspace = store.Workspace
+
 // maxNameLength bounds workspace, user and key names.
 const maxNameLength = 200
 
@@ -41,7 +44,7 @@ type CreateWorkspaceParams struct {
 // transaction. When a user with AdminEmail exists, they become the admin only
 // if AdminPassword is their password (so nobody can attach someone else's
 // account); otherwise it is a crm.ErrConflict on "adminEmail".
-func (s *Service) CreateWorkspace(ctx context.Context, p CreateWorkspaceParams) (*store.Workspace, *User, error) {
+func (s *Service) CreateWorkspace(ctx context.Context, p CreateWorkspaceParams) (*Workspace, *User, error) {
 	name, nameErr := checkName("name", p.Name, true)
 	email, emailErr := normalizeEmail("adminEmail", p.AdminEmail)
 	adminName, adminNameErr := checkName("adminName", p.AdminName, false)

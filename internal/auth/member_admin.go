@@ -72,7 +72,7 @@ func (s *Service) RemoveMember(ctx context.Context, workspaceID, userID string) 
 
 // RenameWorkspace changes the workspace's name. Callers check RequireAdmin
 // first.
-func (s *Service) RenameWorkspace(ctx context.Context, workspaceID, name string) (*store.Workspace, error) {
+func (s *Service) RenameWorkspace(ctx context.Context, workspaceID, name string) (*Workspace, error) {
 	name, err := checkName("name", name, true)
 	if err != nil {
 		return nil, err
@@ -85,10 +85,21 @@ func (s *Service) RenameWorkspace(ctx context.Context, workspaceID, name string)
 }
 
 // Workspace returns one workspace.
-func (s *Service) Workspace(ctx context.Context, workspaceID string) (*store.Workspace, error) {
+func (s *Service) Workspace(ctx context.Context, workspaceID string) (*Workspace, error) {
 	ws, err := s.store.WorkspaceGet(ctx, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("auth: workspace: %w", err)
 	}
 	return ws, nil
+}
+
+// SetUp reports whether any workspace exists. Until one does, the web UI
+// offers first-run setup instead of the sign-in form; afterwards setup is
+// closed (new workspaces come from the CLI).
+func (s *Service) SetUp(ctx context.Context) (bool, error) {
+	exists, err := s.store.WorkspaceAny(ctx)
+	if err != nil {
+		return false, fmt.Errorf("auth: set up: %w", err)
+	}
+	return exists, nil
 }

@@ -32,15 +32,20 @@ const (
 )
 
 // Target is what a condition or an ordering applies to: a standard field, or
-// a custom field (with a sub-field for CURRENCY and LINKS).
+// a custom field (with a sub-field for CURRENCY and LINKS). With Via set,
+// Field is a field of the relation's object, reached through it.
 type Target struct {
 	Field  *Field
 	Custom *FieldDefinition
 	Sub    string
+	Via    *Relation
 }
 
 // Path is the target's API path, used in error messages.
 func (t Target) Path() string {
+	if t.Via != nil {
+		return t.Via.Name + "." + t.Via.subName(t.Field.Name)
+	}
 	if t.Field != nil {
 		return t.Field.Name
 	}
@@ -103,7 +108,7 @@ func (f *Filter) Mentions(name string) bool {
 		return false
 	}
 	for _, c := range f.Conds {
-		if c.Field != nil && c.Field.Name == name {
+		if c.Via == nil && c.Field != nil && c.Field.Name == name {
 			return true
 		}
 	}
@@ -242,7 +247,7 @@ func (s *Schema) parseFieldOps(f *Filter, name string, v any, at string) error {
 	if !ok {
 		return Invalid(at, CodeInvalidType, "expected an object of operators")
 	}
-	composite := len(s.Object.Composite(name)) > 0
+	composite := len(s.Object.Composite(name)) > 0 || s.Object.Relation(name) != nil
 	if d, ok := s.Custom[name]; ok && d.CompositeSubs() != nil {
 		composite = true
 	}
@@ -269,6 +274,13 @@ func (s *Schema) parseFieldOps(f *Filter, name string, v any, at string) error {
 func (s *Schema) Resolve(path string) (Target, error) {
 	if f, ok := s.Object.Field(path); ok {
 		return Target{Field: f}, nil
+	}
+	if name, sub, _ := strings.Cut(path, "."); s.Object.Relation(name) != nil {
+		r := s.Object.Relation(name)
+		if sub == "" {
+			return Target{}, Invalid(path, CodeUnknownField, "%q filters on linked records: use one of its fields %s", name, r.subNames())
+		}
+		return r.resolve(path, sub)
 	}
 	name, sub, _ := strings.Cut(strings.TrimPrefix(path, "customFields."), ".")
 	if d, ok := s.Custom[name]; ok {
@@ -481,6 +493,9 @@ func (s *Schema) OrderBy(path, dir string) (Order, error) {
 	}
 	if k := t.valueKind(); k == KindStringList || k == KindJSON {
 		return Order{}, Invalid(path, CodeInvalidValue, "cannot order by a list field")
+	}
+	if t.Via != nil {
+		return Order{}, Invalid(path, CodeInvalidValue, "cannot order by %s: a %s may have several", t.Via.Name, t.Via.Name)
 	}
 	return Order{Target: t, Dir: d}, nil
 }

@@ -79,6 +79,9 @@ type Object struct {
 	byName     map[string]*Field
 	groups     map[string][]*Field
 	Searchable []string // field names searched by the quick search
+	// Relations are filter keys that reach linked records of another
+	// object (people's whopMembership).
+	Relations []*Relation
 }
 
 func newObject(o *Object) *Object {

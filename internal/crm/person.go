@@ -23,6 +23,7 @@ var PersonObject = newObject(&Object{
 	Name: ObjectPerson, Plural: "people", Label: "Person", Table: "people", Custom: true,
 	New:        func() Record { return &Person{} },
 	Searchable: []string{"name.firstName", "name.lastName", "emails.primaryEmail", "whopUsername", "whopUserId"},
+	Relations:  []*Relation{WhopMembership},
 	Fields: []*Field{
 		field("name.firstName", "name_first_name", KindText, func(p *Person) any { return &p.Name.FirstName }),
 		field("name.lastName", "name_last_name", KindText, func(p *Person) any { return &p.Name.LastName }),

@@ -6,7 +6,6 @@ import (
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/graph/model"
-	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
 
@@ -24,14 +23,14 @@ func (r *Resolver) whopFor(ctx context.Context) (*auth.Principal, *whopsync.Serv
 }
 
 // syncResult is the WhopSyncResult shape of a run.
-func syncResult(run *store.WhopSyncRun) *model.WhopSyncResult {
+func syncResult(run *whopsync.SyncRun) *model.WhopSyncResult {
 	id := run.ID
 	errs := run.Errors
 	if errs == nil {
 		errs = []string{}
 	}
 	return &model.WhopSyncResult{
-		Success: run.Status != store.SyncFailed, SyncRunID: &id, Status: run.Status,
+		Success: run.Status != whopsync.SyncFailed, SyncRunID: &id, Status: run.Status,
 		ProductsSync: run.ProductsCount, UsersSync: run.UsersCount, MembershipsSync: run.MembershipsCount,
 		PaymentsSync: run.PaymentsCount, Errors: errs,
 	}
@@ -70,9 +69,9 @@ func nullString(s string) *string {
 	return &s
 }
 
-// syncRun maps the store's row to the schema's type, so the store's
+// syncRun maps the service's run to the schema's type, so the store's
 // columns are not the API (the schema stays put when the table changes).
-func syncRun(run *store.WhopSyncRun) *model.WhopSyncRun {
+func syncRun(run *whopsync.SyncRun) *model.WhopSyncRun {
 	if run == nil {
 		return nil
 	}
@@ -89,7 +88,7 @@ func syncRun(run *store.WhopSyncRun) *model.WhopSyncRun {
 }
 
 // auditEntries maps audit rows to the schema's type.
-func auditEntries(entries []*store.AuditEntry) []*model.AuditEntry {
+func auditEntries(entries []*whopsync.AuditEntry) []*model.AuditEntry {
 	out := make([]*model.AuditEntry, len(entries))
 	for i, e := range entries {
 		actor := e.Actor

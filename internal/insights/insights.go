@@ -71,13 +71,17 @@ type MRR struct {
 	Members      int // paying memberships counted now
 }
 
+// RecentActivity is one line of the dashboard's recent activity: what
+// happened, when, to which record and by whom.
+type RecentActivity = store.RecentActivity
+
 // Dashboard is everything the home page shows.
 type Dashboard struct {
 	Now           time.Time
 	Counts        store.MembershipCounts
 	MRR           []MRR // one per currency, sorted by currency
 	AtRisk        []*store.AtRiskMembership
-	Recent        []*store.RecentActivity
+	Recent        []*RecentActivity
 	LookBackDays  int
 	LookAheadDays int
 	// Definitions say what each figure counts (keys Figure*).

@@ -20,6 +20,9 @@ type query struct {
 	d    Dialect
 	obj  *crm.Object
 	args []any
+	// ws is the placeholder already bound to the workspace ID, which
+	// relation subqueries reuse to stay inside the workspace.
+	ws string
 }
 
 func (q *query) bind(v any) string {
@@ -86,12 +89,24 @@ func (q *query) filter(f *crm.Filter, negated bool) string {
 		return "1=1"
 	}
 	var parts []string
+	var vias []*crm.Relation
+	related := map[*crm.Relation][]crm.Cond{}
 	for _, c := range f.Conds {
+		if c.Via != nil {
+			if related[c.Via] == nil {
+				vias = append(vias, c.Via)
+			}
+			related[c.Via] = append(related[c.Via], c)
+			continue
+		}
 		cond := q.cond(c)
 		if negated {
 			cond = "COALESCE(" + cond + ", " + q.falseLit() + ")"
 		}
 		parts = append(parts, cond)
+	}
+	for _, r := range vias {
+		parts = append(parts, q.related(r, related[r]))
 	}
 	for _, g := range f.And {
 		parts = append(parts, "("+q.filter(g, negated)+")")
@@ -107,6 +122,26 @@ func (q *query) filter(f *crm.Filter, negated bool) string {
 		parts = append(parts, "NOT ("+q.filter(f.Not, true)+")")
 	}
 	return strings.Join(parts, " AND ")
+}
+
+// related compiles the conditions of one level on one relation: the record
+// is among those a live linked record (with the relation's Present field
+// set) points at, that record matching all of the conditions. The subquery
+// is uncorrelated, so each database runs it once as a semi-join, and it
+// never yields NULL, so under a "not" it stays true or false.
+func (q *query) related(r *crm.Relation, conds []crm.Cond) string {
+	if q.ws == "" {
+		panic("store: relation filter " + r.Name + " outside a workspace-scoped list")
+	}
+	sub := &query{d: q.d, obj: r.Object, args: q.args, ws: q.ws}
+	link := r.LinkField().Column
+	where := []string{"workspace_id = " + q.ws, "deleted_at IS NULL", link + " IS NOT NULL", r.PresentField().Column + " IS NOT NULL"}
+	for _, c := range conds {
+		c.Via = nil
+		where = append(where, sub.cond(c))
+	}
+	q.args = sub.args
+	return "id IN (SELECT " + link + " FROM " + r.Object.Table + " WHERE " + strings.Join(where, " AND ") + ")"
 }
 
 func (q *query) falseLit() string {
@@ -464,7 +499,8 @@ type RecordListParams struct {
 func (s *Store) RecordList(ctx context.Context, p *RecordListParams) (*crm.Page, error) {
 	o := p.Schema.Object
 	q := &query{d: s.Dialect, obj: o}
-	where := "workspace_id = " + q.bind(p.WorkspaceID)
+	q.ws = q.bind(p.WorkspaceID)
+	where := "workspace_id = " + q.ws
 	if !p.Filter.Mentions("deletedAt") {
 		where += " AND deleted_at IS NULL"
 	}

@@ -110,54 +110,6 @@ RETURNING `+savedViewColumns, p.WorkspaceID, p.UserID, p.ID))
 	return v, nil
 }
 
-// OpportunityContactsParams select the people behind matching opportunities.
-type OpportunityContactsParams struct {
-	WorkspaceID string
-	// Filter applies to opportunities (built with the opportunity schema).
-	Filter *crm.Filter
-	// Limit caps the answer; 0 means 10,000.
-	Limit int
-}
-
-// OpportunityContactIDs returns the distinct point-of-contact person IDs of
-// the workspace's live opportunities matching the filter, and whether there
-// were more than Limit. The people table uses it for filters on membership
-// data ("people with an active membership of product X"): the IDs become an
-// "id in [...]" condition, so the people query keeps its keyset pagination
-// and its count. The cap keeps that condition bounded.
-func (s *Store) OpportunityContactIDs(ctx context.Context, p *OpportunityContactsParams) ([]string, bool, error) {
-	limit := p.Limit
-	if limit <= 0 {
-		limit = 10_000
-	}
-	q := &query{d: s.Dialect, obj: crm.OpportunityObject}
-	where := "workspace_id = " + q.bind(p.WorkspaceID) + " AND deleted_at IS NULL AND point_of_contact_id IS NOT NULL"
-	if !p.Filter.Empty() {
-		where += " AND " + q.filter(p.Filter, false)
-	}
-	rows, err := s.Read.QueryContext(ctx, "SELECT DISTINCT point_of_contact_id FROM opportunities WHERE "+where+
-		fmt.Sprintf(" ORDER BY point_of_contact_id LIMIT %d", limit+1), q.args...)
-	if err != nil {
-		return nil, false, fmt.Errorf("store: opportunity contacts: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, false, fmt.Errorf("store: opportunity contacts: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("store: opportunity contacts: %w", err)
-	}
-	if len(ids) > limit {
-		return ids[:limit], true, nil
-	}
-	return ids, false, nil
-}
-
 // WhopProductChoice is a synced Whop product offered by the table filters.
 type WhopProductChoice struct {
 	WhopID string

@@ -50,6 +50,20 @@ func (s *Store) WorkspaceGet(ctx context.Context, id string) (*Workspace, error)
 	return w, nil
 }
 
+// WorkspaceAny reports whether at least one workspace exists, without
+// reading them all (the sign-in page asks on every visit).
+func (s *Store) WorkspaceAny(ctx context.Context) (bool, error) {
+	var one int
+	err := s.Read.QueryRowContext(ctx, `SELECT 1 FROM workspaces LIMIT 1`).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: any workspace: %w", err)
+	}
+	return true, nil
+}
+
 // WorkspaceList returns every workspace, oldest first.
 func (s *Store) WorkspaceList(ctx context.Context) ([]*Workspace, error) {
 	rows, err := s.Read.QueryContext(ctx, `SELECT id, name, created_at, updated_at FROM workspaces ORDER BY created_at, id`)

@@ -12,8 +12,7 @@ import (
 // there); dashboard_view.go shapes them for the template.
 func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) error {
 	p := auth.PrincipalFrom(r.Context())
-	svc := insights.New(insights.Config{Store: u.cfg.Store, Now: u.cfg.Now})
-	d, err := svc.Dashboard(r.Context(), insights.DashboardParams{WorkspaceID: p.WorkspaceID})
+	d, err := u.cfg.Insights.Dashboard(r.Context(), insights.DashboardParams{WorkspaceID: p.WorkspaceID})
 	if err != nil {
 		return err
 	}

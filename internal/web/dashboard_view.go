@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/roster-crm/roster/internal/insights"
-	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/whopstatus"
 )
 
@@ -102,7 +101,7 @@ func newDashboardView(d *insights.Dashboard) *dashboardView {
 
 // activityText says what happened in a few words: the integration's own
 // line when it wrote one ("Payment of $25.00 failed"), else the kind.
-func activityText(a *store.RecentActivity) string {
+func activityText(a *insights.RecentActivity) string {
 	if a.Text != "" {
 		return a.Text
 	}

@@ -45,7 +45,7 @@ func (u *UI) tableExport(spec *tableSpec) handlerFunc {
 		cols := st.columns(spec)
 		var products map[string]string
 		if spec.whop != whopNone {
-			list, err := u.cfg.Store.WhopProductChoices(ctx, p.WorkspaceID)
+			list, err := u.productChoices(ctx, p.WorkspaceID)
 			if err != nil {
 				return err
 			}

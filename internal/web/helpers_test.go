@@ -13,8 +13,10 @@ import (
 	"testing"
 
 	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/insights"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/views"
 	"github.com/roster-crm/roster/internal/web"
 )
 
@@ -31,7 +33,7 @@ func newSite(t *testing.T, s *store.Store) *site {
 	t.Helper()
 	a := auth.New(auth.Config{Store: s})
 	recs := records.New(records.Config{Store: s})
-	ui, err := web.New(web.Config{Store: s, Records: recs, Auth: a, Logger: slog.New(slog.DiscardHandler), BaseURL: "http://roster.test"})
+	ui, err := web.New(web.Config{Records: recs, Auth: a, Insights: insights.New(insights.Config{Store: s}), Views: views.New(s, nil), Logger: slog.New(slog.DiscardHandler), BaseURL: "http://roster.test"})
 	if err != nil {
 		t.Fatal(err)
 	}

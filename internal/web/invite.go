@@ -4,13 +4,12 @@ import (
 	"net/http"
 
 	"github.com/roster-crm/roster/internal/auth"
-	"github.com/roster-crm/roster/internal/store"
 )
 
 type inviteData struct {
 	Token     string
 	Invite    *auth.Invite
-	Workspace *store.Workspace
+	Workspace *auth.Workspace
 	Name      string
 	Errors    map[string]string
 }

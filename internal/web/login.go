@@ -18,7 +18,7 @@ type loginForm struct {
 // loginPage shows the sign-in form; with no workspace yet it sends the
 // visitor to first-run setup instead.
 func (u *UI) loginPage(w http.ResponseWriter, r *http.Request) error {
-	if list, err := u.cfg.Store.WorkspaceList(r.Context()); err == nil && len(list) == 0 {
+	if done, err := u.cfg.Auth.SetUp(r.Context()); err == nil && !done {
 		return u.redirect(w, r, "/setup", "")
 	}
 	return u.render(w, r, "login", "Sign in", loginForm{Next: safeNext(r.URL.Query().Get("next"))})

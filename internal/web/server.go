@@ -2,6 +2,7 @@ package web
 
 import (
 	"embed"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -9,22 +10,25 @@ import (
 	"time"
 
 	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/insights"
 	"github.com/roster-crm/roster/internal/mail"
 	"github.com/roster-crm/roster/internal/ratelimit"
 	"github.com/roster-crm/roster/internal/records"
-	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/views"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
 
 //go:embed templates static
 var assets embed.FS
 
-// Config wires the web UI.
+// Config wires the web UI. The UI is a surface: every read and write goes
+// through these services, built once by the app; it never holds the store.
 type Config struct {
-	Store   *store.Store // read-only queries for dashboards; writes go through services
-	Records *records.Service
-	Auth    *auth.Service
-	Whop    *whopsync.Service // nil when the integration is off
+	Records  *records.Service
+	Auth     *auth.Service
+	Insights *insights.Service // the dashboard's figures
+	Views    *views.Service    // saved table views
+	Whop     *whopsync.Service // nil when the integration is off
 	// Mail is the mailer whose outbox Settings -> Email shows; nil means
 	// the auth service's.
 	Mail   *mail.Service
@@ -62,6 +66,9 @@ func New(cfg Config) (*UI, error) {
 	}
 	if cfg.Mail == nil {
 		cfg.Mail = cfg.Auth.Mailer()
+	}
+	if cfg.Records == nil || cfg.Auth == nil || cfg.Insights == nil || cfg.Views == nil {
+		return nil, errors.New("web: Records, Auth, Insights and Views are required")
 	}
 	pages, err := newRenderer(assets)
 	if err != nil {

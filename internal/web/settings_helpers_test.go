@@ -15,11 +15,13 @@ import (
 	"time"
 
 	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/insights"
 	"github.com/roster-crm/roster/internal/jobs"
 	"github.com/roster-crm/roster/internal/mail"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/secret"
 	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/views"
 	"github.com/roster-crm/roster/internal/web"
 	"github.com/roster-crm/roster/internal/whop/whopsim"
 	"github.com/roster-crm/roster/internal/whopsync"
@@ -123,7 +125,7 @@ func newSettingsSite(t *testing.T, s *store.Store, withWhop bool) *settingsSite 
 			_ = queue.Stop(stop)
 		})
 	}
-	cfg := web.Config{Store: s, Records: recs, Auth: a, Logger: slog.New(slog.NewTextHandler(st.logs, nil)), BaseURL: "http://roster.test"}
+	cfg := web.Config{Records: recs, Auth: a, Insights: insights.New(insights.Config{Store: s, Now: st.clock.Now}), Views: views.New(s, st.clock.Now), Logger: slog.New(slog.NewTextHandler(st.logs, nil)), BaseURL: "http://roster.test"}
 	if st.whop != nil {
 		cfg.Whop = st.whop
 	}

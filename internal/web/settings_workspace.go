@@ -4,11 +4,10 @@ import (
 	"net/http"
 
 	"github.com/roster-crm/roster/internal/auth"
-	"github.com/roster-crm/roster/internal/store"
 )
 
 type settingsWorkspaceData struct {
-	Workspace *store.Workspace
+	Workspace *auth.Workspace
 	IsAdmin   bool
 	Name      string
 	Errors    map[string]string

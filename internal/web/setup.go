@@ -16,9 +16,9 @@ type setupForm struct {
 // setupPage is first run: create the first workspace and its admin. Once a
 // workspace exists it is closed (new workspaces come from the CLI).
 func (u *UI) setupPage(w http.ResponseWriter, r *http.Request) error {
-	if list, err := u.cfg.Store.WorkspaceList(r.Context()); err != nil {
+	if done, err := u.cfg.Auth.SetUp(r.Context()); err != nil {
 		return err
-	} else if len(list) > 0 {
+	} else if done {
 		return u.redirect(w, r, "/login", "")
 	}
 	return u.render(w, r, "setup", "Set up Roster", setupForm{})
@@ -26,9 +26,9 @@ func (u *UI) setupPage(w http.ResponseWriter, r *http.Request) error {
 
 func (u *UI) setupSubmit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	if list, err := u.cfg.Store.WorkspaceList(ctx); err != nil {
+	if done, err := u.cfg.Auth.SetUp(ctx); err != nil {
 		return err
-	} else if len(list) > 0 {
+	} else if done {
 		return u.redirect(w, r, "/login", "")
 	}
 	f := setupForm{Name: strings.TrimSpace(r.PostFormValue("name")), AdminName: strings.TrimSpace(r.PostFormValue("admin_name")),

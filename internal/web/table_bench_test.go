@@ -16,9 +16,11 @@ import (
 	"github.com/roster-crm/roster/bench/dataset"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/insights"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/store/storetest"
+	"github.com/roster-crm/roster/internal/views"
 	"github.com/roster-crm/roster/internal/web"
 )
 
@@ -127,7 +129,7 @@ func benchSite(b *testing.B, s *store.Store) (*http.Client, string) {
 		create(crm.OpportunityObject, in)
 	}
 
-	ui, err := web.New(web.Config{Store: s, Records: recs, Auth: a, Logger: slog.New(slog.DiscardHandler), BaseURL: "http://roster.test"})
+	ui, err := web.New(web.Config{Records: recs, Auth: a, Insights: insights.New(insights.Config{Store: s}), Views: views.New(s, nil), Logger: slog.New(slog.DiscardHandler), BaseURL: "http://roster.test"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/records"
-	"github.com/roster-crm/roster/internal/store"
 )
 
 // option is a <select> choice.
@@ -65,9 +64,6 @@ func filterFields(schema *crm.Schema) []option {
 type compiled struct {
 	filter *crm.Filter
 	orders []crm.Order
-	// capped says the people-through-memberships filter hit its cap, so the
-	// page may miss some matches (shown as a notice).
-	capped bool
 	// invalid is set when a row or a Whop filter did not compile; the
 	// messages are on the rows (or in whopError).
 	invalid   bool
@@ -109,7 +105,7 @@ func (u *UI) compile(ctx context.Context, workspaceID string, spec *tableSpec, s
 		}
 		add(cond)
 	}
-	if err := u.compileWhop(ctx, workspaceID, spec, schema, st, c); err != nil {
+	if err := compileWhop(spec, schema, st, c); err != nil {
 		return nil, err
 	}
 	key, desc := st.Sort, st.Desc
@@ -151,34 +147,36 @@ func rowCondition(schema *crm.Schema, row *filterRow) (crm.Cond, error) {
 
 // compileWhop adds the Whop filters. Opportunities carry the membership
 // fields themselves. For people, "synced" is their own whopUserId, and the
-// membership filters (status, product, renewal, cancel at period end)
-// select the people who are the point of contact of a matching
-// opportunity: the store returns those people's IDs (capped at 10,000) and
-// they become an "id in [...]" condition, so the people query keeps keyset
-// pagination and a single COUNT. Past the cap the page says it may be
-// incomplete.
-func (u *UI) compileWhop(ctx context.Context, workspaceID string, spec *tableSpec, schema *crm.Schema, st *tableState, c *compiled) error {
+// membership filters (status, product, renewal, cancel at period end) go
+// through crm.WhopMembership: the people with at least one live membership
+// matching all of them, the same filter REST and GraphQL take as
+// whopMembership. The store runs it as one semi-join, so the people query
+// keeps its keyset pagination and a single COUNT, with no cap.
+func compileWhop(spec *tableSpec, schema *crm.Schema, st *tableState, c *compiled) error {
 	if spec.whop == whopNone {
 		return nil
 	}
-	mem := &crm.Filter{}
-	opp := crm.NewSchema(crm.OpportunityObject, nil)
-	cond := func(path string, op crm.Op, v any) {
-		x, err := opp.Condition(path, string(op), v, false)
+	rel := crm.WhopMembership
+	cond := func(sub string, op crm.Op, v any) {
+		path := rel.Name + "." + sub
+		if spec.whop == whopOpportunity {
+			path = rel.FieldName(sub)
+		}
+		x, err := schema.Condition(path, string(op), v, false)
 		if err != nil {
 			panic("web: whop filter " + path + ": " + err.Error()) // the paths and types are fixed here
 		}
-		mem.Conds = append(mem.Conds, x)
+		c.filter.Conds = append(c.filter.Conds, x)
 	}
 	if len(st.Statuses) > 0 {
 		list := make([]any, len(st.Statuses))
 		for i, s := range st.Statuses {
 			list[i] = s
 		}
-		cond("whopMembershipStatus", crm.OpIn, list)
+		cond("status", crm.OpIn, list)
 	}
 	if st.Product != "" {
-		cond("whopProductId", crm.OpEq, st.Product)
+		cond("productId", crm.OpEq, st.Product)
 	}
 	if st.RenewFrom != "" {
 		t, err := time.Parse("2006-01-02", st.RenewFrom)
@@ -186,7 +184,7 @@ func (u *UI) compileWhop(ctx context.Context, workspaceID string, spec *tableSpe
 			c.invalid, c.whopError = true, "Enter the renewal dates as YYYY-MM-DD."
 			return nil
 		}
-		cond("whopRenewalDate", crm.OpGte, t)
+		cond("renewalDate", crm.OpGte, t)
 	}
 	if st.RenewTo != "" {
 		t, err := time.Parse("2006-01-02", st.RenewTo)
@@ -194,38 +192,22 @@ func (u *UI) compileWhop(ctx context.Context, workspaceID string, spec *tableSpe
 			c.invalid, c.whopError = true, "Enter the renewal dates as YYYY-MM-DD."
 			return nil
 		}
-		cond("whopRenewalDate", crm.OpLt, t.AddDate(0, 0, 1)) // the whole "to" day
+		cond("renewalDate", crm.OpLt, t.AddDate(0, 0, 1)) // the whole "to" day
 	}
 	if st.Cancel {
-		cond("whopCancelAtPeriodEnd", crm.OpEq, true)
+		cond("cancelAtPeriodEnd", crm.OpEq, true)
 	}
+	if !st.Synced {
+		return nil
+	}
+	synced := "whopUserId"
 	if spec.whop == whopOpportunity {
-		if st.Synced {
-			cond("whopMembershipId", crm.OpIs, crm.IsNotNull)
-		}
-		c.filter.Conds = append(c.filter.Conds, mem.Conds...)
-		return nil
+		synced = rel.FieldName("id")
 	}
-	if st.Synced {
-		x, err := schema.Condition("whopUserId", string(crm.OpIs), crm.IsNotNull, false)
-		if err != nil {
-			return err
-		}
-		c.filter.Conds = append(c.filter.Conds, x)
-	}
-	if mem.Empty() {
-		return nil
-	}
-	ids, capped, err := u.cfg.Store.OpportunityContactIDs(ctx, &store.OpportunityContactsParams{WorkspaceID: workspaceID, Filter: mem})
+	x, err := schema.Condition(synced, string(crm.OpIs), crm.IsNotNull, false)
 	if err != nil {
 		return err
 	}
-	list := make([]any, len(ids))
-	for i, id := range ids {
-		list[i] = id
-	}
-	idField, _ := schema.Object.Field("id")
-	c.filter.Conds = append(c.filter.Conds, crm.Cond{Target: crm.Target{Field: idField}, Op: crm.OpIn, Value: list})
-	c.capped = capped
+	c.filter.Conds = append(c.filter.Conds, x)
 	return nil
 }

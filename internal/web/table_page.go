@@ -7,9 +7,8 @@ import (
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
-	"github.com/roster-crm/roster/internal/store"
-	"github.com/roster-crm/roster/internal/views"
 	"github.com/roster-crm/roster/internal/whopstatus"
+	"github.com/roster-crm/roster/internal/whopsync"
 )
 
 // tablePageSize is the number of rows per page of a table.
@@ -31,7 +30,6 @@ type tableView struct {
 	Query                  string // the state as a query string, for saving
 	Views                  []viewLink
 	Error                  string
-	Notice                 string
 	SaveError              string
 	SaveName               string
 }
@@ -104,9 +102,9 @@ func (u *UI) tableData(r *http.Request, spec *tableSpec) (*tableView, int, error
 	for _, col := range spec.columns[1:] {
 		v.Choices = append(v.Choices, choiceView{Key: col.key, Label: col.label, Checked: hasString(keys(cols), col.key)})
 	}
-	var products []store.WhopProductChoice
+	var products []whopsync.ProductChoice
 	if spec.whop != whopNone {
-		if products, err = u.cfg.Store.WhopProductChoices(ctx, p.WorkspaceID); err != nil {
+		if products, err = u.productChoices(ctx, p.WorkspaceID); err != nil {
 			return nil, 0, err
 		}
 		v.Whop = &whopView{Error: c.whopError}
@@ -123,7 +121,7 @@ func (u *UI) tableData(r *http.Request, spec *tableSpec) (*tableView, int, error
 		}
 	}
 	if p.UserID != nil {
-		saved, err := views.New(u.cfg.Store, u.cfg.Now).List(ctx, p.WorkspaceID, *p.UserID, spec.obj.Name)
+		saved, err := u.cfg.Views.List(ctx, p.WorkspaceID, *p.UserID, spec.obj.Name)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -139,9 +137,6 @@ func (u *UI) tableData(r *http.Request, spec *tableSpec) (*tableView, int, error
 		v.Error = "Some filters need fixing; no results are shown until they do."
 		v.Total = "No " + spec.many
 		return v, http.StatusBadRequest, nil
-	}
-	if c.capped {
-		v.Notice = "More than 10,000 people match the membership filters; only the first 10,000 are shown. Narrow the filters to see everyone."
 	}
 	lp := crm.ListParams{Filter: c.filter, OrderBy: c.orders, First: tablePageSize, After: st.After, WithTotal: true}
 	if st.Before != "" {
@@ -173,6 +168,15 @@ func (u *UI) tableData(r *http.Request, spec *tableSpec) (*tableView, int, error
 		v.Prev = st.href(spec.path, "before", page.Cursors[0])
 	}
 	return v, http.StatusOK, nil
+}
+
+// productChoices lists the synced Whop products the filters offer; none
+// when the integration is off.
+func (u *UI) productChoices(ctx context.Context, workspaceID string) ([]whopsync.ProductChoice, error) {
+	if u.cfg.Whop == nil {
+		return nil, nil
+	}
+	return u.cfg.Whop.ProductChoices(ctx, workspaceID)
 }
 
 func keys(cols []column) []string {
@@ -215,7 +219,7 @@ func headers(spec *tableSpec, st tableState, cols []column) []headerView {
 
 // lookups fetches the names the shown columns need for this page's
 // records: one GetMany per related object, never a query per row.
-func (u *UI) lookups(ctx context.Context, workspaceID string, recs []crm.Record, cols []column, products []store.WhopProductChoice) (*lookups, error) {
+func (u *UI) lookups(ctx context.Context, workspaceID string, recs []crm.Record, cols []column, products []whopsync.ProductChoice) (*lookups, error) {
 	l := &lookups{products: map[string]string{}}
 	for _, p := range products {
 		l.products[p.WhopID] = p.Title

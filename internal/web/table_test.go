@@ -57,6 +57,8 @@ func TestTableFiltersAndSearch(t *testing.T) {
 			{"people: two statuses", "/people?status=active&status=past_due", []string{"Ada Lovelace", "Cy Young"}},
 			{"people: status none", "/people?status=expired", nil},
 			{"people: product", "/people?product=prod_2", []string{"Cy Young"}},
+			{"people: status and product of one membership", "/people?status=past_due&product=prod_2", []string{"Cy Young"}},
+			{"people: status and product of different memberships", "/people?status=active&product=prod_2", nil},
 			{"people: renews from", "/people?renew_from=2030-02-01", []string{"Cy Young"}},
 			{"people: renews to (inclusive)", "/people?renew_to=2030-01-15", []string{"Ada Lovelace"}},
 			{"people: cancel at period end", "/people?cancel=1", []string{"Ada Lovelace"}},

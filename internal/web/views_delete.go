@@ -5,7 +5,6 @@ import (
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
-	"github.com/roster-crm/roster/internal/views"
 )
 
 // viewDelete deletes one of the signed-in user's saved views (POST
@@ -16,7 +15,7 @@ func (u *UI) viewDelete(spec *tableSpec) handlerFunc {
 		if p.UserID == nil {
 			return &crm.Error{Cause: crm.ErrForbidden, Code: crm.CodeForbidden, Message: "only people can delete views"}
 		}
-		sv, err := views.New(u.cfg.Store, u.cfg.Now).Delete(r.Context(), p.WorkspaceID, *p.UserID, r.PathValue("id"))
+		sv, err := u.cfg.Views.Delete(r.Context(), p.WorkspaceID, *p.UserID, r.PathValue("id"))
 		if err != nil {
 			return err
 		}

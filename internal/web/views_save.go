@@ -26,7 +26,7 @@ func (u *UI) viewSave(spec *tableSpec) handlerFunc {
 		}
 		query := parseTableState(spec, raw).values().Encode()
 		name := r.PostFormValue("name")
-		_, err = views.New(u.cfg.Store, u.cfg.Now).Save(r.Context(), views.SaveParams{
+		_, err = u.cfg.Views.Save(r.Context(), views.SaveParams{
 			WorkspaceID: p.WorkspaceID, UserID: *p.UserID, Object: spec.obj.Name, Name: name, Query: query})
 		if err != nil {
 			e, ok := crm.AsError(err)

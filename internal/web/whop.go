@@ -8,7 +8,6 @@ import (
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
-	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
 
@@ -17,8 +16,8 @@ import (
 var whopSyncSteps = []string{"products", "plans", "members", "memberships", "payments"}
 
 // whopRunStep returns how many of the run's phases are done.
-func whopRunStep(run *store.WhopSyncRun) int {
-	if run.Status == store.SyncSucceeded {
+func whopRunStep(run *whopsync.SyncRun) int {
+	if run.Status == whopsync.SyncSucceeded {
 		return len(whopSyncSteps)
 	}
 	for i, p := range whopSyncSteps {
@@ -41,7 +40,7 @@ type whopData struct {
 	Status       *whopsync.Status
 	IsAdmin      bool
 	SecretSource string
-	Run          *store.WhopSyncRun
+	Run          *whopsync.SyncRun
 	RunActive    bool
 	Step, Steps  int
 	Mapping      []whopMappingRow
@@ -113,13 +112,12 @@ func (u *UI) whopData(r *http.Request) (*whopData, error) {
 		d.Run = run
 	}
 	if d.Run == nil {
-		// A read-only query: the service has no "latest run" of its own.
-		if d.Run, err = u.cfg.Store.WhopSyncRunLatest(ctx, ws); err != nil {
+		if d.Run, err = u.cfg.Whop.LatestSyncRun(ctx, ws); err != nil {
 			return nil, err
 		}
 	}
 	if d.Run != nil {
-		d.RunActive = d.Run.Status == store.SyncQueued || d.Run.Status == store.SyncRunning
+		d.RunActive = whopsync.Active(d.Run)
 		d.Step = whopRunStep(d.Run)
 	}
 	statuses := make([]string, 0, len(d.Status.StageMapping))

@@ -10,7 +10,7 @@ import (
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/httpserver"
-	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/whopsync"
 )
 
 // whopSyncNow starts a sync (or joins the running one) and sends the browser
@@ -54,7 +54,7 @@ type whopRunEvent struct {
 	FinishedISO string `json:"finishedIso"`
 }
 
-func whopEventOf(run *store.WhopSyncRun) whopRunEvent {
+func whopEventOf(run *whopsync.SyncRun) whopRunEvent {
 	errs := run.Errors
 	if errs == nil {
 		errs = []string{}
@@ -62,7 +62,7 @@ func whopEventOf(run *store.WhopSyncRun) whopRunEvent {
 	ev := whopRunEvent{ID: run.ID, Status: run.Status, Phase: run.Phase, Step: whopRunStep(run), Steps: len(whopSyncSteps),
 		Products: run.ProductsCount, Users: run.UsersCount, Memberships: run.MembershipsCount, Payments: run.PaymentsCount,
 		Writes: run.WritesCount, Requests: run.RequestsCount, Errors: errs,
-		Done: run.Status == store.SyncSucceeded || run.Status == store.SyncFailed}
+		Done: whopsync.Finished(run)}
 	if run.StartedAt != nil {
 		ev.Started, ev.StartedISO = formatDateTime(*run.StartedAt), formatISO(*run.StartedAt)
 	}
