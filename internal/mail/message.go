@@ -18,6 +18,9 @@ const (
 	KindInvite        Kind = "invite"
 	KindPasswordReset Kind = "password_reset"
 	KindWorkflow      Kind = "workflow"
+	// KindWebhook is a notice about an outgoing webhook (disabled after
+	// failing for days).
+	KindWebhook Kind = "webhook"
 )
 
 // Limits of one message; a message over them is refused before anything is
@@ -63,7 +66,7 @@ func (m *Message) validate() (*checked, error) {
 		return nil, crm.Invalid("workspaceId", crm.CodeRequired, "is required")
 	}
 	switch m.Kind {
-	case KindInvite, KindPasswordReset, KindWorkflow:
+	case KindInvite, KindPasswordReset, KindWorkflow, KindWebhook:
 	default:
 		return nil, crm.Invalid("kind", crm.CodeInvalidEnum, "unknown message kind %q", m.Kind)
 	}
@@ -149,6 +152,8 @@ func (k Kind) Label() string {
 		return "Password reset"
 	case KindWorkflow:
 		return "Workflow"
+	case KindWebhook:
+		return "Webhook notice"
 	}
 	return string(k)
 }
