@@ -278,7 +278,7 @@ func (s *Schema) Resolve(path string) (Target, error) {
 	if name, sub, _ := strings.Cut(path, "."); s.Object.Relation(name) != nil {
 		r := s.Object.Relation(name)
 		if sub == "" {
-			return Target{}, Invalid(path, CodeUnknownField, "%q filters on linked records: use one of its fields %s", name, r.subNames())
+			return Target{}, Invalid(path, CodeUnknownField, "%q filters on linked records: use one of its fields %s", name, r.SubNames())
 		}
 		return r.resolve(path, sub)
 	}

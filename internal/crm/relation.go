@@ -14,6 +14,8 @@ type Relation struct {
 	Name string
 	// Label is the base name of its GraphQL filter input ("WhopMembership").
 	Label string
+	// Doc says what the key selects, for the API's schema documentation.
+	Doc string
 	// Object is the linked object; Link is its field that references the
 	// filtered record.
 	Object *Object
@@ -39,6 +41,7 @@ type RelationField struct {
 // compile to it, so the three agree.
 var WhopMembership = &Relation{
 	Name: "whopMembership", Label: "WhopMembership",
+	Doc:    "People with at least one live Whop membership (a synced opportunity whose point of contact they are) matching every condition given here together.",
 	Object: OpportunityObject, Link: "pointOfContactId", Present: "whopMembershipId",
 	Fields: []RelationField{
 		{"id", "whopMembershipId"}, {"status", "whopMembershipStatus"}, {"productId", "whopProductId"},
@@ -69,7 +72,7 @@ func (r *Relation) resolve(path, sub string) (Target, error) {
 			return Target{Field: r.Object.byName[f.Field], Via: r}, nil
 		}
 	}
-	return Target{}, Invalid(path, CodeUnknownField, "%s has no field %q (known: %s)", r.Name, sub, r.subNames())
+	return Target{}, Invalid(path, CodeUnknownField, "%s has no field %q (known: %s)", r.Name, sub, r.SubNames())
 }
 
 // FieldName is the field of Object a sub-key compares ("status" is
@@ -94,7 +97,8 @@ func (r *Relation) subName(field string) string {
 	return field
 }
 
-func (r *Relation) subNames() string {
+// SubNames lists the sub-keys, comma-separated, for messages and docs.
+func (r *Relation) SubNames() string {
 	names := make([]string, len(r.Fields))
 	for i, f := range r.Fields {
 		names[i] = f.Name

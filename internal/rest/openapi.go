@@ -197,7 +197,9 @@ func parameters() obj {
 			"(emails.primaryEmail[eq]:a@b.c), custom fields by name. Comparators: "+opList()+". "+
 			"Comma-separated conditions are AND-ed; and(...), or(...), not(...) group and nest. "+
 			"in and containsAny take [a,b]; is takes NULL or NOT_NULL; double-quote values holding commas or parentheses. "+
-			"Soft-deleted records are listed only when the filter mentions deletedAt.",
+			"Soft-deleted records are listed only when the filter mentions deletedAt. "+
+			"People also filter by their Whop memberships: whopMembership.status[in]:[active,trialing],whopMembership.productId[eq]:prod_1 "+
+			"selects the people with one live membership matching both (sub-keys: "+crm.WhopMembership.SubNames()+").",
 			obj{"type": "string", "example": `or(name.lastName[ilike]:"%smith%",emails.primaryEmail[eq]:ada@example.com)`}),
 		"order_by": q("order_by", "Comma-separated field[Direction] keys, applied in order; the direction defaults to AscNullsFirst.",
 			obj{"type": "string", "example": "name.firstName[AscNullsFirst],createdAt[DescNullsLast]"}),

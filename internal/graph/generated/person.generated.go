@@ -995,7 +995,7 @@ func (ec *executionContext) unmarshalInputPersonFilterInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "createdAt", "updatedAt", "deletedAt", "position", "createdBy", "name", "emails", "phones", "jobTitle", "city", "avatarUrl", "linkedinLink", "companyId", "whopUserId", "whopUsername", "whopCreatedAt", "customFields", "and", "or", "not"}
+	fieldsInOrder := [...]string{"id", "createdAt", "updatedAt", "deletedAt", "position", "createdBy", "name", "emails", "phones", "jobTitle", "city", "avatarUrl", "linkedinLink", "companyId", "whopUserId", "whopUsername", "whopCreatedAt", "customFields", "whopMembership", "and", "or", "not"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -1129,6 +1129,13 @@ func (ec *executionContext) unmarshalInputPersonFilterInput(ctx context.Context,
 				return it, err
 			}
 			it["customFields"] = data
+		case "whopMembership":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("whopMembership"))
+			data, err := ec.unmarshalOWhopMembershipFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["whopMembership"] = data
 		case "and":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
 			data, err := ec.unmarshalOPersonFilterInput2ᚕmapᚄ(ctx, v)
@@ -1453,6 +1460,84 @@ func (ec *executionContext) unmarshalInputPersonUpdateInput(ctx context.Context,
 func UnmarshalPersonUpdateInput(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonUpdateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputWhopMembershipFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "status", "productId", "planId", "renewalDate", "cancelAtPeriodEnd"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["status"] = data
+		case "productId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productId"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["productId"] = data
+		case "planId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planId"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["planId"] = data
+		case "renewalDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("renewalDate"))
+			data, err := ec.unmarshalODateFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["renewalDate"] = data
+		case "cancelAtPeriodEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelAtPeriodEnd"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["cancelAtPeriodEnd"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWhopMembershipFilter unmarshals raw into the WhopMembershipFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWhopMembershipFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WhopMembershipFilter", raw, &out)
 	return out, err
 }
 
@@ -1837,6 +1922,14 @@ func (ec *executionContext) unmarshalOPersonOrderByInput2ᚕmapᚄ(ctx context.C
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOWhopMembershipFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputWhopMembershipFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 // endregion ***************************** type.gotpl *****************************

@@ -2516,6 +2516,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TaskUpdateInput", ec.unmarshalInputTaskUpdateInput),
 			graphql.NewInputUnmarshaler("UUIDFilter", ec.unmarshalInputUUIDFilter),
 			graphql.NewInputUnmarshaler("UpdateFieldInput", ec.unmarshalInputUpdateFieldInput),
+			graphql.NewInputUnmarshaler("WhopMembershipFilter", ec.unmarshalInputWhopMembershipFilter),
 		)
 	}
 	first := true
@@ -3411,9 +3412,26 @@ input PersonFilterInput {
   whopCreatedAt: DateFilter
   "Custom field conditions: {fieldName: {op: value}} or {fieldName: {subField: {op: value}}}."
   customFields: JSON
+  "People with at least one live Whop membership (a synced opportunity whose point of contact they are) matching every condition given here together."
+  whopMembership: WhopMembershipFilter
   and: [PersonFilterInput!]
   or: [PersonFilterInput!]
   not: PersonFilterInput
+}
+
+input WhopMembershipFilter {
+  "Compares the opportunity's whopMembershipId."
+  id: StringFilter
+  "Compares the opportunity's whopMembershipStatus."
+  status: StringFilter
+  "Compares the opportunity's whopProductId."
+  productId: StringFilter
+  "Compares the opportunity's whopPlanId."
+  planId: StringFilter
+  "Compares the opportunity's whopRenewalDate."
+  renewalDate: DateFilter
+  "Compares the opportunity's whopCancelAtPeriodEnd."
+  cancelAtPeriodEnd: BooleanFilter
 }
 
 input PersonOrderByInput {
