@@ -76,23 +76,7 @@ func (s *Store) APIKeyGet(ctx context.Context, workspaceID, id string) (*APIKey,
 
 // APIKeyList returns a workspace's keys, revoked ones included, newest first.
 func (s *Store) APIKeyList(ctx context.Context, workspaceID string) ([]*APIKey, error) {
-	rows, err := s.Read.QueryContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE workspace_id = $1 ORDER BY created_at DESC, id DESC`, workspaceID)
-	if err != nil {
-		return nil, fmt.Errorf("store: list api keys: %w", err)
-	}
-	defer rows.Close()
-	var out []*APIKey
-	for rows.Next() {
-		k, err := scanAPIKey(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list api keys: %w", err)
-		}
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list api keys: %w", err)
-	}
-	return out, nil
+	return queryList(ctx, s.Read, "list api keys", scanAPIKey, `SELECT `+apiKeyColumns+` FROM api_keys WHERE workspace_id = $1 ORDER BY created_at DESC, id DESC`, workspaceID)
 }
 
 // APIKeyRevokeParams are the inputs of APIKeyRevoke.

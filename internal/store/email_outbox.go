@@ -139,22 +139,6 @@ type OutboxEmailListParams struct {
 
 // OutboxEmailList returns the workspace's newest messages first.
 func (s *Store) OutboxEmailList(ctx context.Context, p *OutboxEmailListParams) ([]*OutboxEmail, error) {
-	rows, err := s.Read.QueryContext(ctx, `SELECT `+outboxEmailColumns+` FROM email_outbox
+	return queryList(ctx, s.Read, "list outbox emails", scanOutboxEmail, `SELECT `+outboxEmailColumns+` FROM email_outbox
 WHERE workspace_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, p.WorkspaceID, p.Limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: list outbox emails: %w", err)
-	}
-	defer rows.Close()
-	var out []*OutboxEmail
-	for rows.Next() {
-		e, err := scanOutboxEmail(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list outbox emails: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list outbox emails: %w", err)
-	}
-	return out, nil
 }

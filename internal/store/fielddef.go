@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/roster-crm/roster/internal/crm"
@@ -71,11 +70,8 @@ func (s *Store) FieldDefinitionDelete(ctx context.Context, tx *sql.Tx, workspace
 }
 
 func (s *Store) fieldDefinitionGet(ctx context.Context, q Querier, workspaceID, id string) (*crm.FieldDefinition, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+fieldDefColumns+" FROM field_definitions WHERE workspace_id = $1 AND id = $2", workspaceID, id)
-	if err != nil {
-		return nil, fmt.Errorf("store: get field definition: %w", err)
-	}
-	defs, err := scanFieldDefs(rows, workspaceID)
+	defs, err := queryList(ctx, q, "get field definition", fieldDefScanner(workspaceID),
+		"SELECT "+fieldDefColumns+" FROM field_definitions WHERE workspace_id = $1 AND id = $2", workspaceID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -105,28 +101,19 @@ func (s *Store) FieldDefinitionList(ctx context.Context, q Querier, workspaceID 
 		sqlText += " AND object = $2"
 		args = append(args, string(object))
 	}
-	rows, err := q.QueryContext(ctx, sqlText+" ORDER BY object, created_at, id", args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list field definitions: %w", err)
-	}
-	return scanFieldDefs(rows, workspaceID)
+	return queryList(ctx, q, "list field definitions", fieldDefScanner(workspaceID), sqlText+" ORDER BY object, created_at, id", args...)
 }
 
-func scanFieldDefs(rows *sql.Rows, workspaceID string) ([]*crm.FieldDefinition, error) {
-	defer rows.Close()
-	var out []*crm.FieldDefinition
-	for rows.Next() {
+// fieldDefScanner reads field_definitions rows of one workspace.
+func fieldDefScanner(workspaceID string) func(rowScanner) (*crm.FieldDefinition, error) {
+	return func(sc rowScanner) (*crm.FieldDefinition, error) {
 		d := &crm.FieldDefinition{WorkspaceID: workspaceID}
 		var obj, typ string
-		if err := rows.Scan(&d.ID, &obj, &d.Name, &d.Label, &d.Description, &typ, jsonScanner{&d.Options},
+		if err := sc.Scan(&d.ID, &obj, &d.Name, &d.Label, &d.Description, &typ, jsonScanner{&d.Options},
 			TimeScanner{&d.CreatedAt}, TimeScanner{&d.UpdatedAt}); err != nil {
-			return nil, fmt.Errorf("store: scan field definition: %w", err)
+			return nil, err
 		}
 		d.Object, d.Type = crm.ObjectName(obj), crm.FieldType(typ)
-		out = append(out, d)
+		return d, nil
 	}
-	if err := rows.Err(); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: list field definitions: %w", err)
-	}
-	return out, nil
 }

@@ -82,20 +82,13 @@ func (s *Store) MRRAt(ctx context.Context, p *MRRParams) ([]CurrencyTotal, error
 			ORDER BY t.happens_at, t.id LIMIT 1), o.whop_membership_status)
 		ELSE o.whop_membership_status END) IN (` + statuses + `)
 	GROUP BY o.amount_currency_code ORDER BY o.amount_currency_code`
-	rows, err := s.Read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: mrr: %w", err)
-	}
-	defer rows.Close()
-	var out []CurrencyTotal
-	for rows.Next() {
+	return queryList(ctx, s.Read, "mrr", func(sc rowScanner) (CurrencyTotal, error) {
 		var c CurrencyTotal
-		if err := rows.Scan(&c.Currency, &c.Micros, &c.Count); err != nil {
-			return nil, fmt.Errorf("store: scan mrr: %w", err)
+		if err := sc.Scan(&c.Currency, &c.Micros, &c.Count); err != nil {
+			return CurrencyTotal{}, err
 		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, nil
+	}, q, args...)
 }
 
 // MembershipCountsParams select the dashboard's counts.
@@ -231,24 +224,17 @@ type AtRiskListParams struct {
 // AtRiskList returns up to p.Limit at-risk memberships, soonest renewal first.
 func (s *Store) AtRiskList(ctx context.Context, p *AtRiskListParams) ([]*AtRiskMembership, error) {
 	args := []any{p.WorkspaceID}
-	rows, err := s.Read.QueryContext(ctx, `SELECT o.id, o.name, o.whop_membership_status, o.whop_cancel_at_period_end, o.whop_renewal_date,
+	return queryList(ctx, s.Read, "at-risk memberships", func(sc rowScanner) (*AtRiskMembership, error) {
+		m := &AtRiskMembership{}
+		if err := sc.Scan(&m.OpportunityID, &m.Name, &m.Status, &m.CancelAtPeriodEnd, NullTimeScanner{&m.RenewalDate},
+			&m.AmountMicros, &m.Currency, &m.PersonID); err != nil {
+			return nil, err
+		}
+		return m, nil
+	}, `SELECT o.id, o.name, o.whop_membership_status, o.whop_cancel_at_period_end, o.whop_renewal_date,
 		o.amount_amount_micros, o.amount_currency_code, o.point_of_contact_id
 		FROM opportunities o WHERE o.workspace_id = $1 AND `+p.Rule.sql(&args)+`
 		ORDER BY o.whop_renewal_date ASC NULLS LAST, o.id LIMIT `+fmt.Sprint(max(1, min(p.Limit, 200))), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: at-risk memberships: %w", err)
-	}
-	defer rows.Close()
-	var out []*AtRiskMembership
-	for rows.Next() {
-		m := &AtRiskMembership{}
-		if err := rows.Scan(&m.OpportunityID, &m.Name, &m.Status, &m.CancelAtPeriodEnd, NullTimeScanner{&m.RenewalDate},
-			&m.AmountMicros, &m.Currency, &m.PersonID); err != nil {
-			return nil, fmt.Errorf("store: scan at-risk membership: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }
 
 // RecentActivity is a timeline activity with the name of its record.
@@ -271,7 +257,13 @@ func (s *Store) RecentActivities(ctx context.Context, workspaceID string, limit 
 	if s.Dialect == Postgres {
 		text = "COALESCE(t.properties ->> 'text', '')"
 	}
-	rows, err := s.Read.QueryContext(ctx, `SELECT t.id, t.happens_at, t.name, `+text+`, t.record_object, t.record_id,
+	return queryList(ctx, s.Read, "recent activities", func(sc rowScanner) (*RecentActivity, error) {
+		a := &RecentActivity{}
+		if err := sc.Scan(&a.ID, TimeScanner{&a.HappensAt}, &a.Name, &a.Text, &a.RecordObject, &a.RecordID, &a.RecordName, &a.ActorName); err != nil {
+			return nil, err
+		}
+		return a, nil
+	}, `SELECT t.id, t.happens_at, t.name, `+text+`, t.record_object, t.record_id,
 		COALESCE(TRIM(p.name_first_name || ' ' || p.name_last_name), c.name, o.name, n.title, k.title, ''), t.actor_name
 		FROM timeline_activities t
 		LEFT JOIN people p ON t.record_object = 'person' AND p.id = t.record_id AND p.workspace_id = t.workspace_id
@@ -281,17 +273,4 @@ func (s *Store) RecentActivities(ctx context.Context, workspaceID string, limit 
 		LEFT JOIN tasks k ON t.record_object = 'task' AND k.id = t.record_id AND k.workspace_id = t.workspace_id
 		WHERE t.workspace_id = $1
 		ORDER BY t.happens_at DESC, t.id DESC LIMIT `+fmt.Sprint(max(1, min(limit, 200))), workspaceID)
-	if err != nil {
-		return nil, fmt.Errorf("store: recent activities: %w", err)
-	}
-	defer rows.Close()
-	var out []*RecentActivity
-	for rows.Next() {
-		a := &RecentActivity{}
-		if err := rows.Scan(&a.ID, TimeScanner{&a.HappensAt}, &a.Name, &a.Text, &a.RecordObject, &a.RecordID, &a.RecordName, &a.ActorName); err != nil {
-			return nil, fmt.Errorf("store: scan recent activity: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }

@@ -72,24 +72,8 @@ func (s *Store) InviteGetByHash(ctx context.Context, q Querier, tokenHash string
 // InviteListOpen returns a workspace's invites that are neither accepted nor
 // expired at now, newest first.
 func (s *Store) InviteListOpen(ctx context.Context, workspaceID string, now time.Time) ([]*Invite, error) {
-	rows, err := s.Read.QueryContext(ctx, `SELECT `+inviteColumns+` FROM invites
+	return queryList(ctx, s.Read, "list invites", scanInvite, `SELECT `+inviteColumns+` FROM invites
 WHERE workspace_id = $1 AND accepted_at IS NULL AND expires_at > $2 ORDER BY created_at DESC, id DESC`, workspaceID, s.Dialect.Time(now))
-	if err != nil {
-		return nil, fmt.Errorf("store: list invites: %w", err)
-	}
-	defer rows.Close()
-	var out []*Invite
-	for rows.Next() {
-		in, err := scanInvite(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list invites: %w", err)
-		}
-		out = append(out, in)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list invites: %w", err)
-	}
-	return out, nil
 }
 
 // InviteDelete withdraws an open invite of the workspace; a missing one is

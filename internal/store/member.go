@@ -80,21 +80,5 @@ func (s *Store) MemberListByUser(ctx context.Context, userID string) ([]*Member,
 }
 
 func (s *Store) memberQuery(ctx context.Context, query string, arg string) ([]*Member, error) {
-	rows, err := s.Read.QueryContext(ctx, query, arg)
-	if err != nil {
-		return nil, fmt.Errorf("store: list members: %w", err)
-	}
-	defer rows.Close()
-	var out []*Member
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list members: %w", err)
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list members: %w", err)
-	}
-	return out, nil
+	return queryList(ctx, s.Read, "list members", scanMember, query, arg)
 }

@@ -301,24 +301,14 @@ func (s *Store) RecordFind(ctx context.Context, q Querier, p *RecordFindParams) 
 }
 
 func (s *Store) queryRecords(ctx context.Context, q Querier, o *crm.Object, workspaceID, sqlText string, args []any) ([]crm.Record, error) {
-	rows, err := q.QueryContext(ctx, sqlText, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: query %s: %w", o.Plural, err)
-	}
-	defer rows.Close()
-	var out []crm.Record
-	for rows.Next() {
+	return queryList(ctx, q, "query "+o.Plural, func(sc rowScanner) (crm.Record, error) {
 		r := o.New()
-		if err := rows.Scan(scanTargets(o, r)...); err != nil {
-			return nil, fmt.Errorf("store: scan %s: %w", o.Name, err)
+		if err := sc.Scan(scanTargets(o, r)...); err != nil {
+			return nil, err
 		}
 		r.Meta().WorkspaceID = workspaceID
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: query %s: %w", o.Plural, err)
-	}
-	return out, nil
+		return r, nil
+	}, sqlText, args...)
 }
 
 // uniqueFields maps the unique indexes of each table to the API field that a

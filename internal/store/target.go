@@ -68,23 +68,16 @@ func (s *Store) targets(ctx context.Context, q Querier, parent crm.ObjectName, w
 	}
 	table, parentCol := targetTable(parent)
 	args, list := inWorkspace(workspaceID, ids)
-	rows, err := q.QueryContext(ctx, "SELECT id, created_at, "+parentCol+", person_id, company_id, opportunity_id FROM "+table+
-		" WHERE workspace_id = $1 AND "+col+" IN ("+list+") ORDER BY created_at, id", args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list %s: %w", table, err)
-	}
-	defer rows.Close()
-	var out []*crm.TargetLink
-	for rows.Next() {
+	return queryList(ctx, q, "list "+table, func(sc rowScanner) (*crm.TargetLink, error) {
 		t := &crm.TargetLink{WorkspaceID: workspaceID}
 		var created time.Time
-		if err := rows.Scan(&t.ID, TimeScanner{&created}, &t.ParentID, &t.PersonID, &t.CompanyID, &t.OpportunityID); err != nil {
-			return nil, fmt.Errorf("store: scan %s: %w", table, err)
+		if err := sc.Scan(&t.ID, TimeScanner{&created}, &t.ParentID, &t.PersonID, &t.CompanyID, &t.OpportunityID); err != nil {
+			return nil, err
 		}
 		t.CreatedAt = created
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return t, nil
+	}, "SELECT id, created_at, "+parentCol+", person_id, company_id, opportunity_id FROM "+table+
+		" WHERE workspace_id = $1 AND "+col+" IN ("+list+") ORDER BY created_at, id", args...)
 }
 
 // RecordsExist returns which of ids are live records of o in the workspace.

@@ -67,21 +67,14 @@ func (s *Store) TimelineList(ctx context.Context, p *TimelineListParams) ([]*crm
 		q += fmt.Sprintf(" AND id < $%d", len(args))
 	}
 	q += fmt.Sprintf(" ORDER BY happens_at DESC, id DESC LIMIT %d", limit)
-	rows, err := s.Read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list timeline: %w", err)
-	}
-	defer rows.Close()
-	var out []*crm.TimelineActivity
-	for rows.Next() {
+	return queryList(ctx, s.Read, "list timeline", func(sc rowScanner) (*crm.TimelineActivity, error) {
 		a := &crm.TimelineActivity{WorkspaceID: p.WorkspaceID}
 		var obj, linked string
-		if err := rows.Scan(&a.ID, TimeScanner{&a.HappensAt}, &a.Name, jsonScanner{&a.Properties}, &obj, &a.RecordID,
+		if err := sc.Scan(&a.ID, TimeScanner{&a.HappensAt}, &a.Name, jsonScanner{&a.Properties}, &obj, &a.RecordID,
 			&linked, &a.LinkedRecordID, &a.Actor.Source, &a.Actor.WorkspaceMemberID, &a.Actor.Name); err != nil {
-			return nil, fmt.Errorf("store: scan timeline: %w", err)
+			return nil, err
 		}
 		a.RecordObject, a.LinkedRecordObject = crm.ObjectName(obj), crm.ObjectName(linked)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return a, nil
+	}, q, args...)
 }

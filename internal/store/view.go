@@ -69,24 +69,8 @@ type SavedViewListParams struct {
 
 // SavedViewList returns the user's views of the object, by name.
 func (s *Store) SavedViewList(ctx context.Context, p *SavedViewListParams) ([]*SavedView, error) {
-	rows, err := s.Read.QueryContext(ctx, `SELECT `+savedViewColumns+` FROM saved_views
+	return queryList(ctx, s.Read, "list views", scanSavedView, `SELECT `+savedViewColumns+` FROM saved_views
 WHERE workspace_id = $1 AND user_id = $2 AND object = $3 ORDER BY name, id`, p.WorkspaceID, p.UserID, string(p.Object))
-	if err != nil {
-		return nil, fmt.Errorf("store: list views: %w", err)
-	}
-	defer rows.Close()
-	var out []*SavedView
-	for rows.Next() {
-		v, err := scanSavedView(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list views: %w", err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list views: %w", err)
-	}
-	return out, nil
 }
 
 // SavedViewDeleteParams name one of a user's views.
@@ -119,21 +103,11 @@ type WhopProductChoice struct {
 // WhopProductChoices lists the workspace's synced Whop products by title,
 // for the "product" filter of the people and opportunities tables.
 func (s *Store) WhopProductChoices(ctx context.Context, workspaceID string) ([]WhopProductChoice, error) {
-	rows, err := s.Read.QueryContext(ctx, `SELECT whop_id, title FROM whop_products WHERE workspace_id = $1 ORDER BY title, whop_id LIMIT 500`, workspaceID)
-	if err != nil {
-		return nil, fmt.Errorf("store: list whop products: %w", err)
-	}
-	defer rows.Close()
-	var out []WhopProductChoice
-	for rows.Next() {
+	return queryList(ctx, s.Read, "list whop products", func(sc rowScanner) (WhopProductChoice, error) {
 		var c WhopProductChoice
-		if err := rows.Scan(&c.WhopID, &c.Title); err != nil {
-			return nil, fmt.Errorf("store: list whop products: %w", err)
+		if err := sc.Scan(&c.WhopID, &c.Title); err != nil {
+			return WhopProductChoice{}, err
 		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list whop products: %w", err)
-	}
-	return out, nil
+		return c, nil
+	}, `SELECT whop_id, title FROM whop_products WHERE workspace_id = $1 ORDER BY title, whop_id LIMIT 500`, workspaceID)
 }

@@ -127,20 +127,7 @@ func (s *Store) WhopConnectionByCompany(ctx context.Context, companyID string) (
 // WhopConnectionList returns every connection (the reconciliation scheduler
 // walks them).
 func (s *Store) WhopConnectionList(ctx context.Context) ([]*WhopConnection, error) {
-	rows, err := s.Read.QueryContext(ctx, "SELECT "+whopConnColumns+" FROM whop_connections ORDER BY workspace_id")
-	if err != nil {
-		return nil, fmt.Errorf("store: list whop connections: %w", err)
-	}
-	defer rows.Close()
-	var out []*WhopConnection
-	for rows.Next() {
-		c, err := scanWhopConn(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: scan whop connection: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryList(ctx, s.Read, "list whop connections", scanWhopConn, "SELECT "+whopConnColumns+" FROM whop_connections ORDER BY workspace_id")
 }
 
 // WhopConnectionDelete removes the connection and its sealed secrets.

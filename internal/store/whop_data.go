@@ -211,24 +211,17 @@ func (s *Store) WhopPaymentsByIDs(ctx context.Context, q Querier, workspaceID st
 }
 
 func (s *Store) whopPayments(ctx context.Context, q Querier, where string, args ...any) ([]*WhopPayment, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+paymentColumns+" FROM whop_payments WHERE "+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list whop payments: %w", err)
-	}
-	defer rows.Close()
-	var out []*WhopPayment
-	for rows.Next() {
+	return queryList(ctx, q, "list whop payments", func(sc rowScanner) (*WhopPayment, error) {
 		p := &WhopPayment{}
 		var data string
-		if err := rows.Scan(&p.WorkspaceID, &p.WhopID, &p.Status, &p.Substatus, &p.AmountMicros, &p.Currency, &p.RefundedMicros,
+		if err := sc.Scan(&p.WorkspaceID, &p.WhopID, &p.Status, &p.Substatus, &p.AmountMicros, &p.Currency, &p.RefundedMicros,
 			&p.FailureMessage, &p.BillingReason, &p.MembershipWhopID, &p.UserWhopID, &p.ProductWhopID, &p.PersonID, &p.OpportunityID,
 			NullTimeScanner{&p.PaidAt}, NullTimeScanner{&p.RefundedAt}, NullTimeScanner{&p.WhopCreatedAt}, NullTimeScanner{&p.WhopUpdatedAt}, &data); err != nil {
-			return nil, fmt.Errorf("store: scan whop payment: %w", err)
+			return nil, err
 		}
 		p.Data = []byte(data)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	}, "SELECT "+paymentColumns+" FROM whop_payments WHERE "+where, args...)
 }
 
 // WhopMembershipState is the last applied state of a membership.
@@ -342,22 +335,9 @@ type WhopMembershipPeopleParams struct {
 // workspace's memberships, a few per person.
 func (s *Store) WhopMembershipPeople(ctx context.Context, p *WhopMembershipPeopleParams) ([]string, error) {
 	pattern := "%" + likeEscape(strings.ToLower(p.Contains)) + "%"
-	rows, err := s.Read.QueryContext(ctx, `SELECT DISTINCT person_id FROM whop_memberships
+	return queryList(ctx, s.Read, "people by membership", scanString, `SELECT DISTINCT person_id FROM whop_memberships
 		WHERE workspace_id = $1 AND person_id IS NOT NULL AND (lower(whop_id) LIKE $2 ESCAPE '\' OR user_email LIKE $2 ESCAPE '\')
 		ORDER BY person_id LIMIT $3`, p.WorkspaceID, pattern, p.Limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: people by membership: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: scan person by membership: %w", err)
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // WhopPaymentTotal is what one person paid in one currency.
@@ -373,22 +353,13 @@ type WhopPaymentTotal struct {
 // WhopPaymentTotals sums a person's synced payments per currency, in
 // currency order.
 func (s *Store) WhopPaymentTotals(ctx context.Context, workspaceID, personID string) ([]WhopPaymentTotal, error) {
-	rows, err := s.Read.QueryContext(ctx, `SELECT currency,
+	return queryList(ctx, s.Read, "payment totals", func(sc rowScanner) (WhopPaymentTotal, error) {
+		var t WhopPaymentTotal
+		err := sc.Scan(&t.Currency, &t.PaidMicros, &t.RefundedMicros, &t.Payments)
+		return t, err
+	}, `SELECT currency,
 		COALESCE(SUM(CASE WHEN paid_at IS NOT NULL OR status = 'paid' THEN COALESCE(amount_micros, 0) ELSE 0 END), 0),
 		COALESCE(SUM(COALESCE(refunded_micros, 0)), 0),
 		COUNT(CASE WHEN paid_at IS NOT NULL OR status = 'paid' THEN 1 END)
 		FROM whop_payments WHERE workspace_id = $1 AND person_id = $2 GROUP BY currency ORDER BY currency`, workspaceID, personID)
-	if err != nil {
-		return nil, fmt.Errorf("store: payment totals: %w", err)
-	}
-	defer rows.Close()
-	var out []WhopPaymentTotal
-	for rows.Next() {
-		var t WhopPaymentTotal
-		if err := rows.Scan(&t.Currency, &t.PaidMicros, &t.RefundedMicros, &t.Payments); err != nil {
-			return nil, fmt.Errorf("store: scan payment totals: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
 }

@@ -148,20 +148,7 @@ func (s *Store) WhopSyncRunRelease(ctx context.Context, workspaceID, id, lease s
 // WhopSyncRunsActive returns every workspace's queued or running run, for
 // resuming runs a dead process left behind.
 func (s *Store) WhopSyncRunsActive(ctx context.Context) ([]*WhopSyncRun, error) {
-	rows, err := s.Read.QueryContext(ctx, "SELECT "+syncRunColumns+" FROM whop_sync_runs WHERE status IN ($1, $2)", SyncQueued, SyncRunning)
-	if err != nil {
-		return nil, fmt.Errorf("store: list active sync runs: %w", err)
-	}
-	defer rows.Close()
-	var out []*WhopSyncRun
-	for rows.Next() {
-		r, err := scanSyncRun(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: scan sync run: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryList(ctx, s.Read, "list active sync runs", scanSyncRun, "SELECT "+syncRunColumns+" FROM whop_sync_runs WHERE status IN ($1, $2)", SyncQueued, SyncRunning)
 }
 
 // WhopSyncRunGet returns one run of the workspace.
@@ -245,18 +232,11 @@ func (s *Store) AuditList(ctx context.Context, workspaceID, actionPrefix, before
 		args = append(args, before)
 		q += " AND id < $3"
 	}
-	rows, err := s.Read.QueryContext(ctx, q+fmt.Sprintf(" ORDER BY at DESC, id DESC LIMIT %d", limit), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list audit log: %w", err)
-	}
-	defer rows.Close()
-	var out []*AuditEntry
-	for rows.Next() {
+	return queryList(ctx, s.Read, "list audit log", func(sc rowScanner) (*AuditEntry, error) {
 		e := &AuditEntry{}
-		if err := rows.Scan(&e.ID, &e.WorkspaceID, TimeScanner{&e.At}, &e.Action, &e.Actor.Source, &e.Actor.Name, &e.ActorID, jsonScanner{&e.Details}); err != nil {
-			return nil, fmt.Errorf("store: scan audit entry: %w", err)
+		if err := sc.Scan(&e.ID, &e.WorkspaceID, TimeScanner{&e.At}, &e.Action, &e.Actor.Source, &e.Actor.Name, &e.ActorID, jsonScanner{&e.Details}); err != nil {
+			return nil, err
 		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	}, q+fmt.Sprintf(" ORDER BY at DESC, id DESC LIMIT %d", limit), args...)
 }

@@ -66,18 +66,11 @@ func (s *Store) WorkspaceAny(ctx context.Context) (bool, error) {
 
 // WorkspaceList returns every workspace, oldest first.
 func (s *Store) WorkspaceList(ctx context.Context) ([]*Workspace, error) {
-	rows, err := s.Read.QueryContext(ctx, `SELECT id, name, created_at, updated_at FROM workspaces ORDER BY created_at, id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: list workspaces: %w", err)
-	}
-	defer rows.Close()
-	var out []*Workspace
-	for rows.Next() {
+	return queryList(ctx, s.Read, "list workspaces", func(sc rowScanner) (*Workspace, error) {
 		w := &Workspace{}
-		if err := rows.Scan(&w.ID, &w.Name, TimeScanner{&w.CreatedAt}, TimeScanner{&w.UpdatedAt}); err != nil {
-			return nil, fmt.Errorf("store: list workspaces: %w", err)
+		if err := sc.Scan(&w.ID, &w.Name, TimeScanner{&w.CreatedAt}, TimeScanner{&w.UpdatedAt}); err != nil {
+			return nil, err
 		}
-		out = append(out, w)
-	}
-	return out, rows.Err()
+		return w, nil
+	}, `SELECT id, name, created_at, updated_at FROM workspaces ORDER BY created_at, id`)
 }
