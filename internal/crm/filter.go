@@ -275,12 +275,8 @@ func (s *Schema) Resolve(path string) (Target, error) {
 	if f, ok := s.Object.Field(path); ok {
 		return Target{Field: f}, nil
 	}
-	if name, sub, _ := strings.Cut(path, "."); s.Object.Relation(name) != nil {
-		r := s.Object.Relation(name)
-		if sub == "" {
-			return Target{}, Invalid(path, CodeUnknownField, "%q filters on linked records: use one of its fields %s", name, r.SubNames())
-		}
-		return r.resolve(path, sub)
+	if rel, sub, _ := strings.Cut(path, "."); s.Object.Relation(rel) != nil {
+		return s.Object.Relation(rel).resolve(path, sub)
 	}
 	name, sub, _ := strings.Cut(strings.TrimPrefix(path, "customFields."), ".")
 	if d, ok := s.Custom[name]; ok {

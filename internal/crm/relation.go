@@ -67,6 +67,9 @@ func (r *Relation) PresentField() *Field { return r.Object.byName[r.Present] }
 
 // resolve finds the target of a sub-key ("status").
 func (r *Relation) resolve(path, sub string) (Target, error) {
+	if sub == "" {
+		return Target{}, Invalid(path, CodeUnknownField, "%q filters on linked records: use one of its fields %s", r.Name, r.SubNames())
+	}
 	for _, f := range r.Fields {
 		if f.Name == sub {
 			return Target{Field: r.Object.byName[f.Field], Via: r}, nil
