@@ -29,10 +29,8 @@ func (a *App) mount(srv *httpserver.Server) error {
 	rest.Register(mux, rest.Config{Records: a.Records, Logger: a.Logger, BaseURL: a.Config.BaseURL})
 	if a.Whop != nil {
 		// Webhooks authenticate by signature, not by key or session.
-		srv.Handle("POST /webhooks/whop", a.Whop.WebhookHandler())
-		srv.Handle("POST /webhooks/whop/{workspaceID}", a.Whop.WebhookHandler())
-		mux.Handle("GET /auth/whop", a.Whop.StartOAuthHandler())
-		mux.Handle("GET "+a.Whop.CallbackPath(), a.Whop.CallbackHandler())
+		srv.Handle("POST /webhooks/whop", whopWebhook{whop: a.Whop})
+		srv.Handle("POST /webhooks/whop/{workspaceID}", whopWebhook{whop: a.Whop})
 	}
 	ui, err := web.New(web.Config{Records: a.Records, Auth: a.Auth, Insights: a.Insights, Views: a.Views, Mail: a.Mail, Whop: a.Whop, Logger: a.Logger, BaseURL: a.Config.BaseURL})
 	if err != nil {

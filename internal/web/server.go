@@ -95,6 +95,7 @@ func (u *UI) Register(mux Mux, authn func(http.Handler) http.Handler) {
 	for _, r := range u.routes() {
 		h(r.pattern, r.fn)
 	}
+	u.registerWhopOAuth(mux, authn)
 }
 
 // route is one page or action.

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -67,6 +68,9 @@ type settingsSite struct {
 	mail *mail.Service
 
 	company, apiKey, webhookSecret string
+	// whopDown makes the simulated Whop's OAuth token endpoint fail (503),
+	// a fault the simulator itself does not offer.
+	whopDown atomic.Bool
 }
 
 func newSettingsSite(t *testing.T, s *store.Store, withWhop bool) *settingsSite {
@@ -89,7 +93,14 @@ func newSettingsSite(t *testing.T, s *store.Store, withWhop bool) *settingsSite 
 		st.company, st.apiKey, st.webhookSecret = "biz_settings_test", "whop_sk_test_"+settingsRandomHex(8), "ws_"+settingsRandomHex(32)
 		st.sim = whopsim.New(whopsim.Config{Seed: 7, RateLimit: -1, RetryScale: 0.001, APIKeys: []whopsim.APIKey{{Key: st.apiKey, CompanyID: st.company}}})
 		st.sim.Generate(whopsim.GenerateParams{CompanyID: st.company, Users: 12, Products: 2, Memberships: 15})
-		simSrv := httptest.NewServer(st.sim.Handler())
+		simHandler := st.sim.Handler()
+		simSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if st.whopDown.Load() && r.URL.Path == "/oauth/token" {
+				http.Error(w, "upstream unavailable", http.StatusServiceUnavailable)
+				return
+			}
+			simHandler.ServeHTTP(w, r)
+		}))
 		t.Cleanup(simSrv.Close)
 		if err := jobs.Migrate(ctx, s); err != nil {
 			t.Fatal(err)
@@ -102,8 +113,10 @@ func newSettingsSite(t *testing.T, s *store.Store, withWhop bool) *settingsSite 
 		}
 		queue := jobs.Prepare(jobs.Config{Store: s, Logger: slog.New(slog.DiscardHandler), FetchPollInterval: 100 * time.Millisecond})
 		recs = records.New(records.Config{Store: s, Jobs: queue})
+		callback := srv.URL + "/auth/whop/callback"
+		st.sim.AddOAuthClient(whopsim.OAuthClient{ID: settingsOAuthClient, Secret: settingsOAuthSecret, RedirectURIs: []string{callback}})
 		st.whop, err = whopsync.New(whopsync.Config{Store: s, Records: recs, Queue: queue, Sealer: sealer, APIBaseURL: simSrv.URL + "/api/v1", OAuthBaseURL: simSrv.URL,
-			RatePerMinute: -1, BaseURL: srv.URL, BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+			ClientID: settingsOAuthClient, ClientSecret: settingsOAuthSecret, CallbackURL: callback, RatePerMinute: -1, BaseURL: srv.URL, BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,6 +150,12 @@ func newSettingsSite(t *testing.T, s *store.Store, withWhop bool) *settingsSite 
 	st.site = &site{t: t, srv: srv, store: s, auth: a, records: recs}
 	return st
 }
+
+// The Whop app's OAuth client, registered at the simulator.
+const (
+	settingsOAuthClient = "app_settings_test"
+	settingsOAuthSecret = "apps_settings_test_secret"
+)
 
 func settingsRandomHex(n int) string {
 	b := make([]byte, n)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/roster-crm/roster/internal/auth"
@@ -72,30 +73,21 @@ func (u *UI) whopDisconnect(w http.ResponseWriter, r *http.Request) error {
 }
 
 // whopTestEvent sends a signed test event through the workspace's webhook
-// endpoint and says whether it was accepted.
+// intake and says whether it was accepted.
 func (u *UI) whopTestEvent(w http.ResponseWriter, r *http.Request) error {
 	if u.cfg.Whop == nil {
 		return u.whopOff()
 	}
-	status, err := u.cfg.Whop.SendTestEvent(r.Context(), auth.PrincipalFrom(r.Context()).WorkspaceID)
+	err := u.cfg.Whop.SendTestEvent(r.Context(), auth.PrincipalFrom(r.Context()).WorkspaceID)
+	var refused *whopsync.TestEventRefused
 	switch {
 	case err == nil:
-		return u.redirect(w, r, "/settings/integrations/whop", "Test event accepted: the webhook endpoint answered 200 and verified the signature.")
-	case status != 0:
-		return u.redirect(w, r, "/settings/integrations/whop", "Test event refused: "+errorText(err))
+		return u.redirect(w, r, "/settings/integrations/whop", "Test event accepted: the webhook endpoint verified the signature and stored the event.")
+	case errors.As(err, &refused):
+		return u.redirect(w, r, "/settings/integrations/whop", "Test event refused: "+refused.Message())
 	}
 	if errs, ok := settingsFormErrors(err, nil, "test"); ok {
 		return u.redirect(w, r, "/settings/integrations/whop", "Test event not sent: "+errs["test"])
 	}
 	return err
-}
-
-// errorText is an error's message after its package prefix.
-func errorText(err error) string {
-	msg := err.Error()
-	const prefix = "whopsync: "
-	if len(msg) > len(prefix) && msg[:len(prefix)] == prefix {
-		msg = msg[len(prefix):]
-	}
-	return msg
 }

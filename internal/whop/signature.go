@@ -82,6 +82,16 @@ func SignStandard(secret, id string, timestamp int64, body []byte) string {
 	return "v1," + base64.StdEncoding.EncodeToString(mac)
 }
 
+// SignedHeader returns the three Standard Webhooks headers of a delivery
+// with id, sent at ts, of body, signed with secret: what Whop sends.
+func SignedHeader(secret, id string, ts time.Time, body []byte) http.Header {
+	h := http.Header{}
+	h.Set(HeaderWebhookID, id)
+	h.Set(HeaderWebhookTimestamp, strconv.FormatInt(ts.Unix(), 10))
+	h.Set(HeaderWebhookSignature, SignStandard(secret, id, ts.Unix(), body))
+	return h
+}
+
 func standardMAC(key []byte, id, ts string, body []byte) []byte {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(id))

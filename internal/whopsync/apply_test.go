@@ -10,6 +10,7 @@ import (
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/store/storetest"
+	"github.com/roster-crm/roster/internal/whop"
 )
 
 // TestMembershipEventReturnsFailedReads breaks the table a membership's plan
@@ -39,9 +40,7 @@ func TestMembershipEventReturnsFailedReads(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if status, out := e.post("/webhooks/whop/"+e.ws, b, signed(e.secret, "msg_read", now, b)); status != 200 {
-					t.Fatalf("post: %d %v", status, out)
-				}
+				e.mustDeliver(b, whop.SignedHeader(e.secret, "msg_read", now, b))
 				var id string
 				e.scan("SELECT id FROM whop_webhook_inbox WHERE workspace_id = $1", []any{e.ws}, &id)
 				e.exec("ALTER TABLE " + tc.table + " RENAME TO " + tc.table + "_gone")

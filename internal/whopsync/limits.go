@@ -2,15 +2,14 @@ package whopsync
 
 import (
 	"fmt"
-	"net"
 	"net/netip"
 	"strings"
 )
 
-type netPrefix = netip.Prefix
-
-func parseCIDRs(list []string) ([]*netPrefix, error) {
-	var out []*netPrefix
+// parseCIDRs reads the webhook allowlist: CIDRs or single addresses, blanks
+// skipped. An entry that is neither is an error naming it.
+func parseCIDRs(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
 	for _, c := range list {
 		c = strings.TrimSpace(c)
 		if c == "" {
@@ -24,28 +23,20 @@ func parseCIDRs(list []string) ([]*netPrefix, error) {
 			}
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
-		out = append(out, &p)
+		out = append(out, p)
 	}
 	return out, nil
 }
 
-// allowedIP reports whether a webhook from remoteAddr passes the allowlist
-// (an empty list allows everyone).
-func (s *Service) allowedIP(remoteAddr string) bool {
+// allowedIP reports whether a webhook from ip passes the allowlist (an
+// empty list allows everyone; an unknown address passes no list).
+func (s *Service) allowedIP(ip netip.Addr) bool {
 	if len(s.allowed) == 0 {
 		return true
 	}
-	host, _, err := net.SplitHostPort(remoteAddr)
-	if err != nil {
-		host = remoteAddr
-	}
-	a, err := netip.ParseAddr(host)
-	if err != nil {
-		return false
-	}
-	a = a.Unmap()
+	ip = ip.Unmap()
 	for _, p := range s.allowed {
-		if p.Contains(a) {
+		if p.Contains(ip) {
 			return true
 		}
 	}

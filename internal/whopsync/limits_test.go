@@ -1,30 +1,33 @@
 package whopsync
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 )
 
 // TestWebhookAllowlist: entries are CIDRs or single addresses (blanks
-// skipped); a webhook passes when its remote address falls in one, an empty
-// list lets everyone in, and an address that cannot be parsed is refused.
+// skipped); a webhook passes when its sender's address falls in one, an
+// empty list lets everyone in, and an unknown sender passes no list.
 func TestWebhookAllowlist(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		list    []string
-		remote  string
+		remote  netip.Addr
 		allowed bool
 	}{
-		{"empty list allows all", nil, "203.0.113.9:443", true},
-		{"inside a CIDR", []string{"203.0.113.0/24"}, "203.0.113.9:443", true},
-		{"outside every CIDR", []string{"203.0.113.0/24", "10.0.0.0/8"}, "198.51.100.1:443", false},
-		{"a single address", []string{" 198.51.100.7 "}, "198.51.100.7:1234", true},
-		{"a neighbour of a single address", []string{"198.51.100.7"}, "198.51.100.8:1234", false},
-		{"IPv4-mapped IPv6 peer", []string{"203.0.113.0/24"}, "[::ffff:203.0.113.5]:443", true},
-		{"IPv6 CIDR", []string{"2001:db8::/32"}, "[2001:db8::1]:443", true},
-		{"remote without a port", []string{"203.0.113.0/24"}, "203.0.113.9", true},
-		{"unparsable remote", []string{"203.0.113.0/24"}, "not-an-ip:443", false},
-		{"blank entries only", []string{"", "  "}, "198.51.100.1:443", true},
+		{"empty list allows all", nil, netip.MustParseAddr("203.0.113.9"), true},
+		{"empty list allows an unknown sender", nil, netip.Addr{}, true},
+		{"inside a CIDR", []string{"203.0.113.0/24"}, netip.MustParseAddr("203.0.113.9"), true},
+		{"outside every CIDR", []string{"203.0.113.0/24", "10.0.0.0/8"}, netip.MustParseAddr("198.51.100.1"), false},
+		{"inside the second CIDR", []string{"203.0.113.0/24", "10.0.0.0/8"}, netip.MustParseAddr("10.20.30.40"), true},
+		{"a single address", []string{" 198.51.100.7 "}, netip.MustParseAddr("198.51.100.7"), true},
+		{"a neighbour of a single address", []string{"198.51.100.7"}, netip.MustParseAddr("198.51.100.8"), false},
+		{"IPv4-mapped IPv6 peer", []string{"203.0.113.0/24"}, netip.MustParseAddr("::ffff:203.0.113.5"), true},
+		{"IPv6 CIDR", []string{"2001:db8::/32"}, netip.MustParseAddr("2001:db8::1"), true},
+		{"IPv6 outside the CIDR", []string{"2001:db8::/32"}, netip.MustParseAddr("2001:db9::1"), false},
+		{"unknown sender", []string{"203.0.113.0/24"}, netip.Addr{}, false},
+		{"blank entries only", []string{"", "  "}, netip.MustParseAddr("198.51.100.1"), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			allowed, err := parseCIDRs(tc.list)

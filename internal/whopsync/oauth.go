@@ -6,15 +6,13 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
-	"html/template"
-	"net/http"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
-	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/whop"
 )
@@ -43,44 +41,48 @@ func (s *Service) callbackURL() string {
 	return strings.TrimRight(s.cfg.BaseURL, "/") + "/auth/whop/callback"
 }
 
-// sessionOf returns the signed-in admin and the session token of a request.
-// OAuth connects are for people in a browser, so API keys do not qualify.
-func sessionOf(r *http.Request) (*auth.Principal, string, error) {
-	p := auth.PrincipalFrom(r.Context())
-	c, err := r.Cookie(auth.SessionCookie)
-	if p == nil || err != nil || p.APIKeyID != nil {
-		return nil, "", &crm.Error{Cause: crm.ErrUnauthenticated, Code: crm.CodeUnauthenticated, Message: "sign in to Roster as an admin, then connect Whop"}
+// OAuthSession is who runs an OAuth connect: the signed-in admin and the
+// browser session the flow is bound to. The state Whop hands back is only
+// accepted in the session that started the flow, so a callback URL planted
+// in another browser connects nothing.
+type OAuthSession struct {
+	Principal *auth.Principal
+	// Token is the session cookie's value; only its hash is stored.
+	Token string
+}
+
+// admin returns the session's admin. OAuth connects are for people in a
+// browser, so API keys do not qualify.
+func (o OAuthSession) admin() (*auth.Principal, error) {
+	p := o.Principal
+	if p == nil || o.Token == "" || p.APIKeyID != nil {
+		return nil, &crm.Error{Cause: crm.ErrUnauthenticated, Code: crm.CodeUnauthenticated, Message: "sign in to Roster as an admin, then connect Whop"}
 	}
 	if err := auth.RequireAdmin(p); err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	return p, c.Value, nil
+	return p, nil
 }
 
-// StartOAuthHandler serves GET /auth/whop: it remembers a state and a PKCE
-// verifier bound to the admin's session and sends the browser to Whop's
-// consent page. ?company_id=biz_... picks the company to connect.
-func (s *Service) StartOAuthHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, err := s.StartOAuth(r)
-		if err != nil {
-			httpserver.WriteError(w, r, err)
-			return
-		}
-		http.Redirect(w, r, u, http.StatusFound)
-	})
+// OAuthCallback is what Whop sends the browser back to the callback URL
+// with: a code for the state, or the error the person's refusal produced.
+type OAuthCallback struct {
+	State, Code             string
+	Error, ErrorDescription string
 }
 
-// StartOAuth prepares an authorization and returns Whop's authorize URL.
-func (s *Service) StartOAuth(r *http.Request) (string, error) {
-	p, session, err := sessionOf(r)
+// BeginOAuth remembers a state and a PKCE verifier bound to the admin's
+// session and returns Whop's consent page for companyID (biz_...), where
+// the browser goes next.
+func (s *Service) BeginOAuth(ctx context.Context, sess OAuthSession, companyID string) (string, error) {
+	p, err := sess.admin()
 	if err != nil {
 		return "", err
 	}
 	if s.cfg.ClientID == "" {
 		return "", crm.Invalid("", crm.CodeInvalidValue, "OAuth is not configured: set AUTH_WHOP_CLIENT_ID (and AUTH_WHOP_CLIENT_SECRET), or connect with a company API key")
 	}
-	company := strings.TrimSpace(r.URL.Query().Get("company_id"))
+	company := strings.TrimSpace(companyID)
 	if !strings.HasPrefix(company, "biz_") {
 		return "", crm.Invalid("company_id", crm.CodeInvalidValue, "give the Whop company to connect as ?company_id=biz_...")
 	}
@@ -97,9 +99,9 @@ func (s *Service) StartOAuth(r *http.Request) (string, error) {
 		return "", err
 	}
 	now := s.now()
-	st := &store.WhopOAuthState{ID: hashHex(state), WorkspaceID: p.WorkspaceID, UserID: deref(p.UserID), SessionHash: hashHex(session),
+	st := &store.WhopOAuthState{ID: hashHex(state), WorkspaceID: p.WorkspaceID, UserID: deref(p.UserID), SessionHash: hashHex(sess.Token),
 		CompanyID: company, VerifierSealed: sealed, RedirectURI: s.callbackURL(), CreatedAt: now, ExpiresAt: now.Add(oauthStateTTL)}
-	if err := s.store.WhopOAuthStateCreate(r.Context(), st); err != nil {
+	if err := s.store.WhopOAuthStateCreate(ctx, st); err != nil {
 		return "", err
 	}
 	return s.oauth().AuthorizeURL(whop.AuthorizeParams{RedirectURI: st.RedirectURI, State: state, CodeChallenge: whop.PKCEChallenge(verifier), CompanyID: company}), nil
@@ -112,55 +114,26 @@ func deref(p *string) string {
 	return *p
 }
 
-var resultPage = template.Must(template.New("whop").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Title}} · Roster</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main><h1>{{.Title}}</h1><p>{{.Message}}</p><p><a href="/">Back to Roster</a></p></main></body></html>`))
-
-// CallbackHandler serves the OAuth callback: it checks the state against
-// the session that started the flow, exchanges the code with the PKCE
-// verifier, reads the Whop user, and stores the connection.
-func (s *Service) CallbackHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		handle, err := s.FinishOAuth(r)
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		if err != nil {
-			status := http.StatusBadRequest
-			msg := err.Error()
-			if e, ok := crm.AsError(err); ok {
-				resp, _ := httpserver.Classify(e, "")
-				status, msg = resp.StatusCode, e.Message
-			} else {
-				status = http.StatusBadGateway
-				s.log.ErrorContext(r.Context(), "whop oauth callback", "error", err)
-				msg = "Whop could not complete the connection; try again."
-			}
-			w.WriteHeader(status)
-			_ = resultPage.Execute(w, map[string]string{"Title": "Whop was not connected", "Message": msg})
-			return
-		}
-		_ = resultPage.Execute(w, map[string]string{"Title": "Whop connected", "Message": "Connected as " + handle + ". The first sync has started."})
-	})
-}
-
-// FinishOAuth completes the flow and returns the Whop handle connected.
-func (s *Service) FinishOAuth(r *http.Request) (string, error) {
-	ctx := r.Context()
-	p, session, err := sessionOf(r)
+// CompleteOAuth finishes the flow the callback reports: it checks the state
+// against the session that started it, exchanges the code with the PKCE
+// verifier, reads the Whop user, stores the connection (registering its
+// webhook) and returns the Whop handle connected. Refusals are crm errors
+// whose message is safe to show; any other error is Whop or Roster failing.
+func (s *Service) CompleteOAuth(ctx context.Context, sess OAuthSession, cb OAuthCallback) (string, error) {
+	p, err := sess.admin()
 	if err != nil {
 		return "", err
 	}
-	q := r.URL.Query()
 	var st *store.WhopOAuthState
 	otherSession := crm.Invalid("state", crm.CodeInvalidValue, "this authorization was started in another session")
 	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if st, err = s.store.WhopOAuthStateTake(ctx, tx, hashHex(q.Get("state")), s.now()); err != nil {
+		if st, err = s.store.WhopOAuthStateTake(ctx, tx, hashHex(cb.State), s.now()); err != nil {
 			return err
 		}
 		// Someone else's callback URL must not use up the state of the
 		// admin who started the flow: roll the take back.
-		if st.SessionHash != hashHex(session) || st.WorkspaceID != p.WorkspaceID {
+		if st.SessionHash != hashHex(sess.Token) || st.WorkspaceID != p.WorkspaceID {
 			return otherSession
 		}
 		return nil
@@ -173,10 +146,10 @@ func (s *Service) FinishOAuth(r *http.Request) (string, error) {
 		s.auditOAuth(ctx, p, "whop.oauth.rejected", "bad state")
 		return "", err
 	}
-	if e := q.Get("error"); e != "" {
+	if e := cb.Error; e != "" {
 		s.auditOAuth(ctx, p, "whop.oauth.denied", e)
 		msg := "Whop did not grant access (" + e + ")"
-		if d := q.Get("error_description"); d != "" {
+		if d := cb.ErrorDescription; d != "" {
 			msg += ": " + d
 		}
 		return "", crm.Invalid("error", crm.CodeInvalidValue, "%s", msg)
@@ -186,14 +159,16 @@ func (s *Service) FinishOAuth(r *http.Request) (string, error) {
 		return "", err
 	}
 	o := s.oauth()
-	tok, err := o.ExchangeCode(ctx, q.Get("code"), string(verifier), st.RedirectURI)
+	tok, err := o.ExchangeCode(ctx, cb.Code, string(verifier), st.RedirectURI)
 	if err != nil {
+		// A refusal (4xx) is final for this code; Whop failing (5xx) is
+		// not the person's fault and is worth another try.
 		var oe *whop.OAuthError
-		if errors.As(err, &oe) {
+		if errors.As(err, &oe) && oe.Status < 500 {
 			s.auditOAuth(ctx, p, "whop.oauth.rejected", oe.Code)
 			return "", crm.Invalid("code", crm.CodeInvalidValue, "Whop refused the authorization code (%s): start again", oe.Code)
 		}
-		return "", err
+		return "", fmt.Errorf("whopsync: exchange the authorization code: %w", err)
 	}
 	info, err := o.UserInfo(ctx, tok.AccessToken)
 	if err != nil {

@@ -18,44 +18,50 @@ import (
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/store/storetest"
 	"github.com/roster-crm/roster/internal/whop"
+	"github.com/roster-crm/roster/internal/whopsync"
 )
 
-// browser is a person's browser: it carries the Roster session cookie to
-// Roster (never to Whop) and does not follow redirects, so every hop of the
-// OAuth dance is checked.
-type browser struct {
+// admin is a person signed in to Roster in a browser: the OAuth session the
+// service binds the flow to, and a client for Whop's consent pages that
+// does not follow redirects, so every hop of the dance is checked.
+type admin struct {
 	t      testing.TB
 	e      *env
-	cookie string
+	sess   whopsync.OAuthSession
 	client *http.Client
 }
 
-// page is one answer the browser got.
+// page is one answer a browser got from Whop.
 type page struct {
 	status   int
 	location string
 	body     string
 }
 
-func (e *env) browser(cookie string) *browser {
-	return &browser{t: e.t, e: e, cookie: cookie, client: &http.Client{
+func (e *env) as(sess whopsync.OAuthSession) *admin {
+	return &admin{t: e.t, e: e, sess: sess, client: &http.Client{
 		Timeout:       10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 }
 
-// signIn logs a person in and returns their browser.
-func (e *env) signIn(email, password string) *browser {
+// signIn logs a person in and returns their session.
+func (e *env) signIn(email, password string) *admin {
 	e.t.Helper()
-	sess, err := e.auth.Login(context.Background(), email, password, e.ws)
+	ctx := context.Background()
+	sess, err := e.auth.Login(ctx, email, password, e.ws)
 	if err != nil {
 		e.t.Fatalf("Login(%s) = %v", email, err)
 	}
-	return e.browser(sess.Token)
+	p, err := e.auth.AuthenticateSession(ctx, sess.Token)
+	if err != nil {
+		e.t.Fatalf("AuthenticateSession(%s) = %v", email, err)
+	}
+	return e.as(whopsync.OAuthSession{Principal: p, Token: sess.Token})
 }
 
 // addMember adds a person to the workspace with a role and signs them in.
-func (e *env) addMember(email string, role auth.Role) *browser {
+func (e *env) addMember(email string, role auth.Role) *admin {
 	e.t.Helper()
 	if _, err := e.auth.AddMember(context.Background(), auth.AddMemberParams{WorkspaceID: e.ws, Email: email, Password: "password-2", Role: role}); err != nil {
 		e.t.Fatalf("AddMember(%s) = %v", email, err)
@@ -63,68 +69,64 @@ func (e *env) addMember(email string, role auth.Role) *browser {
 	return e.signIn(email, "password-2")
 }
 
-func (b *browser) do(method, rawURL string, form url.Values) page {
-	b.t.Helper()
+// whop opens a page of Whop's (the simulator's) in the person's browser.
+func (a *admin) whop(method, rawURL string, form url.Values) page {
+	a.t.Helper()
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
 	req, err := http.NewRequest(method, rawURL, body)
 	if err != nil {
-		b.t.Fatal(err)
+		a.t.Fatal(err)
 	}
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	if b.cookie != "" && strings.HasPrefix(rawURL, b.e.roster.URL) {
-		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: b.cookie})
-	}
-	res, err := b.client.Do(req)
+	res, err := a.client.Do(req)
 	if err != nil {
-		b.t.Fatalf("%s %s: %v", method, rawURL, err)
+		a.t.Fatalf("%s %s: %v", method, rawURL, err)
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
 	return page{status: res.StatusCode, location: res.Header.Get("Location"), body: string(raw)}
 }
 
-func (b *browser) get(rawURL string) page { return b.do(http.MethodGet, rawURL, nil) }
-
-// start opens /auth/whop and checks the redirect to Whop's authorize page:
-// the registered redirect URI, a state, and an S256 PKCE challenge. It
-// returns the authorize URL and the state.
-func (b *browser) start() (string, string) {
-	b.t.Helper()
-	p := b.get(b.e.roster.URL + "/auth/whop?company_id=" + b.e.company)
-	if p.status != http.StatusFound {
-		b.t.Fatalf("GET /auth/whop = %d %s; want 302", p.status, p.body)
+// start begins the flow and checks Whop's authorize URL: the registered
+// redirect URI, a state, and an S256 PKCE challenge. It returns the URL
+// and the state.
+func (a *admin) start() (string, string) {
+	a.t.Helper()
+	to, err := a.e.svc.BeginOAuth(context.Background(), a.sess, " "+a.e.company+" ")
+	if err != nil {
+		a.t.Fatalf("BeginOAuth() = %v", err)
 	}
-	u, err := url.Parse(p.location)
-	if err != nil || !strings.HasPrefix(p.location, b.e.simURL+"/oauth/authorize?") {
-		b.t.Fatalf("redirect to %q; want the simulator's /oauth/authorize", p.location)
+	u, err := url.Parse(to)
+	if err != nil || !strings.HasPrefix(to, a.e.simURL+"/oauth/authorize?") {
+		a.t.Fatalf("BeginOAuth() = %q; want the simulator's /oauth/authorize", to)
 	}
 	q := u.Query()
-	for k, want := range map[string]string{"response_type": "code", "client_id": b.e.clientID, "code_challenge_method": "S256",
-		"redirect_uri": b.e.roster.URL + "/auth/whop/callback", "company_id": b.e.company} {
+	for k, want := range map[string]string{"response_type": "code", "client_id": a.e.clientID, "code_challenge_method": "S256",
+		"redirect_uri": a.e.roster.URL + "/auth/whop/callback", "company_id": a.e.company} {
 		if got := q.Get(k); got != want {
-			b.t.Errorf("authorize %s = %q; want %q", k, got, want)
+			a.t.Errorf("authorize %s = %q; want %q", k, got, want)
 		}
 	}
 	if len(q.Get("code_challenge")) != 43 || len(q.Get("state")) < 16 {
-		b.t.Errorf("authorize challenge %q state %q; want a 43-character S256 challenge and a long state", q.Get("code_challenge"), q.Get("state"))
+		a.t.Errorf("authorize challenge %q state %q; want a 43-character S256 challenge and a long state", q.Get("code_challenge"), q.Get("state"))
 	}
-	return p.location, q.Get("state")
+	return to, q.Get("state")
 }
 
 var formField = regexp.MustCompile(`name="(request_id|csrf)" value="([^"]+)"`)
 
 // consent opens Whop's consent page and clicks Approve or Deny on it,
 // returning the callback URL Whop sends the browser to.
-func (b *browser) consent(authorizeURL string, approve bool) string {
-	b.t.Helper()
-	p := b.get(authorizeURL)
+func (a *admin) consent(authorizeURL string, approve bool) string {
+	a.t.Helper()
+	p := a.whop(http.MethodGet, authorizeURL, nil)
 	if p.status != http.StatusOK || !strings.Contains(p.body, "<form") {
-		b.t.Fatalf("consent page = %d %s", p.status, p.body)
+		a.t.Fatalf("consent page = %d %s", p.status, p.body)
 	}
 	form := url.Values{"decision": {"deny"}}
 	if approve {
@@ -133,37 +135,48 @@ func (b *browser) consent(authorizeURL string, approve bool) string {
 	for _, m := range formField.FindAllStringSubmatch(p.body, -1) {
 		form.Set(m[1], m[2])
 	}
-	ans := b.do(http.MethodPost, b.e.simURL+"/oauth/authorize", form)
-	if ans.status != http.StatusFound || !strings.HasPrefix(ans.location, b.e.roster.URL+"/auth/whop/callback?") {
-		b.t.Fatalf("consent answer = %d to %q; want 302 to the callback", ans.status, ans.location)
+	ans := a.whop(http.MethodPost, a.e.simURL+"/oauth/authorize", form)
+	if ans.status != http.StatusFound || !strings.HasPrefix(ans.location, a.e.roster.URL+"/auth/whop/callback?") {
+		a.t.Fatalf("consent answer = %d to %q; want 302 to the callback", ans.status, ans.location)
 	}
 	return ans.location
 }
 
 // approved runs the flow up to the callback URL, approved at Whop.
-func (b *browser) approved() string {
-	b.t.Helper()
-	authorize, state := b.start()
-	if p := b.get(authorize); p.status != http.StatusOK {
-		b.t.Fatalf("consent page = %d", p.status)
+func (a *admin) approved() string {
+	a.t.Helper()
+	authorize, state := a.start()
+	if p := a.whop(http.MethodGet, authorize, nil); p.status != http.StatusOK {
+		a.t.Fatalf("consent page = %d", p.status)
 	}
-	cb, err := b.e.sim.ApprovePending(state, true)
+	cb, err := a.e.sim.ApprovePending(state, true)
 	if err != nil {
-		b.t.Fatal(err)
+		a.t.Fatal(err)
 	}
 	return cb
 }
 
-// connected completes the OAuth flow and returns the stored connection.
-func (b *browser) connected() *store.WhopConnection {
-	b.t.Helper()
-	p := b.get(b.approved())
-	if p.status != http.StatusOK || !strings.Contains(p.body, "Whop connected") {
-		b.t.Fatalf("callback = %d %s; want the connected page", p.status, p.body)
-	}
-	conn, err := b.e.store.WhopConnectionGet(context.Background(), nil, b.e.ws)
+// finish hands the callback URL Whop sent the browser to to the service.
+func (a *admin) finish(callbackURL string) (string, error) {
+	a.t.Helper()
+	u, err := url.Parse(callbackURL)
 	if err != nil {
-		b.t.Fatal(err)
+		a.t.Fatal(err)
+	}
+	q := u.Query()
+	return a.e.svc.CompleteOAuth(context.Background(), a.sess, whopsync.OAuthCallback{
+		State: q.Get("state"), Code: q.Get("code"), Error: q.Get("error"), ErrorDescription: q.Get("error_description")})
+}
+
+// connected completes the OAuth flow and returns the stored connection.
+func (a *admin) connected() *store.WhopConnection {
+	a.t.Helper()
+	if handle, err := a.finish(a.approved()); err != nil || handle == "" {
+		a.t.Fatalf("CompleteOAuth() = %q, %v; want connected", handle, err)
+	}
+	conn, err := a.e.store.WhopConnectionGet(context.Background(), nil, a.e.ws)
+	if err != nil {
+		a.t.Fatal(err)
 	}
 	return conn
 }
@@ -236,12 +249,11 @@ func TestOAuthConnect(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		e := newEnv(t, s, envOpts{})
-		b := e.signIn(e.adminEmail, e.adminPassword)
-		authorize, _ := b.start()
-		cb := b.consent(authorize, true)
-		p := b.get(cb)
-		if p.status != http.StatusOK || !strings.Contains(p.body, "Whop connected") {
-			t.Fatalf("callback = %d %s", p.status, p.body)
+		a := e.signIn(e.adminEmail, e.adminPassword)
+		authorize, _ := a.start()
+		handle, err := a.finish(a.consent(authorize, true))
+		if err != nil {
+			t.Fatalf("CompleteOAuth() = %v", err)
 		}
 		st, err := e.svc.Status(ctx, e.ws)
 		if err != nil {
@@ -250,8 +262,8 @@ func TestOAuthConnect(t *testing.T) {
 		if !st.Connected || st.Method != "oauth" || st.CompanyID != e.company || st.Handle == "" || st.NeedsReauth {
 			t.Fatalf("Status() = %+v; want connected by oauth to %s with a handle", st, e.company)
 		}
-		if !strings.Contains(p.body, st.Handle) {
-			t.Errorf("connected page does not name the handle %q", st.Handle)
+		if handle != st.Handle {
+			t.Errorf("CompleteOAuth() = %q; want the handle %q", handle, st.Handle)
 		}
 		access, refresh := e.tokens()
 		if !strings.HasPrefix(access, "wat_") || !strings.HasPrefix(refresh, "wrt_") {
@@ -281,46 +293,57 @@ func TestOAuthConnect(t *testing.T) {
 	})
 }
 
-// TestOAuthCallbackRejections covers every way a callback can be wrong:
-// nothing may be stored, and the person sees why.
+// TestOAuthCallbackRejections covers every way a connect can be refused:
+// nothing may be stored, and the error says why (the status each cause
+// gets in the browser is tested with the pages, in internal/web).
 func TestOAuthCallbackRejections(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		e := newEnv(t, s, envOpts{noQueue: true})
-		admin := e.signIn(e.adminEmail, e.adminPassword)
+		owner := e.signIn(e.adminEmail, e.adminPassword)
 		other := e.addMember("second-admin@shop.test", auth.RoleAdmin)
 		mia := e.addMember("mia@shop.test", auth.RoleMember)
 
-		expect := func(name string, p page, status int, text string) {
+		expect := func(name string, err error, cause error, text string) {
 			t.Helper()
-			if p.status != status || !strings.Contains(p.body, text) {
-				t.Errorf("%s: %d %s; want %d mentioning %q", name, p.status, p.body, status, text)
+			if !errors.Is(err, cause) || !strings.Contains(err.Error(), text) {
+				t.Errorf("%s: %v; want %v mentioning %q", name, err, cause, text)
 			}
 			if n := e.connections(); n != 0 {
 				t.Fatalf("%s: a connection was stored", name)
 			}
 		}
+		begin := func(sess whopsync.OAuthSession, company string) error {
+			_, err := e.svc.BeginOAuth(ctx, sess, company)
+			return err
+		}
 
 		// Not signed in, signed in as a member, or with an API key: no flow.
-		expect("start signed out", e.browser("").get(e.roster.URL+"/auth/whop?company_id="+e.company), http.StatusUnauthorized, "sign in")
-		expect("start as member", mia.get(e.roster.URL+"/auth/whop?company_id="+e.company), http.StatusForbidden, "admin")
-		expect("start with unknown cookie", e.browser("not-a-session").get(e.roster.URL+"/auth/whop?company_id="+e.company), http.StatusUnauthorized, "sign in")
-		expect("start without company", admin.get(e.roster.URL+"/auth/whop"), http.StatusBadRequest, "company_id")
+		keyID := "key_1"
+		apiKey := &auth.Principal{WorkspaceID: e.ws, APIKeyID: &keyID, Role: auth.RoleAdmin}
+		expect("start signed out", begin(whopsync.OAuthSession{}, e.company), crm.ErrUnauthenticated, "sign in")
+		expect("start without a session cookie", begin(whopsync.OAuthSession{Principal: owner.sess.Principal}, e.company), crm.ErrUnauthenticated, "sign in")
+		expect("start with an API key", begin(whopsync.OAuthSession{Principal: apiKey, Token: "x"}, e.company), crm.ErrUnauthenticated, "sign in")
+		expect("start as member", begin(mia.sess, e.company), crm.ErrForbidden, "admin")
+		expect("start without company", begin(owner.sess, ""), crm.ErrInvalid, "company_id")
+		expect("start with a company that is not one", begin(owner.sess, "acme"), crm.ErrInvalid, "company_id")
 
 		// A tampered state is refused, and does not spend the real one.
-		cb := admin.approved()
-		tampered := strings.Replace(cb, "state=", "state=x", 1)
-		expect("tampered state", admin.get(tampered), http.StatusBadRequest, "state")
-		expect("callback signed out", e.browser("").get(cb), http.StatusUnauthorized, "sign in")
-		expect("callback as member", mia.get(cb), http.StatusForbidden, "admin")
-		if p := admin.get(cb); p.status != http.StatusOK {
-			t.Fatalf("genuine callback after a tampered one = %d %s", p.status, p.body)
+		cb := owner.approved()
+		_, err := owner.finish(strings.Replace(cb, "state=", "state=x", 1))
+		expect("tampered state", err, crm.ErrInvalid, "state")
+		_, err = e.as(whopsync.OAuthSession{}).finish(cb)
+		expect("callback signed out", err, crm.ErrUnauthenticated, "sign in")
+		_, err = mia.finish(cb)
+		expect("callback as member", err, crm.ErrForbidden, "admin")
+		if _, err := owner.finish(cb); err != nil {
+			t.Fatalf("genuine callback after a tampered one = %v", err)
 		}
 		// Replaying the callback (state and code used) is refused and
 		// changes nothing.
 		before := e.connectionRow()
-		if p := admin.get(cb); p.status != http.StatusBadRequest || !strings.Contains(p.body, "already used") {
-			t.Errorf("replayed callback = %d %s; want 400 already used", p.status, p.body)
+		if _, err := owner.finish(cb); !errors.Is(err, crm.ErrInvalid) || !strings.Contains(err.Error(), "already used") {
+			t.Errorf("replayed callback = %v; want invalid, already used", err)
 		}
 		if e.connectionRow() != before {
 			t.Error("a replayed callback changed the connection")
@@ -330,22 +353,24 @@ func TestOAuthCallbackRejections(t *testing.T) {
 		}
 
 		// A state started in one admin's session, finished in another's.
-		cb = admin.approved()
-		expect("state from another session", other.get(cb), http.StatusBadRequest, "another session")
+		cb = owner.approved()
+		_, err = other.finish(cb)
+		expect("state from another session", err, crm.ErrInvalid, "another session")
 		// ...which does not use up the state of the admin who started it.
-		if p := admin.get(cb); p.status != http.StatusOK {
-			t.Fatalf("callback in the starting session after another session's try = %d %s", p.status, p.body)
+		if _, err := owner.finish(cb); err != nil {
+			t.Fatalf("callback in the starting session after another session's try = %v", err)
 		}
 		if _, err := e.svc.Disconnect(ctx, e.admin); err != nil {
 			t.Fatal(err)
 		}
 
 		// Denied consent.
-		authorize, _ := admin.start()
-		expect("denied", admin.get(admin.consent(authorize, false)), http.StatusBadRequest, "did not grant access (access_denied)")
+		authorize, _ := owner.start()
+		_, err = owner.finish(owner.consent(authorize, false))
+		expect("denied", err, crm.ErrInvalid, "did not grant access (access_denied)")
 
 		// The PKCE verifier does not match the challenge Whop saw.
-		cb = admin.approved()
+		cb = owner.approved()
 		wrong, err := whop.NewPKCEVerifier()
 		if err != nil {
 			t.Fatal(err)
@@ -357,7 +382,8 @@ func TestOAuthCallbackRejections(t *testing.T) {
 		if _, err := s.Write.Exec("UPDATE whop_oauth_states SET verifier_sealed = $1 WHERE workspace_id = $2", sealed, e.ws); err != nil {
 			t.Fatal(err)
 		}
-		expect("bad verifier", admin.get(cb), http.StatusBadRequest, "invalid_grant")
+		_, err = owner.finish(cb)
+		expect("bad verifier", err, crm.ErrInvalid, "invalid_grant")
 
 		acts := e.auditActions()
 		for _, want := range []string{"whop.oauth.denied", "whop.oauth.rejected"} {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/store/storetest"
+	"github.com/roster-crm/roster/internal/whop"
 	"github.com/roster-crm/roster/internal/whop/whopsim"
 )
 
@@ -24,9 +25,7 @@ func (e *env) postThinMembership(membershipID string) string {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if status, out := e.post("/webhooks/whop/"+e.ws, b, signed(e.secret, msg, now, b)); status != 200 {
-		e.t.Fatalf("post: %d %v", status, out)
-	}
+	e.mustDeliver(b, whop.SignedHeader(e.secret, msg, now, b))
 	var id string
 	e.scan("SELECT id FROM whop_webhook_inbox WHERE workspace_id = $1 AND webhook_id = $2", []any{e.ws, msg}, &id)
 	return id

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -67,7 +68,7 @@ type Service struct {
 	log     *slog.Logger
 	now     func() time.Time
 	cache   Cache
-	allowed []*netPrefix
+	allowed []netip.Prefix
 
 	queue    records.Enqueuer // nil: the CLI works syncs itself
 	triggers *ratelimit.Window

@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
+	"net/netip"
 	"net/url"
-	"strings"
 
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/whop"
@@ -18,30 +16,51 @@ import (
 // ignores it (it names no resource), so it changes nothing in the CRM.
 const TestEventType = "roster.test"
 
+// TestEventRefused is SendTestEvent's answer when the webhook intake refused
+// the event: Reason is the intake's refusal (a *crm.Error), safe to show.
+type TestEventRefused struct {
+	Reason error
+}
+
+// Message is the refusal as a person reads it: the intake's message and
+// the code of the check that failed.
+func (e *TestEventRefused) Message() string {
+	if ce, ok := crm.AsError(e.Reason); ok {
+		return ce.Message + " (" + ce.Code + ")"
+	}
+	return e.Reason.Error()
+}
+
+func (e *TestEventRefused) Error() string {
+	return "whopsync: the webhook intake refused the test event: " + e.Message()
+}
+
+func (e *TestEventRefused) Unwrap() error { return e.Reason }
+
 // SendTestEvent proves the workspace's webhook set-up end to end without
 // Whop: it builds a v1 event, signs it with the workspace's webhook secret
-// (or the deployment-wide one) exactly as Whop would, and delivers it to the
-// workspace's webhook URL through the real webhook handler, in process. It
-// returns the status the handler answered; a refusal (not 200) also comes
-// back as an error carrying the handler's message, which is safe to show.
-// A workspace that is not connected, or has no secret, is crm.ErrInvalid.
-func (s *Service) SendTestEvent(ctx context.Context, workspaceID string) (int, error) {
+// (or the deployment-wide one) exactly as Whop would, and hands it to the
+// webhook intake (AcceptWebhook) as a delivery to the workspace's URL. nil
+// means the intake verified and stored it. A workspace that is not
+// connected, or has no secret, is crm.ErrInvalid; a refusal by the intake
+// is a *TestEventRefused.
+func (s *Service) SendTestEvent(ctx context.Context, workspaceID string) error {
 	conn, err := s.store.WhopConnectionGet(ctx, nil, workspaceID)
 	if errors.Is(err, crm.ErrNotFound) {
-		return 0, crm.Invalid("", crm.CodeInvalidValue, "connect Whop first: test events go to a connected workspace")
+		return crm.Invalid("", crm.CodeInvalidValue, "connect Whop first: test events go to a connected workspace")
 	}
 	if err != nil {
-		return 0, err
+		return err
 	}
 	secret, err := s.open("webhook_secret", workspaceID, conn.WebhookSecretSealed)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if secret == "" {
 		secret = s.cfg.WebhookSecret
 	}
 	if secret == "" {
-		return 0, crm.Invalid("webhookSecret", crm.CodeInvalidValue, "no webhook secret is set: reconnect with the webhook secret from Whop")
+		return crm.Invalid("webhookSecret", crm.CodeInvalidValue, "no webhook secret is set: reconnect with the webhook secret from Whop")
 	}
 	now := s.now()
 	id := crm.NewID()
@@ -51,26 +70,15 @@ func (s *Service) SendTestEvent(ctx context.Context, workspaceID string) (int, e
 		"data": map[string]any{"id": "test_" + id, "message": "Test event sent from Roster's settings page"},
 	})
 	if err != nil {
-		return 0, fmt.Errorf("whopsync: test event: %w", err)
+		return fmt.Errorf("whopsync: test event: %w", err)
 	}
-	req := httptest.NewRequestWithContext(ctx, http.MethodPost, s.WebhookURL(workspaceID), strings.NewReader(string(body)))
-	req.RemoteAddr = "127.0.0.1:0"
-	req.SetPathValue("workspaceID", workspaceID)
-	webhookID := "msg_roster_test_" + id
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(whop.HeaderWebhookID, webhookID)
-	req.Header.Set(whop.HeaderWebhookTimestamp, fmt.Sprint(now.Unix()))
-	req.Header.Set(whop.HeaderWebhookSignature, whop.SignStandard(secret, webhookID, now.Unix(), body))
-	rec := httptest.NewRecorder()
-	s.WebhookHandler().ServeHTTP(rec, req)
-	if rec.Code == http.StatusOK {
-		return rec.Code, nil
+	header := whop.SignedHeader(secret, "msg_roster_test_"+id, now, body)
+	header.Set("Content-Type", "application/json")
+	_, err = s.AcceptWebhook(ctx, WebhookDelivery{WorkspaceID: workspaceID, Header: header, Body: body, RemoteIP: netip.AddrFrom4([4]byte{127, 0, 0, 1})})
+	if _, refused := crm.AsError(err); refused {
+		return &TestEventRefused{Reason: err}
 	}
-	var answer struct {
-		Error struct{ Message string } `json:"error"`
-	}
-	_ = json.Unmarshal(rec.Body.Bytes(), &answer)
-	return rec.Code, fmt.Errorf("whopsync: the webhook endpoint refused the test event (%d): %s", rec.Code, answer.Error.Message)
+	return err
 }
 
 // Where a workspace's webhook secret comes from, as WebhookSecretSource

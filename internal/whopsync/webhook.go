@@ -7,8 +7,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
-	"net/http"
+	"net/netip"
+	"net/textproto"
 	"sync"
 	"time"
 
@@ -22,6 +22,10 @@ import (
 // MaxWebhookBytes caps a webhook body; Whop's events are a few kilobytes.
 const MaxWebhookBytes = 1 << 20
 
+// ErrWebhookTooLarge refuses a body over MaxWebhookBytes; a surface that
+// stops reading at the cap answers with it too.
+var ErrWebhookTooLarge error = &crm.Error{Cause: crm.ErrInvalid, Code: crm.CodeBodyTooLarge, Message: "the body is over 1 MiB"}
+
 // webhookTolerance is how far a webhook's timestamp may be from our clock.
 const webhookTolerance = 300 * time.Second
 
@@ -34,84 +38,84 @@ type WebhookArgs struct {
 // Kind implements river.JobArgs.
 func (WebhookArgs) Kind() string { return "whop_webhook" }
 
-// webhookError is a rejection with the status Whop will see.
-type webhookError struct {
-	status  int
-	code    string
-	message string
+// WebhookDelivery is one webhook as it reached Roster, in plain values: the
+// surface that received it reads the request, the service decides.
+type WebhookDelivery struct {
+	// WorkspaceID is the workspace named by its own webhook URL; empty for
+	// the shared URL, where the event's company_id routes it.
+	WorkspaceID string
+	// Header carries the signature (canonical keys, as net/http gives them).
+	Header map[string][]string
+	// Body is the raw body, exactly as signed; over MaxWebhookBytes is refused.
+	Body []byte
+	// RemoteIP is the sender's address, checked against the allowlist; the
+	// zero Addr (unknown) passes only when there is no allowlist.
+	RemoteIP netip.Addr
 }
 
-func (e *webhookError) Error() string { return e.message }
-
-func reject(status int, code, message string) *webhookError {
-	return &webhookError{status: status, code: code, message: message}
+// rejectWebhook is a refusal Whop sees: the cause picks the status every
+// JSON surface maps it to, the code says which check failed.
+func rejectWebhook(cause error, code, message string) error {
+	return &crm.Error{Cause: cause, Code: code, Message: message}
 }
 
-// WebhookHandler receives Whop webhooks on POST /webhooks/whop (routed by the
-// event's company_id) and POST /webhooks/whop/{workspaceID}. A valid event is
-// stored in the inbox, and its processing job enqueued, in one transaction
-// before the 200; a redelivery (same webhook-id) answers 200 and does nothing.
-func (s *Service) WebhookHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		dup, err := s.receive(r.Context(), r)
-		if err != nil {
-			var we *webhookError
-			if !errors.As(err, &we) {
-				s.log.ErrorContext(r.Context(), "whop webhook: store event", "error", err)
-				we = reject(http.StatusInternalServerError, "INTERNAL", "could not store the event; Whop will retry")
-			}
-			writeJSON(w, we.status, map[string]any{"error": map[string]string{"code": we.code, "message": we.message}, "statusCode": we.status})
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"received": true, "duplicate": dup})
-	})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// receive verifies, stores and enqueues one webhook. It reports whether the
-// event was a duplicate.
-func (s *Service) receive(ctx context.Context, r *http.Request) (bool, error) {
-	if !s.allowedIP(r.RemoteAddr) {
-		return false, reject(http.StatusForbidden, "FORBIDDEN", "webhooks are not accepted from this address")
+// CheckWebhookSource refuses a sender outside the webhook allowlist
+// (crm.ErrForbidden). AcceptWebhook checks it too; a surface calls it first
+// so that it does not read a body from an address it will refuse.
+func (s *Service) CheckWebhookSource(ip netip.Addr) error {
+	if !s.allowedIP(ip) {
+		return rejectWebhook(crm.ErrForbidden, crm.CodeForbidden, "webhooks are not accepted from this address")
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxWebhookBytes))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return false, reject(http.StatusRequestEntityTooLarge, crm.CodeBodyTooLarge, "the body is over 1 MiB")
+	return nil
+}
+
+// AcceptWebhook verifies one delivery and stores it in the inbox, its
+// processing job enqueued in the same transaction, before it returns: nil
+// means the event is durable and Whop may be answered 200. A redelivery (the
+// same webhook-id) reports duplicate and stores nothing. A refusal is a
+// *crm.Error: ErrForbidden (allowlist), ErrNotFound (unknown workspace),
+// ErrUnauthenticated (unroutable, no secret, bad or stale signature, with
+// the check as its code), ErrInvalid (not a Whop event, another company) or
+// CodeBodyTooLarge; a bad signature is audited. Any other error is Roster
+// failing to store the event, and Whop will retry.
+func (s *Service) AcceptWebhook(ctx context.Context, d WebhookDelivery) (duplicate bool, err error) {
+	if err := s.CheckWebhookSource(d.RemoteIP); err != nil {
+		return false, err
 	}
-	if err != nil {
-		return false, reject(http.StatusBadRequest, crm.CodeInvalidValue, "could not read the body")
+	if len(d.Body) > MaxWebhookBytes {
+		return false, ErrWebhookTooLarge
 	}
-	conn, err := s.routeWebhook(ctx, r.PathValue("workspaceID"), body)
+	conn, err := s.routeWebhook(ctx, d.WorkspaceID, d.Body)
 	if err != nil {
 		return false, err
 	}
-	if err := s.verifyWebhook(conn, r.Header, body); err != nil {
-		s.auditRejection(ctx, conn.WorkspaceID, r, err)
+	if err := s.verifyWebhook(conn, d.Header, d.Body); err != nil {
+		s.auditRejection(ctx, conn.WorkspaceID, d, err)
 		return false, err
 	}
-	ev, err := whop.ParseEvent(body)
+	ev, err := whop.ParseEvent(d.Body)
 	if err != nil {
-		return false, reject(http.StatusBadRequest, crm.CodeInvalidValue, "the body is not a Whop webhook event: "+err.Error())
+		return false, rejectWebhook(crm.ErrInvalid, crm.CodeInvalidValue, "the body is not a Whop webhook event: "+err.Error())
 	}
 	if ev.CompanyID != "" && ev.CompanyID != conn.CompanyID {
-		return false, reject(http.StatusBadRequest, crm.CodeInvalidValue, "the event belongs to another Whop company than the one this workspace is connected to")
+		return false, rejectWebhook(crm.ErrInvalid, crm.CodeInvalidValue, "the event belongs to another Whop company than the one this workspace is connected to")
 	}
-	webhookID := r.Header.Get(whop.HeaderWebhookID)
+	webhookID := headerValue(d.Header, whop.HeaderWebhookID)
 	if webhookID == "" {
 		// Legacy deliveries carry no id; identical bodies are the same event.
-		sum := sha256.Sum256(body)
+		sum := sha256.Sum256(d.Body)
 		webhookID = "legacy_" + hex.EncodeToString(sum[:16])
 	}
 	inbox := &store.WhopInboxEvent{ID: crm.NewID(), WorkspaceID: conn.WorkspaceID, WebhookID: webhookID, EventType: ev.Type,
-		APIVersion: ev.APIVersion, Payload: body, Status: store.InboxPending, ReceivedAt: s.now()}
+		APIVersion: ev.APIVersion, Payload: d.Body, Status: store.InboxPending, ReceivedAt: s.now()}
 	fresh, err := s.inbox.submit(inbox)
 	return !fresh, err
+}
+
+// headerValue is the first value of a header, looked up as net/http stores
+// it (canonical key).
+func headerValue(h map[string][]string, key string) string {
+	return textproto.MIMEHeader(h).Get(key)
 }
 
 // inboxBatcher stores received events with group commit: concurrent
@@ -193,7 +197,7 @@ func (b *inboxBatcher) flush(batch []*inboxRequest) {
 // is checked only chooses which secret to check it with; nothing else in the
 // body is trusted until then.
 func (s *Service) routeWebhook(ctx context.Context, workspaceID string, body []byte) (*store.WhopConnection, error) {
-	unknown := reject(http.StatusNotFound, crm.CodeNotFound, "no workspace is connected to Whop at this address")
+	unknown := rejectWebhook(crm.ErrNotFound, crm.CodeNotFound, "no workspace is connected to Whop at this address")
 	if workspaceID != "" {
 		if _, err := uuid.Parse(workspaceID); err != nil {
 			return nil, unknown
@@ -222,18 +226,18 @@ func (s *Service) routeWebhook(ctx context.Context, workspaceID string, body []b
 		}
 	}
 	if company == "" {
-		return nil, reject(http.StatusUnauthorized, "UNROUTABLE", "cannot tell which workspace this event is for: use the workspace's webhook URL shown in Roster")
+		return nil, rejectWebhook(crm.ErrUnauthenticated, "UNROUTABLE", "cannot tell which workspace this event is for: use the workspace's webhook URL shown in Roster")
 	}
 	conn, err := s.store.WhopConnectionByCompany(ctx, company)
 	if errors.Is(err, crm.ErrNotFound) {
-		return nil, reject(http.StatusUnauthorized, "UNROUTABLE", "no workspace is connected to this Whop company")
+		return nil, rejectWebhook(crm.ErrUnauthenticated, "UNROUTABLE", "no workspace is connected to this Whop company")
 	}
 	return conn, err
 }
 
 // verifyWebhook checks the signature against the workspace's secret and the
 // deployment-wide one.
-func (s *Service) verifyWebhook(conn *store.WhopConnection, h http.Header, body []byte) error {
+func (s *Service) verifyWebhook(conn *store.WhopConnection, h map[string][]string, body []byte) error {
 	var secrets []string
 	if sec, err := s.open("webhook_secret", conn.WorkspaceID, conn.WebhookSecretSealed); err == nil && sec != "" {
 		secrets = append(secrets, sec)
@@ -242,7 +246,7 @@ func (s *Service) verifyWebhook(conn *store.WhopConnection, h http.Header, body 
 		secrets = append(secrets, s.cfg.WebhookSecret)
 	}
 	if len(secrets) == 0 {
-		return reject(http.StatusUnauthorized, "NO_SECRET", "this workspace has no webhook secret configured")
+		return rejectWebhook(crm.ErrUnauthenticated, "NO_SECRET", "this workspace has no webhook secret configured")
 	}
 	var last error
 	for _, sec := range secrets {
@@ -252,20 +256,24 @@ func (s *Service) verifyWebhook(conn *store.WhopConnection, h http.Header, body 
 	}
 	switch {
 	case errors.Is(last, whop.ErrInvalidTimestamp):
-		return reject(http.StatusUnauthorized, "INVALID_TIMESTAMP", "the webhook timestamp is not a whole number of seconds since 1970 (Unix time)")
+		return rejectWebhook(crm.ErrUnauthenticated, "INVALID_TIMESTAMP", "the webhook timestamp is not a whole number of seconds since 1970 (Unix time)")
 	case errors.Is(last, whop.ErrStaleTimestamp):
-		return reject(http.StatusUnauthorized, "STALE_TIMESTAMP", "the webhook timestamp is more than 300 seconds from the server's clock")
+		return rejectWebhook(crm.ErrUnauthenticated, "STALE_TIMESTAMP", "the webhook timestamp is more than 300 seconds from the server's clock")
 	case errors.Is(last, whop.ErrMissingSignature):
-		return reject(http.StatusUnauthorized, "MISSING_SIGNATURE", "the webhook has no signature headers")
+		return rejectWebhook(crm.ErrUnauthenticated, "MISSING_SIGNATURE", "the webhook has no signature headers")
 	}
-	return reject(http.StatusUnauthorized, "BAD_SIGNATURE", "the webhook signature does not match the secret")
+	return rejectWebhook(crm.ErrUnauthenticated, "BAD_SIGNATURE", "the webhook signature does not match the secret")
 }
 
 // auditRejection records a refused webhook (without its body).
-func (s *Service) auditRejection(ctx context.Context, workspaceID string, r *http.Request, err error) {
-	var we *webhookError
-	errors.As(err, &we)
-	details := map[string]any{"reason": we.code, "webhookId": r.Header.Get(whop.HeaderWebhookID), "remoteAddr": r.RemoteAddr}
+func (s *Service) auditRejection(ctx context.Context, workspaceID string, d WebhookDelivery, err error) {
+	details := map[string]any{"webhookId": headerValue(d.Header, whop.HeaderWebhookID)}
+	if ce, ok := crm.AsError(err); ok {
+		details["reason"] = ce.Code
+	}
+	if d.RemoteIP.IsValid() {
+		details["remoteAddr"] = d.RemoteIP.String()
+	}
 	if aerr := s.audit(ctx, s.store.Write, workspaceID, "whop.webhook.rejected", systemActor, nil, details); aerr != nil {
 		s.log.Error("whop webhook: audit rejection", "error", aerr)
 	}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/roster-crm/roster/internal/store/storetest"
 	"github.com/roster-crm/roster/internal/whop"
 	"github.com/roster-crm/roster/internal/whop/whopsim"
+	"github.com/roster-crm/roster/internal/whopsync"
 )
 
 // TestWebhookStormKeepsCRMCurrent lets the simulated business move on for a
@@ -62,21 +65,19 @@ func TestWebhookStormKeepsCRMCurrent(t *testing.T) {
 	}
 }
 
-// post sends a webhook body with the given headers to the workspace URL.
-func (e *env) post(path string, body []byte, h http.Header) (int, map[string]any) {
+// deliver hands a webhook to the intake as the app's endpoint does: sent
+// to the workspace's own URL (workspaceID), or to the shared one ("").
+func (e *env) deliver(workspaceID string, body []byte, h http.Header) (bool, error) {
 	e.t.Helper()
-	req, _ := http.NewRequest("POST", e.roster.URL+path, bytes.NewReader(body))
-	for k, v := range h {
-		req.Header[k] = v
+	return e.svc.AcceptWebhook(context.Background(), whopsync.WebhookDelivery{WorkspaceID: workspaceID, Header: h, Body: body, RemoteIP: netip.MustParseAddr("192.0.2.10")})
+}
+
+// mustDeliver delivers a webhook that must be accepted.
+func (e *env) mustDeliver(body []byte, h http.Header) {
+	e.t.Helper()
+	if _, err := e.deliver(e.ws, body, h); err != nil {
+		e.t.Fatalf("AcceptWebhook() = %v", err)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
 }
 
 // withHeader returns h with one header replaced.
@@ -85,73 +86,92 @@ func withHeader(h http.Header, key, value string) http.Header {
 	return h
 }
 
-func signed(secret, id string, ts time.Time, body []byte) http.Header {
-	h := http.Header{}
-	h.Set(whop.HeaderWebhookID, id)
-	h.Set(whop.HeaderWebhookTimestamp, fmt.Sprint(ts.Unix()))
-	h.Set(whop.HeaderWebhookSignature, whop.SignStandard(secret, id, ts.Unix(), body))
-	return h
-}
-
-// TestWebhookRejections answers every bad delivery correctly and stores
-// nothing for it; good ones are stored once.
+// TestWebhookRejections refuses every bad delivery with the cause and code
+// Whop will see (the statuses they map to are tested with the HTTP intake,
+// in internal/app) and stores nothing for it; good ones are stored once.
 func TestWebhookRejections(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s, envOpts{noQueue: true})
 		e.connect()
 		now := time.Now()
 		body := []byte(`{"id":"msg_1","api_version":"v1","type":"dispute.created","timestamp":"2026-01-01T00:00:00.000Z","company_id":"` + e.company + `","data":{"id":"dspt_1"}}`)
-		path := "/webhooks/whop/" + e.ws
 		big := bytes.Repeat([]byte("x"), 1<<20+1)
 		tampered := append([]byte{}, body...)
 		tampered[10] = 'X'
+		otherCompany := []byte(`{"id":"msg_3","api_version":"v1","type":"dispute.created","timestamp":"2026-01-01T00:00:00.000Z","company_id":"biz_other","data":{"id":"dspt_1"}}`)
 		legacy := http.Header{}
 		legacy.Set(whop.HeaderLegacySignature, whop.SignLegacy(e.secret, now.Unix(), body))
 		for _, tc := range []struct {
-			name   string
-			path   string
-			body   []byte
-			h      http.Header
-			status int
-			code   string
+			name  string
+			ws    string
+			body  []byte
+			h     http.Header
+			cause error
+			code  string
 		}{
-			{"no signature", path, body, http.Header{}, 401, "MISSING_SIGNATURE"},
-			{"wrong secret", path, body, signed("ws_"+strings.Repeat("0", 64), "msg_1", now, body), 401, "BAD_SIGNATURE"},
-			{"tampered body", path, tampered, signed(e.secret, "msg_1", now, body), 401, "BAD_SIGNATURE"},
+			{"no signature", e.ws, body, http.Header{}, crm.ErrUnauthenticated, "MISSING_SIGNATURE"},
+			{"wrong secret", e.ws, body, whop.SignedHeader("ws_"+strings.Repeat("0", 64), "msg_1", now, body), crm.ErrUnauthenticated, "BAD_SIGNATURE"},
+			{"tampered body", e.ws, tampered, whop.SignedHeader(e.secret, "msg_1", now, body), crm.ErrUnauthenticated, "BAD_SIGNATURE"},
 			// Well past the 300 s tolerance, so a slow run cannot drift inside it.
-			{"stale", path, body, signed(e.secret, "msg_1", now.Add(-400*time.Second), body), 401, "STALE_TIMESTAMP"},
-			{"future", path, body, signed(e.secret, "msg_1", now.Add(400*time.Second), body), 401, "STALE_TIMESTAMP"},
-			{"timestamp not a number", path, body, withHeader(signed(e.secret, "msg_1", now, body), whop.HeaderWebhookTimestamp, now.Format(time.RFC3339)), 401, "INVALID_TIMESTAMP"},
-			{"too big", path, big, signed(e.secret, "msg_big", now, big), 413, "BODY_TOO_LARGE"},
-			{"malformed after valid signature", path, []byte("{not json"), signed(e.secret, "msg_2", now, []byte("{not json")), 400, "INVALID_VALUE"},
-			{"unknown workspace", "/webhooks/whop/00000000-0000-0000-0000-000000000000", body, signed(e.secret, "msg_1", now, body), 404, "NOT_FOUND"},
-			{"unknown company", "/webhooks/whop", []byte(`{"type":"x","company_id":"biz_nobody","data":{}}`), http.Header{}, 401, "UNROUTABLE"},
+			{"stale", e.ws, body, whop.SignedHeader(e.secret, "msg_1", now.Add(-400*time.Second), body), crm.ErrUnauthenticated, "STALE_TIMESTAMP"},
+			{"future", e.ws, body, whop.SignedHeader(e.secret, "msg_1", now.Add(400*time.Second), body), crm.ErrUnauthenticated, "STALE_TIMESTAMP"},
+			{"timestamp not a number", e.ws, body, withHeader(whop.SignedHeader(e.secret, "msg_1", now, body), whop.HeaderWebhookTimestamp, now.Format(time.RFC3339)), crm.ErrUnauthenticated, "INVALID_TIMESTAMP"},
+			{"too big", e.ws, big, whop.SignedHeader(e.secret, "msg_big", now, big), crm.ErrInvalid, "BODY_TOO_LARGE"},
+			{"malformed after valid signature", e.ws, []byte("{not json"), whop.SignedHeader(e.secret, "msg_2", now, []byte("{not json")), crm.ErrInvalid, "INVALID_VALUE"},
+			{"another company's event", e.ws, otherCompany, whop.SignedHeader(e.secret, "msg_3", now, otherCompany), crm.ErrInvalid, "INVALID_VALUE"},
+			{"unknown workspace", "00000000-0000-0000-0000-000000000000", body, whop.SignedHeader(e.secret, "msg_1", now, body), crm.ErrNotFound, "NOT_FOUND"},
+			{"workspace that is not an id", "../admin", body, whop.SignedHeader(e.secret, "msg_1", now, body), crm.ErrNotFound, "NOT_FOUND"},
+			{"unknown company", "", []byte(`{"type":"x","company_id":"biz_nobody","data":{}}`), http.Header{}, crm.ErrUnauthenticated, "UNROUTABLE"},
+			{"no company", "", []byte(`{"type":"x","data":{}}`), http.Header{}, crm.ErrUnauthenticated, "UNROUTABLE"},
 		} {
-			status, out := e.post(tc.path, tc.body, tc.h)
-			errObj, _ := out["error"].(map[string]any)
-			if status != tc.status || errObj["code"] != tc.code {
-				t.Errorf("%s: %d %v; want %d %s", tc.name, status, out, tc.status, tc.code)
+			_, err := e.deliver(tc.ws, tc.body, tc.h)
+			ce, ok := crm.AsError(err)
+			if !ok || !errors.Is(err, tc.cause) || ce.Code != tc.code {
+				t.Errorf("%s: AcceptWebhook() = %v; want %v with code %s", tc.name, err, tc.cause, tc.code)
 			}
 		}
 		if n := e.count("whop_webhook_inbox"); n != 0 {
 			t.Fatalf("rejected webhooks stored %d events", n)
 		}
-		// Valid, routed by company, then a redelivery of the same webhook-id.
-		for i, wantDup := range []bool{false, true} {
-			status, out := e.post("/webhooks/whop", body, signed(e.secret, "msg_ok", now.Add(time.Duration(i)*time.Second), body))
-			if status != 200 || out["duplicate"] != wantDup {
-				t.Errorf("delivery %d: %d %v; want 200 duplicate=%v", i, status, out, wantDup)
+		// A bad signature is audited with the check that failed and the
+		// sender, never the body.
+		entries, err := e.svc.AuditLog(context.Background(), e.ws, "whop.webhook.rejected", "", 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 6 {
+			t.Errorf("audit log has %d rejected webhooks; want one per bad signature or timestamp (6)", len(entries))
+		}
+		reasons := map[any]int{}
+		for _, a := range entries {
+			reasons[a.Details["reason"]]++
+			if a.Details["remoteAddr"] != "192.0.2.10" || a.Details["body"] != nil {
+				t.Errorf("audit details = %v; want the sender 192.0.2.10 and no body", a.Details)
 			}
 		}
-		if status, _ := e.post(path, body, legacy); status != 200 {
-			t.Errorf("legacy signature: %d; want 200", status)
+		if reasons["BAD_SIGNATURE"] != 2 || reasons["STALE_TIMESTAMP"] != 2 || reasons["MISSING_SIGNATURE"] != 1 || reasons["INVALID_TIMESTAMP"] != 1 {
+			t.Errorf("audited reasons = %v; want 2 BAD_SIGNATURE, 2 STALE_TIMESTAMP, 1 MISSING_SIGNATURE, 1 INVALID_TIMESTAMP", reasons)
 		}
-		if n := e.count("whop_webhook_inbox"); n != 2 {
-			t.Fatalf("inbox = %d events; want 2 (one v1, one legacy)", n)
+		// Valid, routed by company (top-level company_id, then nested in
+		// data as legacy bodies carry it), then a redelivery of the same
+		// webhook-id.
+		for i, wantDup := range []bool{false, true} {
+			dup, err := e.deliver("", body, whop.SignedHeader(e.secret, "msg_ok", now.Add(time.Duration(i)*time.Second), body))
+			if err != nil || dup != wantDup {
+				t.Errorf("delivery %d: %v, %v; want duplicate=%v", i, dup, err, wantDup)
+			}
 		}
-		entries, _ := e.svc.AuditLog(context.Background(), e.ws, "whop.webhook.rejected", "", 50)
-		if len(entries) < 5 {
-			t.Errorf("audit log has %d rejected webhooks; want one per bad signature", len(entries))
+		nested := []byte(`{"action":"membership.went_valid","data":{"id":"mem_nested","company":{"id":"` + e.company + `"}}}`)
+		nestedHeader := http.Header{}
+		nestedHeader.Set(whop.HeaderLegacySignature, whop.SignLegacy(e.secret, now.Unix(), nested))
+		if _, err := e.deliver("", nested, nestedHeader); err != nil {
+			t.Errorf("legacy body routed by data.company.id: %v", err)
+		}
+		if _, err := e.deliver(e.ws, body, legacy); err != nil {
+			t.Errorf("legacy signature: %v", err)
+		}
+		if n := e.count("whop_webhook_inbox"); n != 3 {
+			t.Fatalf("inbox = %d events; want 3 (one v1, two legacy)", n)
 		}
 		// Unknown event types are stored and acknowledged, then ignored.
 		var id string
@@ -186,9 +206,7 @@ func TestStaleMembershipEventIsIgnored(t *testing.T) {
 		newer, older := time.Now().Add(24*time.Hour), time.Now().Add(-24*time.Hour)
 		for _, b := range [][]byte{mem("expired", newer), mem("active", older)} {
 			var id string
-			if status, out := e.post("/webhooks/whop/"+e.ws, b, signed(e.secret, "msg_"+randHex(4), time.Now(), b)); status != 200 {
-				t.Fatalf("post: %d %v", status, out)
-			}
+			e.mustDeliver(b, whop.SignedHeader(e.secret, "msg_"+randHex(4), time.Now(), b))
 			e.scan("SELECT id FROM whop_webhook_inbox WHERE workspace_id = $1 ORDER BY received_at DESC, id DESC LIMIT 1", []any{e.ws}, &id)
 			if err := e.svc.ProcessEvent(context.Background(), e.ws, id); err != nil {
 				t.Fatal(err)
