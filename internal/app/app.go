@@ -15,9 +15,11 @@ import (
 	"github.com/roster-crm/roster/internal/jobs"
 	"github.com/roster-crm/roster/internal/mail"
 	"github.com/roster-crm/roster/internal/metrics"
+	"github.com/roster-crm/roster/internal/netguard"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/views"
+	"github.com/roster-crm/roster/internal/webhooks"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
 
@@ -39,6 +41,9 @@ type App struct {
 	// Whop is the Whop integration; nil when no encryption key is configured
 	// (management commands that never touch sealed secrets).
 	Whop *whopsync.Service
+	// Webhooks sends outgoing webhooks; nil when no encryption key is
+	// configured (their secrets are sealed).
+	Webhooks *webhooks.Service
 }
 
 // openParams say how much of the system a command needs.
@@ -47,6 +52,9 @@ type openParams struct {
 	Migrate bool
 	// WorkJobs builds a queue that works jobs; otherwise it only enqueues.
 	WorkJobs bool
+	// Demo lets outgoing webhooks reach this machine: the demo's webhook
+	// posts to a receiver in this process.
+	Demo bool
 }
 
 // open builds the App. Close releases it.
@@ -91,6 +99,15 @@ func open(ctx context.Context, cfg config.Config, logger *slog.Logger, p openPar
 			s.Close()
 			return nil, err
 		}
+		if a.Webhooks, err = a.newWebhooks(p.Demo); err != nil {
+			s.Close()
+			return nil, err
+		}
+		a.Bus.Subscribe(a.Webhooks.Dispatch)
+		if err := webhooks.Register(reg, a.Webhooks); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	if err := a.Queue.Open(ctx); err != nil {
 		s.Close()
@@ -121,6 +138,19 @@ func (a *App) newWhop(ctx context.Context) (*whopsync.Service, error) {
 		WebhookSecret: cfg.WhopWebhookSecret, BaseURL: cfg.BaseURL, AllowedWebhookCIDRs: cfg.WhopWebhookAllowedCIDRs,
 		RatePerMinute: cfg.WhopRatePerMinute, Metrics: a.Metrics, Cache: cache, Logger: a.Logger,
 	})
+}
+
+// newWebhooks builds the outgoing webhooks service. Targets on private
+// networks need ROSTER_ALLOW_PRIVATE_NETWORK=true (or the demo).
+func (a *App) newWebhooks(demo bool) (*webhooks.Service, error) {
+	sealer, err := a.sealer()
+	if err != nil {
+		return nil, err
+	}
+	return webhooks.New(webhooks.Config{
+		Store: a.Store, Records: a.Records, Queue: a.Queue, Sealer: sealer, Mail: a.Mail,
+		AllowPrivate: demo || netguard.AllowPrivateFromEnv(), BaseURL: a.Config.BaseURL, Logger: a.Logger,
+	}), nil
 }
 
 // migrateUp applies Roster's migrations and then River's.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/records"
+	"github.com/roster-crm/roster/internal/webhooks"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
 
@@ -39,9 +41,15 @@ func (a *App) seedDemo(ctx context.Context, out io.Writer) error {
 			return err
 		}
 		wsID = ws.ID
+		// The webhook first, so the sample records' events reach it.
+		if err := a.seedWebhook(ctx, wsID); err != nil {
+			return err
+		}
 		if err := seedRecords(ctx, a.Records, wsID); err != nil {
 			return err
 		}
+	} else if err := a.seedWebhook(ctx, wsID); err != nil {
+		return err
 	}
 	_, key, err := a.Auth.CreateAPIKey(ctx, wsID, "demo", nil)
 	if err != nil {
@@ -57,9 +65,32 @@ func (a *App) seedDemo(ctx context.Context, out io.Writer) error {
 	fmt.Fprintf(out, "\nDemo workspace %s (connected to a simulated Whop company, %s)\n"+
 		"  admin login:     %s / %s\n  API key:         %s\n"+
 		"  Whop company:    %s\n  webhook URL:     %s\n  webhook secret:  %s\n"+
+		"  outgoing:        Settings → Webhooks posts record events to %s%s\n"+
 		"  try:             curl -H 'Authorization: Bearer %s' %s/rest/people\n\n",
 		wsID, a.Config.WhopAPIBaseURL, demoEmail, demoPassword, key,
-		simCompanyID, a.Whop.WebhookURL(wsID), simWebhookSecret, key, a.Config.BaseURL)
+		simCompanyID, a.Whop.WebhookURL(wsID), simWebhookSecret, strings.TrimRight(a.Config.BaseURL, "/"), demoReceiverPath, key, a.Config.BaseURL)
+	return nil
+}
+
+// seedWebhook makes sure the demo workspace has an outgoing webhook to the
+// receiver in this process (demoReceiver), so Settings -> Webhooks shows a
+// delivery log: the sample records, then the simulated Whop company's
+// members as the sync brings them in.
+func (a *App) seedWebhook(ctx context.Context, wsID string) error {
+	key := "demo"
+	admin := &auth.Principal{WorkspaceID: wsID, APIKeyID: &key, Role: auth.RoleAdmin, Name: "Demo"}
+	pg, err := a.Webhooks.List(ctx, admin, webhooks.ListParams{})
+	if err != nil || pg.TotalCount > 0 {
+		return err
+	}
+	_, err = a.Webhooks.Create(ctx, admin, webhooks.CreateParams{
+		TargetURL:   strings.TrimRight(a.Config.BaseURL, "/") + demoReceiverPath,
+		Operations:  []string{"person.created", "person.updated", "opportunity.*"},
+		Description: "Demo receiver inside this process (serve --demo)",
+	})
+	if err != nil {
+		return fmt.Errorf("demo webhook: %w", err)
+	}
 	return nil
 }
 

@@ -23,16 +23,16 @@ func (m authedMux) Handle(pattern string, h http.Handler) { m.srv.Handle(pattern
 // for the APIs; each handler decides what a missing principal means.
 func (a *App) mount(srv *httpserver.Server) error {
 	mux := authedMux{srv: srv, authn: a.Auth.Middleware(httpserver.WriteError)}
-	gql := graph.NewHandler(graph.Config{Records: a.Records, Whop: a.Whop, Logger: a.Logger})
+	gql := graph.NewHandler(graph.Config{Records: a.Records, Whop: a.Whop, Webhooks: a.Webhooks, Logger: a.Logger})
 	mux.Handle("POST /graphql", gql)
 	mux.Handle("GET /graphql", gql)
-	rest.Register(mux, rest.Config{Records: a.Records, Logger: a.Logger, BaseURL: a.Config.BaseURL})
+	rest.Register(mux, rest.Config{Records: a.Records, Webhooks: a.Webhooks, Logger: a.Logger, BaseURL: a.Config.BaseURL})
 	if a.Whop != nil {
 		// Webhooks authenticate by signature, not by key or session.
 		srv.Handle("POST /webhooks/whop", whopWebhook{whop: a.Whop})
 		srv.Handle("POST /webhooks/whop/{workspaceID}", whopWebhook{whop: a.Whop})
 	}
-	ui, err := web.New(web.Config{Records: a.Records, Auth: a.Auth, Insights: a.Insights, Views: a.Views, Mail: a.Mail, Whop: a.Whop, Logger: a.Logger, BaseURL: a.Config.BaseURL})
+	ui, err := web.New(web.Config{Records: a.Records, Auth: a.Auth, Insights: a.Insights, Views: a.Views, Mail: a.Mail, Whop: a.Whop, Webhooks: a.Webhooks, Logger: a.Logger, BaseURL: a.Config.BaseURL})
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 			cfg.WhopClientID, cfg.WhopClientSecret, cfg.WhopCallbackURL = simClientID, simClientSecret, callback
 		}
 	}
-	a, err := open(ctx, cfg, logger, openParams{Migrate: true, WorkJobs: *role != roleWeb})
+	a, err := open(ctx, cfg, logger, openParams{Migrate: true, WorkJobs: *role != roleWeb, Demo: *demo})
 	if err != nil {
 		return err
 	}
@@ -96,6 +96,9 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	if *role != roleWorker {
 		if err := a.mount(srv); err != nil {
 			return err
+		}
+		if *demo {
+			srv.Handle("POST "+demoReceiverPath, demoReceiver())
 		}
 	}
 	if err := a.Queue.Start(ctx); err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/roster-crm/roster/internal/graph/generated"
 	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/records"
+	"github.com/roster-crm/roster/internal/webhooks"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
 
@@ -26,6 +27,8 @@ type Config struct {
 	Records *records.Service
 	// Whop serves the Whop connection and sync operations; nil disables them.
 	Whop *whopsync.Service
+	// Webhooks serves the outgoing webhook operations; nil disables them.
+	Webhooks *webhooks.Service
 	// Logger receives internal errors (once each); nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -41,7 +44,7 @@ func NewHandler(cfg Config) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{records: cfg.Records, whop: cfg.Whop, log: log}})
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{records: cfg.Records, whop: cfg.Whop, webhooks: cfg.Webhooks, log: log}})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

@@ -6,6 +6,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/records"
+	"github.com/roster-crm/roster/internal/webhooks"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
 
@@ -14,7 +15,9 @@ import (
 type Resolver struct {
 	records *records.Service
 	whop    *whopsync.Service // nil when the integration is off
-	log     *slog.Logger
+	// webhooks is nil when the server runs without them (no encryption key).
+	webhooks *webhooks.Service
+	log      *slog.Logger
 }
 
 // principal returns the authenticated caller; every resolver starts here so

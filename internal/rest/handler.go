@@ -9,11 +9,14 @@ import (
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/records"
+	"github.com/roster-crm/roster/internal/webhooks"
 )
 
 // Config wires the REST handler.
 type Config struct {
 	Records *records.Service
+	// Webhooks serves /rest/webhooks; nil answers that they are off.
+	Webhooks *webhooks.Service
 	// Logger receives 5xx errors of requests not served through
 	// httpserver.Server (which has its own request-scoped logger); nil means
 	// slog.Default().
@@ -25,9 +28,10 @@ type Config struct {
 
 // handler holds the REST endpoints.
 type handler struct {
-	records *records.Service
-	logger  *slog.Logger
-	baseURL string
+	records  *records.Service
+	webhooks *webhooks.Service
+	logger   *slog.Logger
+	baseURL  string
 }
 
 // NewHandler returns the REST API. It matches full paths ("/rest/people"),
@@ -48,7 +52,7 @@ type Mux interface {
 // httpserver.Server directly (rather than NewHandler on "/rest/") labels
 // access logs and metrics per route ("GET /rest/{object}/{id}").
 func Register(mux Mux, cfg Config) {
-	h := &handler{records: cfg.Records, logger: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
+	h := &handler{records: cfg.Records, webhooks: cfg.Webhooks, logger: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}
@@ -60,6 +64,7 @@ func Register(mux Mux, cfg Config) {
 	mux.Handle("PATCH /rest/{object}/{id}", h.json(h.update))
 	mux.Handle("DELETE /rest/{object}/{id}", h.json(h.delete))
 	mux.Handle("POST /rest/restore/{object}/{id}", h.json(h.restore))
+	h.registerWebhooks(mux)
 	mux.Handle("/rest/", h.json(func(w http.ResponseWriter, r *http.Request) error {
 		return &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "no REST endpoint " + r.Method + " " + r.URL.Path + " (see /rest/openapi.json)"}
 	}))

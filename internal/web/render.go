@@ -139,6 +139,12 @@ var funcs = template.FuncMap{
 		}
 		return formatMoney(*micros, currency)
 	},
+	"deref_int": func(n *int) int {
+		if n == nil {
+			return 0
+		}
+		return *n
+	},
 	"deref": func(s *string) string {
 		if s == nil {
 			return ""

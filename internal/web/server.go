@@ -15,6 +15,7 @@ import (
 	"github.com/roster-crm/roster/internal/ratelimit"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/views"
+	"github.com/roster-crm/roster/internal/webhooks"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
 
@@ -29,6 +30,8 @@ type Config struct {
 	Insights *insights.Service // the dashboard's figures
 	Views    *views.Service    // saved table views
 	Whop     *whopsync.Service // nil when the integration is off
+	// Webhooks serves Settings -> Webhooks; nil when they are off.
+	Webhooks *webhooks.Service
 	// Mail is the mailer whose outbox Settings -> Email shows; nil means
 	// the auth service's.
 	Mail   *mail.Service
@@ -118,7 +121,7 @@ func (u *UI) routes() []route {
 		// layout, title and language), not the mux's bare text.
 		{"/", u.notFound},
 	}
-	for _, area := range [][]route{u.tableRoutes(), u.recordRoutes(), u.settingsRoutes(), u.emailRoutes(), u.homeRoutes(), u.importRoutes()} {
+	for _, area := range [][]route{u.tableRoutes(), u.recordRoutes(), u.settingsRoutes(), u.emailRoutes(), u.webhookRoutes(), u.homeRoutes(), u.importRoutes()} {
 		rs = append(rs, area...)
 	}
 	return rs

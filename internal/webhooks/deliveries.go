@@ -113,15 +113,26 @@ func (s *Service) Log(ctx context.Context, p *auth.Principal, webhookID string, 
 	return s.store.WebhookAttemptList(ctx, &store.WebhookAttemptListParams{WorkspaceID: p.WorkspaceID, WebhookID: webhookID, Limit: pageSize(limit, 50)})
 }
 
+// RedeliverParams name the delivery to send again.
+type RedeliverParams struct {
+	DeliveryID string
+	// WebhookID, when set, must be the delivery's webhook (a URL that
+	// names both).
+	WebhookID string
+}
+
 // Redeliver queues one more attempt of a delivery now, with the same
 // webhook-id and body, whatever its status (also to a disabled webhook:
 // an admin testing a fixed receiver before enabling it again). It does not
 // change the retry schedule of a delivery still pending. Admins only.
-func (s *Service) Redeliver(ctx context.Context, p *auth.Principal, deliveryID string) (*Delivery, error) {
+func (s *Service) Redeliver(ctx context.Context, p *auth.Principal, in RedeliverParams) (*Delivery, error) {
 	if err := auth.RequireAdmin(p); err != nil {
 		return nil, err
 	}
-	d, err := s.store.WebhookDeliveryGet(ctx, nil, p.WorkspaceID, deliveryID)
+	d, err := s.store.WebhookDeliveryGet(ctx, nil, p.WorkspaceID, in.DeliveryID)
+	if err == nil && in.WebhookID != "" && d.WebhookID != in.WebhookID {
+		err = &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "webhook delivery not found"}
+	}
 	if err != nil {
 		return nil, err
 	}

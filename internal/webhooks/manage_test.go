@@ -191,7 +191,7 @@ func TestRedeliver(t *testing.T) {
 		h.createPeople(h.ws, "Ada")
 		h.waitJob(h.firstJob().ID, 1, rivertype.JobStateCompleted)
 		d := h.delivery(hook.ID)
-		if _, err := h.hooks.Redeliver(ctx, h.admin, d.ID); err != nil {
+		if _, err := h.hooks.Redeliver(ctx, h.admin, webhooks.RedeliverParams{DeliveryID: d.ID}); err != nil {
 			t.Fatal(err)
 		}
 		var again *webhooks.Delivery
@@ -244,7 +244,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 		_, checks["Delete"] = h.hooks.Delete(ctx, h.admin, hookB.ID)
 		_, checks["Deliveries"] = h.hooks.Deliveries(ctx, h.admin, webhooks.DeliveriesParams{WebhookID: hookB.ID})
 		_, checks["Log"] = h.hooks.Log(ctx, h.admin, hookB.ID, 10)
-		_, checks["Redeliver"] = h.hooks.Redeliver(ctx, h.admin, dB.ID)
+		_, checks["Redeliver"] = h.hooks.Redeliver(ctx, h.admin, webhooks.RedeliverParams{DeliveryID: dB.ID})
 		for op, err := range checks {
 			if !errors.Is(err, crm.ErrNotFound) {
 				t.Errorf("%s(B's webhook) as A's admin = %v; want ErrNotFound", op, err)

@@ -34,6 +34,9 @@ type ResolverRoot interface {
 	Task() TaskResolver
 	TaskTarget() TaskTargetResolver
 	TimelineActivity() TimelineActivityResolver
+	Webhook() WebhookResolver
+	WebhookDelivery() WebhookDeliveryResolver
+	WebhookDeliveryAttempt() WebhookDeliveryAttemptResolver
 	WhopConnectionStatus() WhopConnectionStatusResolver
 }
 
@@ -140,47 +143,51 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ConnectWhop           func(childComplexity int, input whopsync.ConnectAPIKeyParams) int
-		CreateCompanies       func(childComplexity int, data []map[string]any, upsert *bool) int
-		CreateCompany         func(childComplexity int, data map[string]any, upsert *bool) int
-		CreateField           func(childComplexity int, input model.CreateFieldInput) int
-		CreateNote            func(childComplexity int, data map[string]any, upsert *bool) int
-		CreateNoteTarget      func(childComplexity int, data model.NoteTargetCreateInput) int
-		CreateNotes           func(childComplexity int, data []map[string]any, upsert *bool) int
-		CreateOpportunities   func(childComplexity int, data []map[string]any, upsert *bool) int
-		CreateOpportunity     func(childComplexity int, data map[string]any, upsert *bool) int
-		CreatePeople          func(childComplexity int, data []map[string]any, upsert *bool) int
-		CreatePerson          func(childComplexity int, data map[string]any, upsert *bool) int
-		CreateTask            func(childComplexity int, data map[string]any, upsert *bool) int
-		CreateTaskTarget      func(childComplexity int, data model.TaskTargetCreateInput) int
-		CreateTasks           func(childComplexity int, data []map[string]any, upsert *bool) int
-		DeleteCompany         func(childComplexity int, id string) int
-		DeleteField           func(childComplexity int, id string) int
-		DeleteNote            func(childComplexity int, id string) int
-		DeleteNoteTarget      func(childComplexity int, id string) int
-		DeleteOpportunity     func(childComplexity int, id string) int
-		DeletePerson          func(childComplexity int, id string) int
-		DeleteTask            func(childComplexity int, id string) int
-		DeleteTaskTarget      func(childComplexity int, id string) int
-		DestroyCompany        func(childComplexity int, id string) int
-		DestroyNote           func(childComplexity int, id string) int
-		DestroyOpportunity    func(childComplexity int, id string) int
-		DestroyPerson         func(childComplexity int, id string) int
-		DestroyTask           func(childComplexity int, id string) int
-		DisconnectWhopAccount func(childComplexity int) int
-		RestoreCompany        func(childComplexity int, id string) int
-		RestoreNote           func(childComplexity int, id string) int
-		RestoreOpportunity    func(childComplexity int, id string) int
-		RestorePerson         func(childComplexity int, id string) int
-		RestoreTask           func(childComplexity int, id string) int
-		SetWhopStageMapping   func(childComplexity int, mapping any) int
-		TriggerWhopSync       func(childComplexity int, wait *bool) int
-		UpdateCompany         func(childComplexity int, id string, data map[string]any) int
-		UpdateField           func(childComplexity int, id string, input model.UpdateFieldInput) int
-		UpdateNote            func(childComplexity int, id string, data map[string]any) int
-		UpdateOpportunity     func(childComplexity int, id string, data map[string]any) int
-		UpdatePerson          func(childComplexity int, id string, data map[string]any) int
-		UpdateTask            func(childComplexity int, id string, data map[string]any) int
+		ConnectWhop              func(childComplexity int, input whopsync.ConnectAPIKeyParams) int
+		CreateCompanies          func(childComplexity int, data []map[string]any, upsert *bool) int
+		CreateCompany            func(childComplexity int, data map[string]any, upsert *bool) int
+		CreateField              func(childComplexity int, input model.CreateFieldInput) int
+		CreateNote               func(childComplexity int, data map[string]any, upsert *bool) int
+		CreateNoteTarget         func(childComplexity int, data model.NoteTargetCreateInput) int
+		CreateNotes              func(childComplexity int, data []map[string]any, upsert *bool) int
+		CreateOpportunities      func(childComplexity int, data []map[string]any, upsert *bool) int
+		CreateOpportunity        func(childComplexity int, data map[string]any, upsert *bool) int
+		CreatePeople             func(childComplexity int, data []map[string]any, upsert *bool) int
+		CreatePerson             func(childComplexity int, data map[string]any, upsert *bool) int
+		CreateTask               func(childComplexity int, data map[string]any, upsert *bool) int
+		CreateTaskTarget         func(childComplexity int, data model.TaskTargetCreateInput) int
+		CreateTasks              func(childComplexity int, data []map[string]any, upsert *bool) int
+		CreateWebhook            func(childComplexity int, data map[string]any) int
+		DeleteCompany            func(childComplexity int, id string) int
+		DeleteField              func(childComplexity int, id string) int
+		DeleteNote               func(childComplexity int, id string) int
+		DeleteNoteTarget         func(childComplexity int, id string) int
+		DeleteOpportunity        func(childComplexity int, id string) int
+		DeletePerson             func(childComplexity int, id string) int
+		DeleteTask               func(childComplexity int, id string) int
+		DeleteTaskTarget         func(childComplexity int, id string) int
+		DeleteWebhook            func(childComplexity int, id string) int
+		DestroyCompany           func(childComplexity int, id string) int
+		DestroyNote              func(childComplexity int, id string) int
+		DestroyOpportunity       func(childComplexity int, id string) int
+		DestroyPerson            func(childComplexity int, id string) int
+		DestroyTask              func(childComplexity int, id string) int
+		DisconnectWhopAccount    func(childComplexity int) int
+		RedeliverWebhookDelivery func(childComplexity int, id string) int
+		RestoreCompany           func(childComplexity int, id string) int
+		RestoreNote              func(childComplexity int, id string) int
+		RestoreOpportunity       func(childComplexity int, id string) int
+		RestorePerson            func(childComplexity int, id string) int
+		RestoreTask              func(childComplexity int, id string) int
+		SetWhopStageMapping      func(childComplexity int, mapping any) int
+		TriggerWhopSync          func(childComplexity int, wait *bool) int
+		UpdateCompany            func(childComplexity int, id string, data map[string]any) int
+		UpdateField              func(childComplexity int, id string, input model.UpdateFieldInput) int
+		UpdateNote               func(childComplexity int, id string, data map[string]any) int
+		UpdateOpportunity        func(childComplexity int, id string, data map[string]any) int
+		UpdatePerson             func(childComplexity int, id string, data map[string]any) int
+		UpdateTask               func(childComplexity int, id string, data map[string]any) int
+		UpdateWebhook            func(childComplexity int, id string, data map[string]any) int
 	}
 
 	Note struct {
@@ -323,6 +330,9 @@ type ComplexityRoot struct {
 		Task                 func(childComplexity int, id *string, filter map[string]any) int
 		Tasks                func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		TimelineActivities   func(childComplexity int, objectName string, recordID string, first *int, before *string) int
+		Webhook              func(childComplexity int, id string) int
+		WebhookDeliveries    func(childComplexity int, webhookID string, first *int, after *string) int
+		Webhooks             func(childComplexity int, first *int, after *string) int
 		WhopConnectionStatus func(childComplexity int) int
 		WhopSyncRun          func(childComplexity int, id string) int
 	}
@@ -381,6 +391,70 @@ type ComplexityRoot struct {
 		Properties         func(childComplexity int) int
 		RecordID           func(childComplexity int) int
 		RecordObject       func(childComplexity int) int
+	}
+
+	Webhook struct {
+		CreatedAt      func(childComplexity int) int
+		Description    func(childComplexity int) int
+		DisabledReason func(childComplexity int) int
+		Enabled        func(childComplexity int) int
+		FailingSince   func(childComplexity int) int
+		FailureCount   func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LastDeliveryAt func(childComplexity int) int
+		Operations     func(childComplexity int) int
+		Secret         func(childComplexity int) int
+		TargetURL      func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	WebhookConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WebhookDelivery struct {
+		AttemptLog     func(childComplexity int) int
+		Attempts       func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		EventType      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LastError      func(childComplexity int) int
+		LastStatusCode func(childComplexity int) int
+		NextAttemptAt  func(childComplexity int) int
+		Payload        func(childComplexity int) int
+		Status         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		WebhookID      func(childComplexity int) int
+	}
+
+	WebhookDeliveryAttempt struct {
+		Attempt     func(childComplexity int) int
+		AttemptedAt func(childComplexity int) int
+		DurationMs  func(childComplexity int) int
+		Error       func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Manual      func(childComplexity int) int
+		Response    func(childComplexity int) int
+		StatusCode  func(childComplexity int) int
+		Success     func(childComplexity int) int
+	}
+
+	WebhookDeliveryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WebhookDeliveryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	WebhookEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	WhopConnectionStatus struct {
@@ -993,6 +1067,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTasks(childComplexity, args["data"].([]map[string]any), args["upsert"].(*bool)), true
+	case "Mutation.createWebhook":
+		if e.ComplexityRoot.Mutation.CreateWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWebhook(childComplexity, args["data"].(map[string]any)), true
 	case "Mutation.deleteCompany":
 		if e.ComplexityRoot.Mutation.DeleteCompany == nil {
 			break
@@ -1081,6 +1166,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteTaskTarget(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteWebhook":
+		if e.ComplexityRoot.Mutation.DeleteWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteWebhook(childComplexity, args["id"].(string)), true
 	case "Mutation.destroyCompany":
 		if e.ComplexityRoot.Mutation.DestroyCompany == nil {
 			break
@@ -1142,6 +1238,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DisconnectWhopAccount(childComplexity), true
+	case "Mutation.redeliverWebhookDelivery":
+		if e.ComplexityRoot.Mutation.RedeliverWebhookDelivery == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_redeliverWebhookDelivery_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RedeliverWebhookDelivery(childComplexity, args["id"].(string)), true
 	case "Mutation.restoreCompany":
 		if e.ComplexityRoot.Mutation.RestoreCompany == nil {
 			break
@@ -1285,6 +1392,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateTask(childComplexity, args["id"].(string), args["data"].(map[string]any)), true
+	case "Mutation.updateWebhook":
+		if e.ComplexityRoot.Mutation.UpdateWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateWebhook(childComplexity, args["id"].(string), args["data"].(map[string]any)), true
 
 	case "Note.bodyV2":
 		if e.ComplexityRoot.Note.BodyV2 == nil {
@@ -1997,6 +2115,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TimelineActivities(childComplexity, args["objectName"].(string), args["recordId"].(string), args["first"].(*int), args["before"].(*string)), true
+	case "Query.webhook":
+		if e.ComplexityRoot.Query.Webhook == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Webhook(childComplexity, args["id"].(string)), true
+	case "Query.webhookDeliveries":
+		if e.ComplexityRoot.Query.WebhookDeliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhookDeliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WebhookDeliveries(childComplexity, args["webhookId"].(string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.webhooks":
+		if e.ComplexityRoot.Query.Webhooks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhooks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Webhooks(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.whopConnectionStatus":
 		if e.ComplexityRoot.Query.WhopConnectionStatus == nil {
 			break
@@ -2248,6 +2399,271 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TimelineActivity.RecordObject(childComplexity), true
+
+	case "Webhook.createdAt":
+		if e.ComplexityRoot.Webhook.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.CreatedAt(childComplexity), true
+	case "Webhook.description":
+		if e.ComplexityRoot.Webhook.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Description(childComplexity), true
+	case "Webhook.disabledReason":
+		if e.ComplexityRoot.Webhook.DisabledReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.DisabledReason(childComplexity), true
+	case "Webhook.enabled":
+		if e.ComplexityRoot.Webhook.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Enabled(childComplexity), true
+	case "Webhook.failingSince":
+		if e.ComplexityRoot.Webhook.FailingSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.FailingSince(childComplexity), true
+	case "Webhook.failureCount":
+		if e.ComplexityRoot.Webhook.FailureCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.FailureCount(childComplexity), true
+	case "Webhook.id":
+		if e.ComplexityRoot.Webhook.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.ID(childComplexity), true
+	case "Webhook.lastDeliveryAt":
+		if e.ComplexityRoot.Webhook.LastDeliveryAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.LastDeliveryAt(childComplexity), true
+	case "Webhook.operations":
+		if e.ComplexityRoot.Webhook.Operations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Operations(childComplexity), true
+	case "Webhook.secret":
+		if e.ComplexityRoot.Webhook.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Secret(childComplexity), true
+	case "Webhook.targetUrl":
+		if e.ComplexityRoot.Webhook.TargetURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.TargetURL(childComplexity), true
+	case "Webhook.updatedAt":
+		if e.ComplexityRoot.Webhook.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.UpdatedAt(childComplexity), true
+
+	case "WebhookConnection.edges":
+		if e.ComplexityRoot.WebhookConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookConnection.Edges(childComplexity), true
+	case "WebhookConnection.pageInfo":
+		if e.ComplexityRoot.WebhookConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookConnection.PageInfo(childComplexity), true
+	case "WebhookConnection.totalCount":
+		if e.ComplexityRoot.WebhookConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookConnection.TotalCount(childComplexity), true
+
+	case "WebhookDelivery.attemptLog":
+		if e.ComplexityRoot.WebhookDelivery.AttemptLog == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.AttemptLog(childComplexity), true
+	case "WebhookDelivery.attempts":
+		if e.ComplexityRoot.WebhookDelivery.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Attempts(childComplexity), true
+	case "WebhookDelivery.createdAt":
+		if e.ComplexityRoot.WebhookDelivery.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.CreatedAt(childComplexity), true
+	case "WebhookDelivery.eventType":
+		if e.ComplexityRoot.WebhookDelivery.EventType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.EventType(childComplexity), true
+	case "WebhookDelivery.id":
+		if e.ComplexityRoot.WebhookDelivery.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.ID(childComplexity), true
+	case "WebhookDelivery.lastError":
+		if e.ComplexityRoot.WebhookDelivery.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastError(childComplexity), true
+	case "WebhookDelivery.lastStatusCode":
+		if e.ComplexityRoot.WebhookDelivery.LastStatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastStatusCode(childComplexity), true
+	case "WebhookDelivery.nextAttemptAt":
+		if e.ComplexityRoot.WebhookDelivery.NextAttemptAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.NextAttemptAt(childComplexity), true
+	case "WebhookDelivery.payload":
+		if e.ComplexityRoot.WebhookDelivery.Payload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Payload(childComplexity), true
+	case "WebhookDelivery.status":
+		if e.ComplexityRoot.WebhookDelivery.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Status(childComplexity), true
+	case "WebhookDelivery.updatedAt":
+		if e.ComplexityRoot.WebhookDelivery.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.UpdatedAt(childComplexity), true
+	case "WebhookDelivery.webhookId":
+		if e.ComplexityRoot.WebhookDelivery.WebhookID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.WebhookID(childComplexity), true
+
+	case "WebhookDeliveryAttempt.attempt":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.Attempt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.Attempt(childComplexity), true
+	case "WebhookDeliveryAttempt.attemptedAt":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.AttemptedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.AttemptedAt(childComplexity), true
+	case "WebhookDeliveryAttempt.durationMs":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.DurationMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.DurationMs(childComplexity), true
+	case "WebhookDeliveryAttempt.error":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.Error(childComplexity), true
+	case "WebhookDeliveryAttempt.id":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.ID(childComplexity), true
+	case "WebhookDeliveryAttempt.manual":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.Manual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.Manual(childComplexity), true
+	case "WebhookDeliveryAttempt.response":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.Response == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.Response(childComplexity), true
+	case "WebhookDeliveryAttempt.statusCode":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.StatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.StatusCode(childComplexity), true
+	case "WebhookDeliveryAttempt.success":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.Success == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.Success(childComplexity), true
+
+	case "WebhookDeliveryConnection.edges":
+		if e.ComplexityRoot.WebhookDeliveryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.Edges(childComplexity), true
+	case "WebhookDeliveryConnection.pageInfo":
+		if e.ComplexityRoot.WebhookDeliveryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.PageInfo(childComplexity), true
+	case "WebhookDeliveryConnection.totalCount":
+		if e.ComplexityRoot.WebhookDeliveryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.TotalCount(childComplexity), true
+
+	case "WebhookDeliveryEdge.cursor":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Cursor(childComplexity), true
+	case "WebhookDeliveryEdge.node":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Node(childComplexity), true
+
+	case "WebhookEdge.cursor":
+		if e.ComplexityRoot.WebhookEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEdge.Cursor(childComplexity), true
+	case "WebhookEdge.node":
+		if e.ComplexityRoot.WebhookEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEdge.Node(childComplexity), true
 
 	case "WhopConnectionStatus.companyId":
 		if e.ComplexityRoot.WhopConnectionStatus.CompanyID == nil {
@@ -2516,6 +2932,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TaskUpdateInput", ec.unmarshalInputTaskUpdateInput),
 			graphql.NewInputUnmarshaler("UUIDFilter", ec.unmarshalInputUUIDFilter),
 			graphql.NewInputUnmarshaler("UpdateFieldInput", ec.unmarshalInputUpdateFieldInput),
+			graphql.NewInputUnmarshaler("WebhookCreateInput", ec.unmarshalInputWebhookCreateInput),
+			graphql.NewInputUnmarshaler("WebhookUpdateInput", ec.unmarshalInputWebhookUpdateInput),
 			graphql.NewInputUnmarshaler("WhopMembershipFilter", ec.unmarshalInputWhopMembershipFilter),
 		)
 	}
@@ -3682,6 +4100,125 @@ extend type Query {
   timelineActivities(objectName: String!, recordId: UUID!, first: Int = 60, before: String): [TimelineActivity!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/webhook.graphqls", Input: `extend type Query {
+  "The workspace's outgoing webhooks, oldest first. Admins only."
+  webhooks(first: Int, after: String): WebhookConnection!
+  "One outgoing webhook. Admins only."
+  webhook(id: ID!): Webhook
+  "A webhook's deliveries, newest first, each with its attempt log. Admins only."
+  webhookDeliveries(webhookId: ID!, first: Int, after: String): WebhookDeliveryConnection!
+}
+
+extend type Mutation {
+  "Adds an outgoing webhook. The answer's secret (whsec_...) is shown this once: keep it to verify webhook-signature. Admins only."
+  createWebhook(data: WebhookCreateInput!): Webhook!
+  "Changes a webhook's target, operations, description or enabled flag; enabling clears its failure record. Admins only."
+  updateWebhook(id: ID!, data: WebhookUpdateInput!): Webhook!
+  "Deletes a webhook with its deliveries and their log. Admins only."
+  deleteWebhook(id: ID!): Webhook!
+  "Sends a delivery once more now, with the same webhook-id and body. Admins only."
+  redeliverWebhookDelivery(id: ID!): WebhookDelivery!
+}
+
+input WebhookCreateInput {
+  "Where deliveries are POSTed: an http or https URL outside Roster's own network."
+  targetUrl: String!
+  "Events to send: <object>.<event>, either part may be *: person.created, *.updated, *.*"
+  operations: [String!]!
+  description: String
+  "Defaults to true."
+  enabled: Boolean
+}
+
+input WebhookUpdateInput {
+  targetUrl: String
+  operations: [String!]
+  description: String
+  enabled: Boolean
+}
+
+type Webhook {
+  id: ID!
+  targetUrl: String!
+  operations: [String!]!
+  description: String!
+  "The signing secret: only in createWebhook's answer, null everywhere else."
+  secret: String
+  enabled: Boolean!
+  "Failed attempts since the last success."
+  failureCount: Int!
+  "When the current run of failures began; a webhook failing for 3 days is disabled."
+  failingSince: DateTime
+  "Why Roster disabled the webhook, when it did."
+  disabledReason: String
+  lastDeliveryAt: DateTime
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}
+
+type WebhookConnection {
+  edges: [WebhookEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type WebhookEdge {
+  node: Webhook!
+  cursor: String!
+}
+
+enum WebhookDeliveryStatus {
+  "Not delivered yet; a retry is scheduled (nextAttemptAt)."
+  PENDING
+  SUCCEEDED
+  "Every attempt failed, or the webhook was disabled or deleted."
+  FAILED
+}
+
+type WebhookDelivery {
+  "The webhook-id header of every attempt."
+  id: ID!
+  webhookId: ID!
+  eventType: String!
+  status: WebhookDeliveryStatus!
+  attempts: Int!
+  lastStatusCode: Int
+  lastError: String
+  nextAttemptAt: DateTime
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  "The JSON body sent: {type, timestamp, workspaceId, data: {record, updatedFields}}."
+  payload: JSON!
+  "The attempts, newest first."
+  attemptLog: [WebhookDeliveryAttempt!]!
+}
+
+type WebhookDeliveryConnection {
+  edges: [WebhookDeliveryEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type WebhookDeliveryEdge {
+  node: WebhookDelivery!
+  cursor: String!
+}
+
+type WebhookDeliveryAttempt {
+  id: ID!
+  attempt: Int!
+  "An admin's redelivery, outside the retry schedule."
+  manual: Boolean!
+  attemptedAt: DateTime!
+  "Null when the target did not answer (refused, timed out)."
+  statusCode: Int
+  durationMs: Int!
+  success: Boolean!
+  error: String
+  "The start of the target's answer (at most 1 KiB)."
+  response: String!
+}
+`, BuiltIn: false},
 	{Name: "../schema/whop.graphqls", Input: `extend type Query {
   "The workspace's Whop connection: method, company, last sync, and the webhook URL to paste into Whop."
   whopConnectionStatus: WhopConnectionStatus!
@@ -4326,6 +4863,134 @@ func (ec *executionContext) childFields_TimelineActivity(ctx context.Context, fi
 		return ec.fieldContext_TimelineActivity_actor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TimelineActivity", field.Name)
+}
+
+func (ec *executionContext) childFields_Webhook(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Webhook_id(ctx, field)
+	case "targetUrl":
+		return ec.fieldContext_Webhook_targetUrl(ctx, field)
+	case "operations":
+		return ec.fieldContext_Webhook_operations(ctx, field)
+	case "description":
+		return ec.fieldContext_Webhook_description(ctx, field)
+	case "secret":
+		return ec.fieldContext_Webhook_secret(ctx, field)
+	case "enabled":
+		return ec.fieldContext_Webhook_enabled(ctx, field)
+	case "failureCount":
+		return ec.fieldContext_Webhook_failureCount(ctx, field)
+	case "failingSince":
+		return ec.fieldContext_Webhook_failingSince(ctx, field)
+	case "disabledReason":
+		return ec.fieldContext_Webhook_disabledReason(ctx, field)
+	case "lastDeliveryAt":
+		return ec.fieldContext_Webhook_lastDeliveryAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Webhook_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Webhook_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Webhook", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WebhookConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookDelivery_id(ctx, field)
+	case "webhookId":
+		return ec.fieldContext_WebhookDelivery_webhookId(ctx, field)
+	case "eventType":
+		return ec.fieldContext_WebhookDelivery_eventType(ctx, field)
+	case "status":
+		return ec.fieldContext_WebhookDelivery_status(ctx, field)
+	case "attempts":
+		return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+	case "lastStatusCode":
+		return ec.fieldContext_WebhookDelivery_lastStatusCode(ctx, field)
+	case "lastError":
+		return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+	case "nextAttemptAt":
+		return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_WebhookDelivery_updatedAt(ctx, field)
+	case "payload":
+		return ec.fieldContext_WebhookDelivery_payload(ctx, field)
+	case "attemptLog":
+		return ec.fieldContext_WebhookDelivery_attemptLog(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryAttempt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookDeliveryAttempt_id(ctx, field)
+	case "attempt":
+		return ec.fieldContext_WebhookDeliveryAttempt_attempt(ctx, field)
+	case "manual":
+		return ec.fieldContext_WebhookDeliveryAttempt_manual(ctx, field)
+	case "attemptedAt":
+		return ec.fieldContext_WebhookDeliveryAttempt_attemptedAt(ctx, field)
+	case "statusCode":
+		return ec.fieldContext_WebhookDeliveryAttempt_statusCode(ctx, field)
+	case "durationMs":
+		return ec.fieldContext_WebhookDeliveryAttempt_durationMs(ctx, field)
+	case "success":
+		return ec.fieldContext_WebhookDeliveryAttempt_success(ctx, field)
+	case "error":
+		return ec.fieldContext_WebhookDeliveryAttempt_error(ctx, field)
+	case "response":
+		return ec.fieldContext_WebhookDeliveryAttempt_response(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryAttempt", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WebhookDeliveryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_WebhookDeliveryEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_WebhookEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_WebhookEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_WhopConnectionStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -1,0 +1,253 @@
+package rest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/httpserver"
+	"github.com/roster-crm/roster/internal/webhooks"
+)
+
+// registerWebhooks mounts /rest/webhooks: the workspace's outgoing webhooks
+// and their delivery log, admins only. The paths are more specific than
+// /rest/{object}, so they take precedence.
+func (h *handler) registerWebhooks(mux Mux) {
+	mux.Handle("GET /rest/webhooks", h.json(h.webhookList))
+	mux.Handle("POST /rest/webhooks", h.json(h.webhookCreate))
+	mux.Handle("GET /rest/webhooks/{id}", h.json(h.webhookGet))
+	mux.Handle("PATCH /rest/webhooks/{id}", h.json(h.webhookUpdate))
+	mux.Handle("DELETE /rest/webhooks/{id}", h.json(h.webhookDelete))
+	mux.Handle("GET /rest/webhooks/{id}/deliveries", h.json(h.webhookDeliveries))
+	mux.Handle("POST /rest/webhooks/{id}/deliveries/{deliveryId}/redeliver", h.json(h.webhookRedeliver))
+}
+
+// webhooksFor authenticates the request and returns the webhooks service.
+func (h *handler) webhooksFor(r *http.Request) (*auth.Principal, *webhooks.Service, error) {
+	p := auth.PrincipalFrom(r.Context())
+	if p == nil {
+		return nil, nil, &crm.Error{Cause: crm.ErrUnauthenticated, Code: crm.CodeUnauthenticated, Message: "authentication required: send an API key as \"Authorization: Bearer KEY\""}
+	}
+	if h.webhooks == nil {
+		return nil, nil, crm.Invalid("", crm.CodeInvalidValue, "outgoing webhooks are not enabled on this server")
+	}
+	return p, h.webhooks, nil
+}
+
+// webhookBody is the JSON a client sends to create or change a webhook;
+// absent keys stay nil.
+type webhookBody struct {
+	TargetURL   *string   `json:"targetUrl"`
+	Operations  *[]string `json:"operations"`
+	Description *string   `json:"description"`
+	Enabled     *bool     `json:"enabled"`
+}
+
+func (b *webhookBody) update() webhooks.UpdateParams {
+	u := webhooks.UpdateParams{TargetURL: b.TargetURL, Description: b.Description, Enabled: b.Enabled}
+	if b.Operations != nil {
+		u.Operations = append([]string{}, *b.Operations...)
+	}
+	return u
+}
+
+// webhookJSON renders a webhook; "secret" only when it is being shown once.
+func webhookJSON(w *webhooks.Webhook) map[string]any {
+	out := map[string]any{
+		"id": w.ID, "targetUrl": w.TargetURL, "operations": w.Operations, "description": w.Description,
+		"enabled": w.Enabled, "failureCount": w.FailureCount, "failingSince": timeJSON(w.FailingSince),
+		"disabledReason": nullableString(w.DisabledReason), "lastDeliveryAt": timeJSON(w.LastDeliveryAt),
+		"createdAt": w.CreatedAt.Format(time.RFC3339Nano), "updatedAt": w.UpdatedAt.Format(time.RFC3339Nano),
+	}
+	if w.Secret != "" {
+		out["secret"] = w.Secret.Reveal()
+	}
+	return out
+}
+
+func deliveryJSON(d *webhooks.Delivery) map[string]any {
+	attempts := make([]map[string]any, 0, len(d.Log))
+	for _, a := range d.Log {
+		attempts = append(attempts, map[string]any{
+			"id": a.ID, "attempt": a.Attempt, "manual": a.Manual, "attemptedAt": a.AttemptedAt.Format(time.RFC3339Nano),
+			"statusCode": a.StatusCode, "durationMs": a.DurationMS, "success": a.Success, "error": nullableString(a.Error), "response": a.Response,
+		})
+	}
+	return map[string]any{
+		"id": d.ID, "webhookId": d.WebhookID, "eventType": d.EventType, "status": strings.ToUpper(d.Status), "attempts": d.Attempts,
+		"lastStatusCode": d.LastStatusCode, "lastError": nullableString(d.LastError), "nextAttemptAt": timeJSON(d.NextAttemptAt),
+		"createdAt": d.CreatedAt.Format(time.RFC3339Nano), "updatedAt": d.UpdatedAt.Format(time.RFC3339Nano),
+		"payload": json.RawMessage(d.Body), "attemptLog": attempts,
+	}
+}
+
+func timeJSON(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func nullableString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// limitParam reads ?limit= (0 when absent).
+func limitParam(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, crm.Invalid("limit", crm.CodeInvalidValue, "limit must be a positive integer")
+	}
+	return n, nil
+}
+
+// webhookList serves GET /rest/webhooks: {"data": {"webhooks": [...]},
+// "pageInfo": {...}, "totalCount": N}; ?limit and ?starting_after page.
+func (h *handler) webhookList(w http.ResponseWriter, r *http.Request) error {
+	p, svc, err := h.webhooksFor(r)
+	if err != nil {
+		return err
+	}
+	limit, err := limitParam(r)
+	if err != nil {
+		return err
+	}
+	after := r.URL.Query().Get("starting_after")
+	pg, err := svc.List(r.Context(), p, webhooks.ListParams{First: limit, After: after})
+	if err != nil {
+		return err
+	}
+	list := make([]map[string]any, 0, len(pg.Webhooks))
+	for _, wh := range pg.Webhooks {
+		list = append(list, webhookJSON(wh))
+	}
+	info := pageInfo{HasNextPage: pg.HasNextPage, HasPreviousPage: after != ""}
+	if n := len(pg.Webhooks); n > 0 {
+		info.StartCursor, info.EndCursor = &pg.Webhooks[0].ID, &pg.Webhooks[n-1].ID
+	}
+	httpserver.WriteJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"webhooks": list}, "pageInfo": info, "totalCount": pg.TotalCount})
+	return nil
+}
+
+// webhookCreate serves POST /rest/webhooks: 201 {"data": {"createWebhook":
+// {..., "secret": "whsec_..."}}}, the only answer with the secret.
+func (h *handler) webhookCreate(w http.ResponseWriter, r *http.Request) error {
+	p, svc, err := h.webhooksFor(r)
+	if err != nil {
+		return err
+	}
+	var b webhookBody
+	if err := httpserver.DecodeJSON(r, &b); err != nil {
+		return err
+	}
+	u := b.update()
+	in := webhooks.CreateParams{Operations: u.Operations, Enabled: b.Enabled}
+	if b.TargetURL != nil {
+		in.TargetURL = *b.TargetURL
+	}
+	if b.Description != nil {
+		in.Description = *b.Description
+	}
+	wh, err := svc.Create(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	return data(w, http.StatusCreated, "createWebhook", webhookJSON(wh))
+}
+
+// webhookGet serves GET /rest/webhooks/{id}: {"data": {"webhook": {...}}}.
+func (h *handler) webhookGet(w http.ResponseWriter, r *http.Request) error {
+	p, svc, err := h.webhooksFor(r)
+	if err != nil {
+		return err
+	}
+	wh, err := svc.Get(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return data(w, http.StatusOK, "webhook", webhookJSON(wh))
+}
+
+// webhookUpdate serves PATCH /rest/webhooks/{id} with the keys to change.
+func (h *handler) webhookUpdate(w http.ResponseWriter, r *http.Request) error {
+	p, svc, err := h.webhooksFor(r)
+	if err != nil {
+		return err
+	}
+	var b webhookBody
+	if err := httpserver.DecodeJSON(r, &b); err != nil {
+		return err
+	}
+	wh, err := svc.Update(r.Context(), p, r.PathValue("id"), b.update())
+	if err != nil {
+		return err
+	}
+	return data(w, http.StatusOK, "updateWebhook", webhookJSON(wh))
+}
+
+// webhookDelete serves DELETE /rest/webhooks/{id}.
+func (h *handler) webhookDelete(w http.ResponseWriter, r *http.Request) error {
+	p, svc, err := h.webhooksFor(r)
+	if err != nil {
+		return err
+	}
+	wh, err := svc.Delete(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return data(w, http.StatusOK, "deleteWebhook", map[string]any{"id": wh.ID})
+}
+
+// webhookDeliveries serves GET /rest/webhooks/{id}/deliveries: newest
+// first, each with its attempts; ?limit and ?starting_after page.
+func (h *handler) webhookDeliveries(w http.ResponseWriter, r *http.Request) error {
+	p, svc, err := h.webhooksFor(r)
+	if err != nil {
+		return err
+	}
+	limit, err := limitParam(r)
+	if err != nil {
+		return err
+	}
+	after := r.URL.Query().Get("starting_after")
+	pg, err := svc.Deliveries(r.Context(), p, webhooks.DeliveriesParams{WebhookID: r.PathValue("id"), First: limit, Before: after})
+	if err != nil {
+		return err
+	}
+	list := make([]map[string]any, 0, len(pg.Deliveries))
+	for _, d := range pg.Deliveries {
+		list = append(list, deliveryJSON(d))
+	}
+	info := pageInfo{HasNextPage: pg.HasNextPage, HasPreviousPage: after != ""}
+	if n := len(pg.Deliveries); n > 0 {
+		info.StartCursor, info.EndCursor = &pg.Deliveries[0].ID, &pg.Deliveries[n-1].ID
+	}
+	httpserver.WriteJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"webhookDeliveries": list}, "pageInfo": info, "totalCount": pg.TotalCount})
+	return nil
+}
+
+// webhookRedeliver serves POST
+// /rest/webhooks/{id}/deliveries/{deliveryId}/redeliver: 202, the attempt
+// is queued.
+func (h *handler) webhookRedeliver(w http.ResponseWriter, r *http.Request) error {
+	p, svc, err := h.webhooksFor(r)
+	if err != nil {
+		return err
+	}
+	d, err := svc.Redeliver(r.Context(), p, webhooks.RedeliverParams{DeliveryID: r.PathValue("deliveryId"), WebhookID: r.PathValue("id")})
+	if err != nil {
+		return err
+	}
+	return data(w, http.StatusAccepted, "redeliverWebhookDelivery", deliveryJSON(d))
+}
