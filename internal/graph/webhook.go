@@ -67,12 +67,25 @@ func webhookCreateInput(data map[string]any) (webhooks.CreateParams, error) {
 func webhookUpdateInput(data map[string]any) (webhooks.UpdateParams, error) {
 	var in webhooks.UpdateParams
 	for key, v := range data {
-		if v == nil {
+		// gqlgen hands nullable inputs over as pointers; null is "not sent".
+		switch p := v.(type) {
+		case nil:
 			continue
+		case *string:
+			if p == nil {
+				continue
+			}
+		case *bool:
+			if p == nil {
+				continue
+			}
 		}
 		switch key {
 		case "targetUrl", "description":
 			s, ok := v.(string)
+			if sp, isPtr := v.(*string); isPtr && sp != nil {
+				s, ok = *sp, true
+			}
 			if !ok {
 				return in, crm.Invalid(key, crm.CodeInvalidType, "must be a string")
 			}
@@ -82,6 +95,10 @@ func webhookUpdateInput(data map[string]any) (webhooks.UpdateParams, error) {
 				in.Description = &s
 			}
 		case "operations":
+			if list, ok := v.([]string); ok {
+				in.Operations = append([]string{}, list...)
+				continue
+			}
 			list, ok := v.([]any)
 			if !ok {
 				return in, crm.Invalid(key, crm.CodeInvalidType, "must be a list of strings")
@@ -96,6 +113,9 @@ func webhookUpdateInput(data map[string]any) (webhooks.UpdateParams, error) {
 			}
 		case "enabled":
 			b, ok := v.(bool)
+			if bp, isPtr := v.(*bool); isPtr && bp != nil {
+				b, ok = *bp, true
+			}
 			if !ok {
 				return in, crm.Invalid(key, crm.CodeInvalidType, "must be true or false")
 			}

@@ -38,7 +38,7 @@ type Webhook struct {
 const webhookColumns = `id, workspace_id, target_url, operations, description, secret_sealed, enabled, failure_count,
 failing_since, disabled_reason, last_delivery_at, created_at, updated_at`
 
-func scanWebhook(sc interface{ Scan(...any) error }) (*Webhook, error) {
+func scanWebhook(sc rowScanner) (*Webhook, error) {
 	w := &Webhook{}
 	var ops string
 	err := sc.Scan(&w.ID, &w.WorkspaceID, &w.TargetURL, &ops, &w.Description, &w.SecretSealed, &w.Enabled, &w.FailureCount,
@@ -122,23 +122,7 @@ func (s *Store) WebhookList(ctx context.Context, p *WebhookListParams) ([]*Webho
 		args = append(args, p.Limit)
 		q += fmt.Sprintf(` LIMIT $%d`, len(args))
 	}
-	rows, err := s.Read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list webhooks: %w", err)
-	}
-	defer rows.Close()
-	var out []*Webhook
-	for rows.Next() {
-		w, err := scanWebhook(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list webhooks: %w", err)
-		}
-		out = append(out, w)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list webhooks: %w", err)
-	}
-	return out, nil
+	return queryList(ctx, s.Read, "list webhooks", scanWebhook, q, args...)
 }
 
 // WebhookCount returns how many webhooks the workspace has.

@@ -39,7 +39,7 @@ type WebhookDelivery struct {
 const deliveryColumns = `id, workspace_id, webhook_id, event_key, event_type, body, status, attempts, last_status_code, last_error,
 next_attempt_at, created_at, updated_at`
 
-func scanDelivery(sc interface{ Scan(...any) error }) (*WebhookDelivery, error) {
+func scanDelivery(sc rowScanner) (*WebhookDelivery, error) {
 	d := &WebhookDelivery{}
 	err := sc.Scan(&d.ID, &d.WorkspaceID, &d.WebhookID, &d.EventKey, &d.EventType, &d.Body, &d.Status, &d.Attempts, &d.LastStatusCode,
 		&d.LastError, NullTimeScanner{&d.NextAttemptAt}, TimeScanner{&d.CreatedAt}, TimeScanner{&d.UpdatedAt})
@@ -102,23 +102,7 @@ func (s *Store) WebhookDeliveryList(ctx context.Context, p *WebhookDeliveryListP
 	}
 	args = append(args, p.Limit)
 	q += fmt.Sprintf(` ORDER BY id DESC LIMIT $%d`, len(args))
-	rows, err := s.Read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list webhook deliveries: %w", err)
-	}
-	defer rows.Close()
-	var out []*WebhookDelivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list webhook deliveries: %w", err)
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list webhook deliveries: %w", err)
-	}
-	return out, nil
+	return queryList(ctx, s.Read, "list webhook deliveries", scanDelivery, q, args...)
 }
 
 // WebhookDeliveryCount returns how many deliveries a webhook has.
@@ -228,22 +212,12 @@ func (s *Store) WebhookAttemptList(ctx context.Context, p *WebhookAttemptListPar
 	}
 	args = append(args, p.Limit)
 	q += fmt.Sprintf(` ORDER BY attempted_at DESC, id DESC LIMIT $%d`, len(args))
-	rows, err := s.Read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list webhook attempts: %w", err)
-	}
-	defer rows.Close()
-	var out []*WebhookAttempt
-	for rows.Next() {
-		a := &WebhookAttempt{}
-		if err := rows.Scan(&a.ID, &a.WorkspaceID, &a.WebhookID, &a.DeliveryID, &a.Attempt, &a.Manual, &a.EventType, TimeScanner{&a.AttemptedAt},
-			&a.StatusCode, &a.DurationMS, &a.Success, &a.Error, &a.Response); err != nil {
-			return nil, fmt.Errorf("store: list webhook attempts: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list webhook attempts: %w", err)
-	}
-	return out, nil
+	return queryList(ctx, s.Read, "list webhook attempts", scanAttempt, q, args...)
+}
+
+func scanAttempt(sc rowScanner) (*WebhookAttempt, error) {
+	a := &WebhookAttempt{}
+	err := sc.Scan(&a.ID, &a.WorkspaceID, &a.WebhookID, &a.DeliveryID, &a.Attempt, &a.Manual, &a.EventType, TimeScanner{&a.AttemptedAt},
+		&a.StatusCode, &a.DurationMS, &a.Success, &a.Error, &a.Response)
+	return a, err
 }
