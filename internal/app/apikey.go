@@ -4,7 +4,13 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/roster-crm/roster/internal/audit"
+	"github.com/roster-crm/roster/internal/auth"
 )
+
+// cliActor is how commands run on the server appear in the audit log.
+var cliActor = audit.System("roster CLI")
 
 // cmdAPIKey creates, lists or revokes API keys. `create` prints the key alone
 // on the last line; it is shown only this once.
@@ -32,7 +38,7 @@ func cmdAPIKey(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	switch args[0] {
 	case "create":
-		key, plaintext, err := a.Auth.CreateAPIKey(ctx, *workspace, *name, nil)
+		key, plaintext, err := a.Auth.CreateAPIKey(ctx, auth.CreateAPIKeyParams{WorkspaceID: *workspace, Name: *name, By: cliActor})
 		if err != nil {
 			return err
 		}
@@ -54,7 +60,7 @@ func cmdAPIKey(ctx context.Context, env *cliEnv, args []string) error {
 			fmt.Fprintf(env.stdout, "%s  %s…  %-8s %s  %s\n", k.ID, k.Prefix, state, used, k.Name)
 		}
 	case "revoke":
-		if _, err := a.Auth.RevokeAPIKey(ctx, *workspace, *id); err != nil {
+		if _, err := a.Auth.RevokeAPIKey(ctx, *workspace, *id, cliActor); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.stdout, "revoked %s\n", *id)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/config"
 	"github.com/roster-crm/roster/internal/insights"
@@ -36,6 +37,8 @@ type App struct {
 	// Insights computes the dashboard; Views keeps saved table views.
 	Insights *insights.Service
 	Views    *views.Service
+	// Audit is the workspaces' audit log, written by every service above.
+	Audit *audit.Service
 	// Mail is the one mailer (invites, password resets, workflow email).
 	Mail *mail.Service
 	// Whop is the Whop integration; nil when no encryption key is configured
@@ -87,7 +90,12 @@ func open(ctx context.Context, cfg config.Config, logger *slog.Logger, p openPar
 		s.Close()
 		return nil, err
 	}
-	a.Auth = auth.New(auth.Config{Store: s, Mail: a.Mail})
+	a.Audit = audit.New(audit.Config{Store: s})
+	if err := audit.Register(reg, a.Audit); err != nil {
+		s.Close()
+		return nil, err
+	}
+	a.Auth = auth.New(auth.Config{Store: s, Mail: a.Mail, Audit: a.Audit})
 	a.Insights = insights.New(insights.Config{Store: s})
 	a.Views = views.New(s, nil)
 	if len(cfg.EncryptionKey) > 0 {
@@ -132,7 +140,7 @@ func (a *App) newWhop(ctx context.Context) (*whopsync.Service, error) {
 		cache = rc
 	}
 	return whopsync.New(whopsync.Config{
-		Store: a.Store, Records: a.Records, Queue: a.Queue, Sealer: sealer,
+		Store: a.Store, Records: a.Records, Queue: a.Queue, Sealer: sealer, Audit: a.Audit,
 		APIBaseURL: cfg.WhopAPIBaseURL, OAuthBaseURL: cfg.WhopOAuthBaseURL, APIVersionDate: cfg.WhopAPIVersionDate,
 		ClientID: cfg.WhopClientID, ClientSecret: cfg.WhopClientSecret, CallbackURL: cfg.WhopCallbackURL,
 		WebhookSecret: cfg.WhopWebhookSecret, BaseURL: cfg.BaseURL, AllowedWebhookCIDRs: cfg.WhopWebhookAllowedCIDRs,

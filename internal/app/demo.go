@@ -51,14 +51,14 @@ func (a *App) seedDemo(ctx context.Context, out io.Writer) error {
 	} else if err := a.seedWebhook(ctx, wsID); err != nil {
 		return err
 	}
-	_, key, err := a.Auth.CreateAPIKey(ctx, wsID, "demo", nil)
+	k, key, err := a.Auth.CreateAPIKey(ctx, auth.CreateAPIKeyParams{WorkspaceID: wsID, Name: "demo", By: cliActor})
 	if err != nil {
 		return err
 	}
-	// Connect the workspace to the simulated Whop company; connecting queues
-	// the first sync, which the job queue runs as soon as the server starts.
-	demoKey := "demo"
-	admin := &auth.Principal{WorkspaceID: wsID, APIKeyID: &demoKey, Role: auth.RoleAdmin, Name: "Demo"}
+	// Connect the workspace to the simulated Whop company with that key;
+	// connecting queues the first sync, which the job queue runs as soon as
+	// the server starts.
+	admin := &auth.Principal{WorkspaceID: wsID, APIKeyID: &k.ID, Role: auth.RoleAdmin, Name: k.Name}
 	if _, err := a.Whop.ConnectAPIKey(ctx, admin, whopsync.ConnectAPIKeyParams{APIKey: simAPIKey, CompanyID: simCompanyID, WebhookSecret: simWebhookSecret}); err != nil {
 		return fmt.Errorf("connect the Whop simulator: %w", err)
 	}

@@ -22,13 +22,13 @@ type auditPage struct {
 	mobile bool
 }
 
-// audit visits every page a signed-in admin can reach and checks it with
+// auditPages visits every page a signed-in admin can reach and checks it with
 // axe-core in both colour schemes, screenshots it at 360 and 1280 px and
 // checks that it does not scroll sideways on a phone. (The flow has
 // already audited setup, sign-in, the Whop page, the person page, the
 // pipeline, the import pages and the filtered People table in the states
 // it met them.)
-func audit(t *testing.T, s *flowState) {
+func auditPages(t *testing.T, s *flowState) {
 	p := s.p
 	company := firstLink(t, p, "/companies", `^/companies/[0-9a-f-]{36}$`)
 	opportunity := firstLink(t, p, "/opportunities", `^/opportunities/[0-9a-f-]{36}$`)

@@ -132,5 +132,5 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("flow stopped at %q", step.name)
 		}
 	}
-	t.Run("audit", func(t *testing.T) { audit(t, s.withT(t)) })
+	t.Run("audit", func(t *testing.T) { auditPages(t, s.withT(t)) })
 }

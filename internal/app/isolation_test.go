@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/config"
 	"github.com/roster-crm/roster/internal/crm"
@@ -93,7 +94,7 @@ func TestWorkspaceIsolationWalk(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, key, err := a.Auth.CreateAPIKey(ctx, ws.ID, "k", nil)
+				_, key, err := a.Auth.CreateAPIKey(ctx, auth.CreateAPIKeyParams{WorkspaceID: ws.ID, Name: "k", By: audit.System("test")})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 )
 
@@ -30,7 +31,7 @@ func TestPeopleByMembershipEverySurface(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, key, err := a.Auth.CreateAPIKey(ctx, ws.ID, "k", nil)
+				_, key, err := a.Auth.CreateAPIKey(ctx, auth.CreateAPIKeyParams{WorkspaceID: ws.ID, Name: "k", By: audit.System("test")})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
 )
@@ -36,12 +37,24 @@ const (
 // not one per request.
 const touchInterval = time.Minute
 
+// CreateAPIKeyParams are the inputs of CreateAPIKey.
+type CreateAPIKeyParams struct {
+	WorkspaceID string
+	Name        string
+	// CreatedBy, when set, is the user who creates the key; they must be a
+	// member of the workspace.
+	CreatedBy *string
+	// By is who the audit log names (the member, or the CLI's system actor).
+	By audit.Actor
+}
+
 // CreateAPIKey issues a key for a workspace and returns it with its
-// plaintext, which is shown to the caller once and never stored. createdBy,
-// when set, must be a member of the workspace. Callers check RequireAdmin
-// first.
-func (s *Service) CreateAPIKey(ctx context.Context, workspaceID, name string, createdBy *string) (*APIKey, string, error) {
-	name, err := checkName("name", name, true)
+// plaintext, which is shown to the caller once and never stored (nor
+// audited: the entry names the key by ID, name and display prefix).
+// Callers check RequireAdmin first.
+func (s *Service) CreateAPIKey(ctx context.Context, p CreateAPIKeyParams) (*APIKey, string, error) {
+	workspaceID, createdBy := p.WorkspaceID, p.CreatedBy
+	name, err := checkName("name", p.Name, true)
 	if err != nil {
 		return nil, "", err
 	}
@@ -68,7 +81,11 @@ func (s *Service) CreateAPIKey(ctx context.Context, workspaceID, name string, cr
 			WorkspaceID: workspaceID, Name: name, Prefix: plaintext[:APIKeyPrefixLength],
 			Hash: tokenHash(plaintext), CreatedByUserID: createdBy, Now: s.clock(),
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, workspaceID, audit.Entry{Action: audit.APIKeyCreated, Actor: p.By, Target: keyTarget(k),
+			Details: map[string]any{"prefix": k.Prefix}})
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("auth: create api key: %w", err)
@@ -86,15 +103,32 @@ func (s *Service) ListAPIKeys(ctx context.Context, workspaceID string) ([]*APIKe
 	return ks, nil
 }
 
-// RevokeAPIKey revokes a key of the workspace at once; requests with it fail
-// from then on. A key of another workspace is crm.ErrNotFound. Revoking twice
-// is harmless.
-func (s *Service) RevokeAPIKey(ctx context.Context, workspaceID, id string) (*APIKey, error) {
-	k, err := s.store.APIKeyRevoke(ctx, &store.APIKeyRevokeParams{WorkspaceID: workspaceID, ID: id, Now: s.clock()})
+// RevokeAPIKey revokes a key of the workspace at once, audited as by's;
+// requests with it fail from then on. A key of another workspace is
+// crm.ErrNotFound. Revoking twice is harmless and audited once.
+func (s *Service) RevokeAPIKey(ctx context.Context, workspaceID, id string, by audit.Actor) (*APIKey, error) {
+	var k *APIKey
+	err := s.store.InTx(ctx, func(tx *sql.Tx) error {
+		var (
+			revoked bool
+			err     error
+		)
+		k, revoked, err = s.store.APIKeyRevoke(ctx, tx, &store.APIKeyRevokeParams{WorkspaceID: workspaceID, ID: id, Now: s.clock()})
+		if err != nil || !revoked {
+			return err
+		}
+		return s.record(ctx, tx, workspaceID, audit.Entry{Action: audit.APIKeyRevoked, Actor: by, Target: keyTarget(k),
+			Details: map[string]any{"prefix": k.Prefix}})
+	})
 	if err != nil {
 		return nil, fmt.Errorf("auth: revoke api key: %w", err)
 	}
 	return k, nil
+}
+
+// keyTarget names an API key as an entry's target.
+func keyTarget(k *APIKey) audit.Target {
+	return audit.Target{Type: audit.TargetAPIKey, ID: k.ID, Label: k.Name}
 }
 
 // AuthenticateAPIKey returns the Principal of a live key (role admin, see the

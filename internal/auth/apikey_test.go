@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
@@ -22,7 +23,7 @@ func TestAPIKeys(t *testing.T) {
 		wsA, ada := mustWorkspace(t, svc, "A", "ada@example.com")
 		wsB, _ := mustWorkspace(t, svc, "B", "bea@example.com")
 
-		key, plaintext, err := svc.CreateAPIKey(ctx, wsA.ID, " Zapier ", &ada.ID)
+		key, plaintext, err := svc.CreateAPIKey(ctx, auth.CreateAPIKeyParams{WorkspaceID: wsA.ID, Name: " Zapier ", CreatedBy: &ada.ID, By: audit.System("test")})
 		if err != nil {
 			t.Fatalf("CreateAPIKey() error = %v", err)
 		}
@@ -86,13 +87,13 @@ func TestAPIKeys(t *testing.T) {
 		if ks, err := svc.ListAPIKeys(ctx, wsB.ID); err != nil || len(ks) != 0 {
 			t.Fatalf("ListAPIKeys(B) = %+v, %v; want none", ks, err)
 		}
-		_, err = svc.RevokeAPIKey(ctx, wsB.ID, key.ID)
+		_, err = svc.RevokeAPIKey(ctx, wsB.ID, key.ID, audit.System("test"))
 		wantCode(t, "RevokeAPIKey(B, key of A)", err, crm.ErrNotFound, crm.CodeNotFound, "")
 		if _, err := svc.AuthenticateAPIKey(ctx, plaintext); err != nil {
 			t.Fatalf("AuthenticateAPIKey() after B's revoke attempt = %v; want it still valid", err)
 		}
 
-		revoked, err := svc.RevokeAPIKey(ctx, wsA.ID, key.ID)
+		revoked, err := svc.RevokeAPIKey(ctx, wsA.ID, key.ID, audit.System("test"))
 		if err != nil || revoked.RevokedAt == nil {
 			t.Fatalf("RevokeAPIKey() = %+v, %v; want revoked", revoked, err)
 		}
@@ -105,7 +106,7 @@ func TestAuthenticateAPIKeyRejects(t *testing.T) {
 	s := storetest.NewSQLite(t)
 	svc, _ := newService(s)
 	ws, _ := mustWorkspace(t, svc, "A", "ada@example.com")
-	_, plaintext, err := svc.CreateAPIKey(context.Background(), ws.ID, "k", nil)
+	_, plaintext, err := svc.CreateAPIKey(context.Background(), auth.CreateAPIKeyParams{WorkspaceID: ws.ID, Name: "k", By: audit.System("test")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +150,7 @@ func TestCreateAPIKeyValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			k, plaintext, err := svc.CreateAPIKey(context.Background(), tt.workspaceID, tt.keyName, tt.createdBy)
+			k, plaintext, err := svc.CreateAPIKey(context.Background(), auth.CreateAPIKeyParams{WorkspaceID: tt.workspaceID, Name: tt.keyName, CreatedBy: tt.createdBy, By: audit.System("test")})
 			if k != nil || plaintext != "" {
 				t.Fatalf("CreateAPIKey() = %+v, %q; want nothing", k, plaintext)
 			}

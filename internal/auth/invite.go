@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
 )
@@ -24,6 +25,8 @@ type CreateInviteParams struct {
 	Role        Role
 	// CreatedBy is the inviting user, if a person.
 	CreatedBy *string
+	// By is who the audit log names as sending the invite.
+	By audit.Actor
 }
 
 // CreateInvite issues a single-use invite link token for email to join the
@@ -52,7 +55,11 @@ func (s *Service) CreateInvite(ctx context.Context, p CreateInviteParams) (*Invi
 		var err error
 		in, err = s.store.InviteCreate(ctx, tx, &store.InviteCreateParams{WorkspaceID: p.WorkspaceID, Email: email, Role: string(p.Role),
 			TokenHash: hash, CreatedByUserID: p.CreatedBy, Now: now, ExpiresAt: now.Add(InviteTTL)})
-		return err
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, p.WorkspaceID, audit.Entry{Action: audit.InviteSent, Actor: p.By, Target: inviteTarget(in),
+			Details: map[string]any{"role": in.Role, "expiresAt": in.ExpiresAt}})
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("auth: create invite: %w", err)
@@ -69,13 +76,26 @@ func (s *Service) ListInvites(ctx context.Context, workspaceID string) ([]*Invit
 	return ins, nil
 }
 
-// RevokeInvite withdraws an open invite of the workspace. Callers check
-// RequireAdmin first.
-func (s *Service) RevokeInvite(ctx context.Context, workspaceID, id string) error {
-	if err := s.store.InviteDelete(ctx, workspaceID, id); err != nil {
+// RevokeInvite withdraws an open invite of the workspace, audited as by's.
+// Callers check RequireAdmin first.
+func (s *Service) RevokeInvite(ctx context.Context, workspaceID, id string, by audit.Actor) error {
+	err := s.store.InTx(ctx, func(tx *sql.Tx) error {
+		in, err := s.store.InviteDelete(ctx, tx, workspaceID, id)
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, workspaceID, audit.Entry{Action: audit.InviteRevoked, Actor: by, Target: inviteTarget(in),
+			Details: map[string]any{"role": in.Role}})
+	})
+	if err != nil {
 		return fmt.Errorf("auth: revoke invite: %w", err)
 	}
 	return nil
+}
+
+// inviteTarget names an invite as an entry's target, by the invited email.
+func inviteTarget(in *Invite) audit.Target {
+	return audit.Target{Type: audit.TargetInvite, ID: in.ID, Label: in.Email}
 }
 
 // InviteByToken returns the open invite of a link, or a crm.ErrNotFound
@@ -118,8 +138,12 @@ func (s *Service) AcceptInvite(ctx context.Context, p AcceptInviteParams) (*Sess
 		if err != nil {
 			return err
 		}
-		_, err = s.store.MemberCreate(ctx, tx, &store.MemberCreateParams{WorkspaceID: in.WorkspaceID, UserID: user.ID, Role: in.Role, Now: now})
-		return err
+		m, err := s.store.MemberCreate(ctx, tx, &store.MemberCreateParams{WorkspaceID: in.WorkspaceID, UserID: user.ID, Role: in.Role, Now: now})
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, in.WorkspaceID, audit.Entry{Action: audit.InviteAccepted, Actor: memberActor(m), Target: memberTarget(m),
+			Details: map[string]any{"role": m.Role, "inviteId": in.ID}})
 	})
 	if err != nil {
 		if _, ok := crm.AsError(err); ok {

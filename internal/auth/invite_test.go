@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
@@ -22,7 +23,7 @@ func TestInviteAcceptOnceAndExpiry(t *testing.T) {
 		_, _, err = svc.CreateInvite(ctx, auth.CreateInviteParams{WorkspaceID: ws.ID, Email: "bob@acme.test", Role: "owner"})
 		wantCode(t, "CreateInvite(bad role)", err, crm.ErrInvalid, crm.CodeInvalidEnum, "role")
 
-		in, token, err := svc.CreateInvite(ctx, auth.CreateInviteParams{WorkspaceID: ws.ID, Email: " Bob@Acme.test ", Role: auth.RoleMember, CreatedBy: &admin.ID})
+		in, token, err := svc.CreateInvite(ctx, auth.CreateInviteParams{WorkspaceID: ws.ID, Email: " Bob@Acme.test ", Role: auth.RoleMember, CreatedBy: &admin.ID, By: audit.System("test")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +53,7 @@ func TestInviteAcceptOnceAndExpiry(t *testing.T) {
 			t.Errorf("ListInvites() after accept = %d; want 0", len(open))
 		}
 
-		_, token2, err := svc.CreateInvite(ctx, auth.CreateInviteParams{WorkspaceID: ws.ID, Email: "carol@acme.test", Role: auth.RoleAdmin})
+		_, token2, err := svc.CreateInvite(ctx, auth.CreateInviteParams{WorkspaceID: ws.ID, Email: "carol@acme.test", Role: auth.RoleAdmin, By: audit.System("test")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,37 +70,37 @@ func TestMemberRolesKeepOneAdmin(t *testing.T) {
 		ctx := context.Background()
 		svc, _ := newService(s)
 		ws, admin := mustWorkspace(t, svc, "Acme", "ada@acme.test")
-		err := svc.SetMemberRole(ctx, ws.ID, admin.ID, auth.RoleMember)
+		err := svc.SetMemberRole(ctx, ws.ID, admin.ID, auth.RoleMember, audit.System("test"))
 		wantCode(t, "SetMemberRole(last admin)", err, crm.ErrInvalid, crm.CodeInvalidValue, "role")
-		err = svc.RemoveMember(ctx, ws.ID, admin.ID)
+		err = svc.RemoveMember(ctx, ws.ID, admin.ID, audit.System("test"))
 		wantCode(t, "RemoveMember(last admin)", err, crm.ErrInvalid, crm.CodeInvalidValue, "role")
 		bob, err := svc.AddMember(ctx, auth.AddMemberParams{WorkspaceID: ws.ID, Email: "bob@acme.test", Password: "password-bob", Role: auth.RoleMember})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.SetMemberRole(ctx, ws.ID, bob.UserID, auth.RoleAdmin); err != nil {
+		if err := svc.SetMemberRole(ctx, ws.ID, bob.UserID, auth.RoleAdmin, audit.System("test")); err != nil {
 			t.Fatalf("SetMemberRole(bob admin) = %v", err)
 		}
-		if err := svc.SetMemberRole(ctx, ws.ID, admin.ID, auth.RoleMember); err != nil {
+		if err := svc.SetMemberRole(ctx, ws.ID, admin.ID, auth.RoleMember, audit.System("test")); err != nil {
 			t.Fatalf("SetMemberRole(ada member) with two admins = %v", err)
 		}
 		sess, err := svc.Login(ctx, "ada@acme.test", "password-ada@acme.test", ws.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.RemoveMember(ctx, ws.ID, admin.ID); err != nil {
+		if err := svc.RemoveMember(ctx, ws.ID, admin.ID, audit.System("test")); err != nil {
 			t.Fatalf("RemoveMember(ada) = %v", err)
 		}
 		if _, err := svc.AuthenticateSession(ctx, sess.Token); err == nil {
 			t.Error("a removed member's session still works")
 		}
-		err = svc.RemoveMember(ctx, ws.ID, admin.ID)
+		err = svc.RemoveMember(ctx, ws.ID, admin.ID, audit.System("test"))
 		wantCode(t, "RemoveMember(again)", err, crm.ErrNotFound, crm.CodeNotFound, "")
-		got, err := svc.RenameWorkspace(ctx, ws.ID, "  Acme Inc ")
+		got, err := svc.RenameWorkspace(ctx, ws.ID, "  Acme Inc ", audit.System("test"))
 		if err != nil || got.Name != "Acme Inc" {
 			t.Fatalf("RenameWorkspace() = %v, %v; want Acme Inc", got, err)
 		}
-		_, err = svc.RenameWorkspace(ctx, ws.ID, " ")
+		_, err = svc.RenameWorkspace(ctx, ws.ID, " ", audit.System("test"))
 		wantCode(t, "RenameWorkspace(blank)", err, crm.ErrInvalid, crm.CodeRequired, "name")
 	})
 }

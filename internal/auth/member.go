@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
 )
@@ -68,8 +69,12 @@ func (s *Service) CreateWorkspace(ctx context.Context, p CreateWorkspaceParams) 
 		if user, err = s.ensureUser(ctx, tx, who, email, adminName, "adminEmail", now); err != nil {
 			return err
 		}
-		_, err = s.store.MemberCreate(ctx, tx, &store.MemberCreateParams{WorkspaceID: ws.ID, UserID: user.ID, Role: string(RoleAdmin), Now: now})
-		return err
+		m, err := s.store.MemberCreate(ctx, tx, &store.MemberCreateParams{WorkspaceID: ws.ID, UserID: user.ID, Role: string(RoleAdmin), Now: now})
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, ws.ID, audit.Entry{Action: audit.WorkspaceCreated, Actor: memberActor(m),
+			Target: audit.Target{Type: audit.TargetWorkspace, ID: ws.ID, Label: ws.Name}})
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("auth: create workspace: %w", err)
@@ -84,6 +89,9 @@ type AddMemberParams struct {
 	Name        string
 	Password    string
 	Role        Role
+	// By is who the audit log names as adding the member; the zero Actor
+	// means Roster itself (a command run on the server).
+	By audit.Actor
 }
 
 // AddMember adds a user to a workspace, creating the account when the email
@@ -114,7 +122,15 @@ func (s *Service) AddMember(ctx context.Context, p AddMemberParams) (*Member, er
 			return err
 		}
 		m, err = s.store.MemberCreate(ctx, tx, &store.MemberCreateParams{WorkspaceID: p.WorkspaceID, UserID: user.ID, Role: string(p.Role), Now: now})
-		return err
+		if err != nil {
+			return err
+		}
+		by := p.By
+		if by.Kind == "" {
+			by = audit.System("Roster")
+		}
+		return s.record(ctx, tx, p.WorkspaceID, audit.Entry{Action: audit.MemberAdded, Actor: by, Target: memberTarget(m),
+			Details: map[string]any{"role": m.Role}})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("auth: add member: %w", err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
 )
@@ -80,7 +81,10 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*S
 			return err
 		}
 		email = u.Email
-		return s.setPassword(ctx, tx, pr.UserID, hash, "", now)
+		if err := s.setPassword(ctx, tx, pr.UserID, hash, "", now); err != nil {
+			return err
+		}
+		return s.recordAccount(ctx, tx, pr.UserID, audit.PasswordReset)
 	})
 	if err != nil {
 		if _, ok := crm.AsError(err); ok {
@@ -114,7 +118,12 @@ func (s *Service) ChangePassword(ctx context.Context, p ChangePasswordParams) er
 	if p.KeepSession != "" {
 		keep = tokenHash(p.KeepSession)
 	}
-	err = s.store.InTx(ctx, func(tx *sql.Tx) error { return s.setPassword(ctx, tx, p.UserID, hash, keep, s.clock()) })
+	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
+		if err := s.setPassword(ctx, tx, p.UserID, hash, keep, s.clock()); err != nil {
+			return err
+		}
+		return s.recordAccount(ctx, tx, p.UserID, audit.PasswordChanged)
+	})
 	if err != nil {
 		return fmt.Errorf("auth: change password: %w", err)
 	}
@@ -128,4 +137,20 @@ func (s *Service) setPassword(ctx context.Context, tx *sql.Tx, userID, hash, kee
 	}
 	_, err := s.store.SessionDeleteByUser(ctx, tx, &store.SessionDeleteByUserParams{UserID: userID, KeepID: keepID})
 	return err
+}
+
+// recordAccount audits a change to an account (a password) in every
+// workspace the user belongs to: each workspace's admins answer for who can
+// reach their data, and an account is shared by its workspaces.
+func (s *Service) recordAccount(ctx context.Context, tx *sql.Tx, userID string, action audit.Action) error {
+	ms, err := s.store.MemberListByUser(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := s.record(ctx, tx, m.WorkspaceID, audit.Entry{Action: action, Actor: memberActor(m), Target: memberTarget(m)}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/mail"
 	"github.com/roster-crm/roster/internal/store"
@@ -61,12 +62,16 @@ type Config struct {
 	// Mail delivers invite and reset links; nil means a log-driver mailer
 	// over Store (links kept in the outbox, masked).
 	Mail *mail.Service
+	// Audit records member, key, invite, password and settings changes and
+	// sign-ins from new places; nil means one over Store.
+	Audit *audit.Service
 }
 
 // Service is the auth service. It is safe for concurrent use.
 type Service struct {
 	store  *store.Store
 	mail   *mail.Service
+	audit  *audit.Service
 	now    func() time.Time
 	argon2 argon2Params
 
@@ -86,7 +91,11 @@ func New(c Config) *Service {
 	if m == nil {
 		m = mail.New(mail.Config{Store: c.Store, Now: now})
 	}
-	return &Service{store: c.Store, mail: m, now: now, argon2: defaultArgon2()}
+	a := c.Audit
+	if a == nil {
+		a = audit.New(audit.Config{Store: c.Store, Now: now})
+	}
+	return &Service{store: c.Store, mail: m, audit: a, now: now, argon2: defaultArgon2()}
 }
 
 // clock returns the current time at the microsecond precision both

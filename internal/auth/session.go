@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
 )
@@ -55,13 +56,32 @@ func (s *Service) Login(ctx context.Context, email, password, workspaceID string
 	now := s.clock()
 	expires := now.Add(SessionIdleTimeout)
 	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
-		return s.store.SessionCreate(ctx, tx, &store.SessionCreateParams{
-			ID: tokenHash(token), UserID: u.ID, WorkspaceID: m.WorkspaceID, Now: now, ExpiresAt: expires})
+		if err := s.store.SessionCreate(ctx, tx, &store.SessionCreateParams{
+			ID: tokenHash(token), UserID: u.ID, WorkspaceID: m.WorkspaceID, Now: now, ExpiresAt: expires}); err != nil {
+			return err
+		}
+		return s.notePlace(ctx, tx, m, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("auth: login: %w", err)
 	}
 	return &Session{Token: token, ExpiresAt: expires, Principal: memberPrincipal(m.WorkspaceID, m.UserID, m.ID, m.Role, m.Name, m.Email)}, nil
+}
+
+// notePlace remembers where a sign-in came from and audits a sign-in from a
+// new place (see audit.Place for what that is) in the workspace signed in
+// to. A sign-in no request started (no address) is not placed.
+func (s *Service) notePlace(ctx context.Context, tx *sql.Tx, m *store.Member, now time.Time) error {
+	place, ok := audit.PlaceOf(audit.OriginFrom(ctx))
+	if !ok {
+		return nil
+	}
+	isNew, known, err := s.store.SignInPlaceSeen(ctx, tx, &store.SignInPlaceParams{UserID: m.UserID, Place: place.Key(m.UserID), Now: now})
+	if err != nil || !isNew || !known {
+		return err // a first sign-in ever has no place to differ from
+	}
+	return s.record(ctx, tx, m.WorkspaceID, audit.Entry{Action: audit.SignInNewPlace, Actor: memberActor(m), Target: memberTarget(m),
+		Details: map[string]any{"network": place.Network, "browser": place.Browser}})
 }
 
 // checkPassword returns the user whose email and password match. Unknown

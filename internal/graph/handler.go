@@ -14,6 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/graph/generated"
 	"github.com/roster-crm/roster/internal/httpserver"
@@ -29,6 +30,8 @@ type Config struct {
 	Whop *whopsync.Service
 	// Webhooks serves the outgoing webhook operations; nil disables them.
 	Webhooks *webhooks.Service
+	// Audit serves the audit log (auditLogs, auditLog).
+	Audit *audit.Service
 	// Logger receives internal errors (once each); nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -44,7 +47,7 @@ func NewHandler(cfg Config) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{records: cfg.Records, whop: cfg.Whop, webhooks: cfg.Webhooks, log: log}})
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{records: cfg.Records, whop: cfg.Whop, webhooks: cfg.Webhooks, audit: cfg.Audit, log: log}})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

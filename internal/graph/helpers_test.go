@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/graph"
 	"github.com/roster-crm/roster/internal/records"
@@ -33,7 +34,7 @@ type env struct {
 func newEnv(t *testing.T, s *store.Store) *env {
 	t.Helper()
 	logged := &bytes.Buffer{}
-	h := graph.NewHandler(graph.Config{Records: records.New(records.Config{Store: s}), Logger: slog.New(slog.NewTextHandler(logged, nil))})
+	h := graph.NewHandler(graph.Config{Records: records.New(records.Config{Store: s}), Audit: audit.New(audit.Config{Store: s}), Logger: slog.New(slog.NewTextHandler(logged, nil))})
 	return &env{h: h, s: s, wsA: newWorkspace(t, s, "A"), wsB: newWorkspace(t, s, "B"), logged: logged}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/webhooks"
@@ -17,6 +18,7 @@ type Resolver struct {
 	whop    *whopsync.Service // nil when the integration is off
 	// webhooks is nil when the server runs without them (no encryption key).
 	webhooks *webhooks.Service
+	audit    *audit.Service
 	log      *slog.Logger
 }
 

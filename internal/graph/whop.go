@@ -86,17 +86,3 @@ func syncRun(run *whopsync.SyncRun) *model.WhopSyncRun {
 		CreatedAt: run.CreatedAt, StartedAt: run.StartedAt, FinishedAt: run.FinishedAt,
 	}
 }
-
-// auditEntries maps audit rows to the schema's type.
-func auditEntries(entries []*whopsync.AuditEntry) []*model.AuditEntry {
-	out := make([]*model.AuditEntry, len(entries))
-	for i, e := range entries {
-		actor := e.Actor
-		var details any
-		if e.Details != nil {
-			details = e.Details
-		}
-		out[i] = &model.AuditEntry{ID: e.ID, At: e.At, Action: e.Action, Actor: &actor, Details: details}
-	}
-	return out
-}

@@ -8,6 +8,8 @@ package graph
 import (
 	"context"
 
+	"github.com/roster-crm/roster/internal/audit"
+	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/graph/generated"
 	"github.com/roster-crm/roster/internal/graph/model"
 	"github.com/roster-crm/roster/internal/whopsync"
@@ -74,26 +76,21 @@ func (r *queryResolver) WhopSyncRun(ctx context.Context, id string) (*model.Whop
 }
 
 func (r *queryResolver) AuditLog(ctx context.Context, action *string, first *int, before *string) ([]*model.AuditEntry, error) {
-	p, svc, err := r.whopFor(ctx)
+	p, svc, err := r.auditFor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var prefix, cursor string
-	if action != nil {
-		prefix = *action
+	lp := audit.ListParams{Filter: audit.Filter{Prefix: valueOf(action), WhopOnly: auth.RequireAdmin(p) != nil}, First: valueOf(first)}
+	if id := valueOf(before); id != "" {
+		if lp.After, err = svc.CursorOf(ctx, p.WorkspaceID, id); err != nil {
+			return nil, err
+		}
 	}
-	if before != nil {
-		cursor = *before
-	}
-	n := 0
-	if first != nil {
-		n = *first
-	}
-	entries, err := svc.AuditLog(ctx, p.WorkspaceID, prefix, cursor, n)
+	pg, err := svc.List(ctx, p.WorkspaceID, lp)
 	if err != nil {
 		return nil, err
 	}
-	return auditEntries(entries), nil
+	return auditEntries(pg.Events), nil
 }
 
 func (r *whopConnectionStatusResolver) Method(ctx context.Context, obj *whopsync.Status) (*string, error) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/graph"
 	"github.com/roster-crm/roster/internal/jobs"
 	"github.com/roster-crm/roster/internal/poll"
@@ -120,7 +121,7 @@ func newWhopEnv(t *testing.T, s *store.Store) *whopEnv {
 		_ = q.Stop(stop)
 	})
 	t.Cleanup(e.gate.open) // runs first: no job may stay blocked on the simulator
-	e.env = &env{h: graph.NewHandler(graph.Config{Records: recs, Whop: svc, Logger: quiet}), s: s,
+	e.env = &env{h: graph.NewHandler(graph.Config{Records: recs, Whop: svc, Audit: audit.New(audit.Config{Store: s}), Logger: quiet}), s: s,
 		wsA: newWorkspace(t, s, "A"), wsB: newWorkspace(t, s, "B")}
 	return e
 }

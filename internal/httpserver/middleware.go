@@ -18,9 +18,10 @@ const HeaderRequestID = "X-Request-ID"
 // chain wraps h in the middleware, outermost first: body limit (outermost
 // so MaxBytesReader sees net/http's own writer and can close the
 // connection), security headers, request ID with access log and metrics,
-// the handler deadline, panic recovery.
+// the request's origin for the audit log, the handler deadline, panic
+// recovery.
 func (s *Server) chain(h http.Handler) http.Handler {
-	return s.limitBody(s.secureHeaders(s.observe(s.deadline(s.recoverPanics(h)))))
+	return s.limitBody(s.secureHeaders(s.observe(origin(s.deadline(s.recoverPanics(h))))))
 }
 
 // observe assigns the request ID, then logs and measures the request once it

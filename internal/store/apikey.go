@@ -86,19 +86,26 @@ type APIKeyRevokeParams struct {
 	Now         time.Time
 }
 
-// APIKeyRevoke marks a key revoked and returns it. Revoking a revoked key
-// keeps its first revocation time; a key of another workspace is
-// crm.ErrNotFound.
-func (s *Store) APIKeyRevoke(ctx context.Context, p *APIKeyRevokeParams) (*APIKey, error) {
-	k, err := scanAPIKey(s.Write.QueryRowContext(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1)
-WHERE workspace_id = $2 AND id = $3 RETURNING `+apiKeyColumns, s.Dialect.Time(p.Now), p.WorkspaceID, p.ID))
+// APIKeyRevoke marks a key revoked inside q and returns it, and whether
+// this call revoked it. Revoking a revoked key keeps its first revocation
+// time (revoked is false); a key of another workspace is crm.ErrNotFound.
+func (s *Store) APIKeyRevoke(ctx context.Context, q Querier, p *APIKeyRevokeParams) (k *APIKey, revoked bool, err error) {
+	k, err = scanAPIKey(q.QueryRowContext(ctx, `UPDATE api_keys SET revoked_at = $1
+WHERE workspace_id = $2 AND id = $3 AND revoked_at IS NULL RETURNING `+apiKeyColumns, s.Dialect.Time(p.Now), p.WorkspaceID, p.ID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, apiKeyNotFound(p.ID)
+		k, err = scanAPIKey(q.QueryRowContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE workspace_id = $1 AND id = $2`, p.WorkspaceID, p.ID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, false, apiKeyNotFound(p.ID)
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("store: revoke api key: %w", err)
+		}
+		return k, false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: revoke api key: %w", err)
+		return nil, false, fmt.Errorf("store: revoke api key: %w", err)
 	}
-	return k, nil
+	return k, true, nil
 }
 
 // APIKeyGetByHash returns the non-revoked key with this hash, or

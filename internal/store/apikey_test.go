@@ -52,7 +52,7 @@ func TestAPIKey(t *testing.T) {
 		if _, err := s.APIKeyGet(ctx, wsA.ID, keyB.ID); !errors.Is(err, crm.ErrNotFound) {
 			t.Fatalf("APIKeyGet(A, key of B) error = %v; want ErrNotFound", err)
 		}
-		if _, err := s.APIKeyRevoke(ctx, &store.APIKeyRevokeParams{WorkspaceID: wsA.ID, ID: keyB.ID, Now: authNow}); !errors.Is(err, crm.ErrNotFound) {
+		if _, _, err := s.APIKeyRevoke(ctx, s.Write, &store.APIKeyRevokeParams{WorkspaceID: wsA.ID, ID: keyB.ID, Now: authNow}); !errors.Is(err, crm.ErrNotFound) {
 			t.Fatalf("APIKeyRevoke(A, key of B) error = %v; want ErrNotFound", err)
 		}
 		if wrote, err := s.APIKeyTouch(ctx, &store.APIKeyTouchParams{WorkspaceID: wsA.ID, ID: keyB.ID, Now: authNow, UsedBefore: authNow}); err != nil || wrote {
@@ -80,11 +80,11 @@ func TestAPIKey(t *testing.T) {
 
 		// Revoke is idempotent and hides the key from hash lookups.
 		revokedAt := authNow.Add(time.Hour)
-		k, err := s.APIKeyRevoke(ctx, &store.APIKeyRevokeParams{WorkspaceID: wsB.ID, ID: keyB.ID, Now: revokedAt})
+		k, _, err := s.APIKeyRevoke(ctx, s.Write, &store.APIKeyRevokeParams{WorkspaceID: wsB.ID, ID: keyB.ID, Now: revokedAt})
 		if err != nil || k.RevokedAt == nil || !k.RevokedAt.Equal(revokedAt) {
 			t.Fatalf("APIKeyRevoke() = %+v, %v; want revoked at %v", k, err, revokedAt)
 		}
-		k, err = s.APIKeyRevoke(ctx, &store.APIKeyRevokeParams{WorkspaceID: wsB.ID, ID: keyB.ID, Now: revokedAt.Add(time.Hour)})
+		k, _, err = s.APIKeyRevoke(ctx, s.Write, &store.APIKeyRevokeParams{WorkspaceID: wsB.ID, ID: keyB.ID, Now: revokedAt.Add(time.Hour)})
 		if err != nil || !k.RevokedAt.Equal(revokedAt) {
 			t.Fatalf("APIKeyRevoke(again) = %+v, %v; want first revocation time kept", k, err)
 		}

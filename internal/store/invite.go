@@ -76,17 +76,16 @@ func (s *Store) InviteListOpen(ctx context.Context, workspaceID string, now time
 WHERE workspace_id = $1 AND accepted_at IS NULL AND expires_at > $2 ORDER BY created_at DESC, id DESC`, workspaceID, s.Dialect.Time(now))
 }
 
-// InviteDelete withdraws an open invite of the workspace; a missing one is
+// InviteDelete withdraws an open invite of the workspace inside q and
+// returns it; a missing, accepted or other workspace's one is
 // crm.ErrNotFound.
-func (s *Store) InviteDelete(ctx context.Context, workspaceID, id string) error {
-	res, err := s.Write.ExecContext(ctx, `DELETE FROM invites WHERE workspace_id = $1 AND id = $2 AND accepted_at IS NULL`, workspaceID, id)
+func (s *Store) InviteDelete(ctx context.Context, q Querier, workspaceID, id string) (*Invite, error) {
+	in, err := scanInvite(q.QueryRowContext(ctx, `DELETE FROM invites WHERE workspace_id = $1 AND id = $2 AND accepted_at IS NULL RETURNING `+inviteColumns, workspaceID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "invite not found"}
+	}
 	if err != nil {
-		return fmt.Errorf("store: delete invite: %w", err)
+		return nil, fmt.Errorf("store: delete invite: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("store: delete invite: %w", err)
-	} else if n == 0 {
-		return &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "invite not found"}
-	}
-	return nil
+	return in, nil
 }

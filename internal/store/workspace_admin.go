@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,19 +17,20 @@ type WorkspaceRenameParams struct {
 	Now  time.Time
 }
 
-// WorkspaceRename changes a workspace's name; an unknown workspace is
-// crm.ErrNotFound.
-func (s *Store) WorkspaceRename(ctx context.Context, p *WorkspaceRenameParams) (*Workspace, error) {
-	res, err := s.Write.ExecContext(ctx, `UPDATE workspaces SET name = $1, updated_at = $2 WHERE id = $3`, p.Name, s.Dialect.Time(p.Now), p.ID)
+// WorkspaceRename changes a workspace's name inside tx and returns the name
+// it had; an unknown workspace is crm.ErrNotFound.
+func (s *Store) WorkspaceRename(ctx context.Context, tx *sql.Tx, p *WorkspaceRenameParams) (oldName string, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT name FROM workspaces WHERE id = $1`, p.ID).Scan(&oldName)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "workspace not found"}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("store: rename workspace: %w", err)
+		return "", fmt.Errorf("store: rename workspace: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return nil, fmt.Errorf("store: rename workspace: %w", err)
-	} else if n == 0 {
-		return nil, &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "workspace not found"}
+	if _, err := tx.ExecContext(ctx, `UPDATE workspaces SET name = $1, updated_at = $2 WHERE id = $3`, p.Name, s.Dialect.Time(p.Now), p.ID); err != nil {
+		return "", fmt.Errorf("store: rename workspace: %w", err)
 	}
-	return s.WorkspaceGet(ctx, p.ID)
+	return oldName, nil
 }
 
 // MemberCountAdmins counts a workspace's admins inside q; role changes read

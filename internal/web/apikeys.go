@@ -41,7 +41,7 @@ type apiKeyCreatedData struct {
 func (u *UI) apiKeyCreate(w http.ResponseWriter, r *http.Request) error {
 	p := auth.PrincipalFrom(r.Context())
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	k, plaintext, err := u.cfg.Auth.CreateAPIKey(r.Context(), p.WorkspaceID, name, p.UserID)
+	k, plaintext, err := u.cfg.Auth.CreateAPIKey(r.Context(), auth.CreateAPIKeyParams{WorkspaceID: p.WorkspaceID, Name: name, CreatedBy: p.UserID, By: p.AuditActor()})
 	if err != nil {
 		errs, ok := settingsFormErrors(err, map[string]string{"name": "name"}, "name")
 		if !ok {
@@ -82,7 +82,7 @@ func (u *UI) findAPIKey(r *http.Request) (*auth.APIKey, error) {
 
 // apiKeyRevoke revokes a key at once (admins).
 func (u *UI) apiKeyRevoke(w http.ResponseWriter, r *http.Request) error {
-	k, err := u.cfg.Auth.RevokeAPIKey(r.Context(), auth.PrincipalFrom(r.Context()).WorkspaceID, r.PathValue("id"))
+	k, err := u.cfg.Auth.RevokeAPIKey(r.Context(), auth.PrincipalFrom(r.Context()).WorkspaceID, r.PathValue("id"), auth.PrincipalFrom(r.Context()).AuditActor())
 	if err != nil {
 		return err
 	}

@@ -70,7 +70,7 @@ type inviteMail struct {
 func (u *UI) memberInvite(w http.ResponseWriter, r *http.Request) error {
 	p := auth.PrincipalFrom(r.Context())
 	email, role := strings.TrimSpace(r.PostFormValue("email")), r.PostFormValue("role")
-	in, token, err := u.cfg.Auth.CreateInvite(r.Context(), auth.CreateInviteParams{WorkspaceID: p.WorkspaceID, Email: email, Role: auth.Role(role), CreatedBy: p.UserID})
+	in, token, err := u.cfg.Auth.CreateInvite(r.Context(), auth.CreateInviteParams{WorkspaceID: p.WorkspaceID, Email: email, Role: auth.Role(role), CreatedBy: p.UserID, By: p.AuditActor()})
 	d, derr := u.membersData(r)
 	if derr != nil {
 		return derr
@@ -103,7 +103,7 @@ func (u *UI) memberInvite(w http.ResponseWriter, r *http.Request) error {
 // memberRole changes a member's role (admins); the last admin stays one.
 func (u *UI) memberRole(w http.ResponseWriter, r *http.Request) error {
 	p := auth.PrincipalFrom(r.Context())
-	err := u.cfg.Auth.SetMemberRole(r.Context(), p.WorkspaceID, r.PathValue("userID"), auth.Role(r.PostFormValue("role")))
+	err := u.cfg.Auth.SetMemberRole(r.Context(), p.WorkspaceID, r.PathValue("userID"), auth.Role(r.PostFormValue("role")), p.AuditActor())
 	if err != nil {
 		errs, ok := settingsFormErrors(err, nil, "member")
 		if !ok {
@@ -161,7 +161,7 @@ func (u *UI) memberRemove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := u.cfg.Auth.RemoveMember(r.Context(), p.WorkspaceID, m.UserID); err != nil {
+	if err := u.cfg.Auth.RemoveMember(r.Context(), p.WorkspaceID, m.UserID, p.AuditActor()); err != nil {
 		errs, ok := settingsFormErrors(err, nil, "member")
 		if !ok {
 			return err
@@ -178,7 +178,7 @@ func (u *UI) memberRemove(w http.ResponseWriter, r *http.Request) error {
 // inviteRevoke withdraws an open invite (admins).
 func (u *UI) inviteRevoke(w http.ResponseWriter, r *http.Request) error {
 	p := auth.PrincipalFrom(r.Context())
-	if err := u.cfg.Auth.RevokeInvite(r.Context(), p.WorkspaceID, r.PathValue("id")); err != nil {
+	if err := u.cfg.Auth.RevokeInvite(r.Context(), p.WorkspaceID, r.PathValue("id"), p.AuditActor()); err != nil {
 		return err
 	}
 	return u.redirect(w, r, "/settings/members", "Invite withdrawn.")

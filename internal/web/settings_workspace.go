@@ -27,7 +27,7 @@ func (u *UI) settingsWorkspace(w http.ResponseWriter, r *http.Request) error {
 func (u *UI) settingsWorkspaceRename(w http.ResponseWriter, r *http.Request) error {
 	p := auth.PrincipalFrom(r.Context())
 	name := r.PostFormValue("name")
-	if _, err := u.cfg.Auth.RenameWorkspace(r.Context(), p.WorkspaceID, name); err != nil {
+	if _, err := u.cfg.Auth.RenameWorkspace(r.Context(), p.WorkspaceID, name, p.AuditActor()); err != nil {
 		errs, ok := settingsFormErrors(err, map[string]string{"name": "name"}, "name")
 		if !ok {
 			return err

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
@@ -176,7 +177,7 @@ func (s *Service) saveConnection(ctx context.Context, p *auth.Principal, conn *s
 		if err := s.store.WhopConnectionSave(ctx, tx, conn); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, conn.WorkspaceID, "whop.connected", p.Actor(), p.UserID, map[string]any{"method": conn.Method, "companyId": conn.CompanyID}); err != nil {
+		if err := s.audit(ctx, tx, conn.WorkspaceID, audit.WhopConnected, p.AuditActor(), map[string]any{"method": conn.Method, "companyId": conn.CompanyID}); err != nil {
 			return err
 		}
 		_, err = s.queueRun(ctx, tx, conn.WorkspaceID, RunFull)
@@ -269,7 +270,7 @@ func (s *Service) Disconnect(ctx context.Context, p *auth.Principal) (bool, erro
 				return err
 			}
 		}
-		return s.audit(ctx, tx, p.WorkspaceID, "whop.disconnected", p.Actor(), p.UserID, map[string]any{"method": conn.Method, "companyId": conn.CompanyID})
+		return s.audit(ctx, tx, p.WorkspaceID, audit.WhopDisconnected, p.AuditActor(), map[string]any{"method": conn.Method, "companyId": conn.CompanyID})
 	})
 	return err == nil, err
 }

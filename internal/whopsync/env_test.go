@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/httpserver"
@@ -394,3 +395,14 @@ func (e *env) waitInbox() {
 }
 
 var _ = sql.ErrNoRows
+
+// auditLog returns the workspace's newest audit entries whose action
+// starts with prefix.
+func (e *env) auditLog(prefix string, n int) []*audit.Event {
+	e.t.Helper()
+	pg, err := audit.New(audit.Config{Store: e.store}).List(context.Background(), e.ws, audit.ListParams{Filter: audit.Filter{Prefix: prefix}, First: n})
+	if err != nil {
+		e.t.Fatalf("audit log %q: %v", prefix, err)
+	}
+	return pg.Events
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
@@ -139,15 +140,15 @@ func (s *Service) CompleteOAuth(ctx context.Context, sess OAuthSession, cb OAuth
 		return nil
 	})
 	if errors.Is(err, otherSession) {
-		s.auditOAuth(ctx, p, "whop.oauth.rejected", "state from another session")
+		s.auditOAuth(ctx, p, audit.WhopOAuthRejected, "state from another session")
 		return "", err
 	}
 	if err != nil {
-		s.auditOAuth(ctx, p, "whop.oauth.rejected", "bad state")
+		s.auditOAuth(ctx, p, audit.WhopOAuthRejected, "bad state")
 		return "", err
 	}
 	if e := cb.Error; e != "" {
-		s.auditOAuth(ctx, p, "whop.oauth.denied", e)
+		s.auditOAuth(ctx, p, audit.WhopOAuthDenied, e)
 		msg := "Whop did not grant access (" + e + ")"
 		if d := cb.ErrorDescription; d != "" {
 			msg += ": " + d
@@ -165,7 +166,7 @@ func (s *Service) CompleteOAuth(ctx context.Context, sess OAuthSession, cb OAuth
 		// not the person's fault and is worth another try.
 		var oe *whop.OAuthError
 		if errors.As(err, &oe) && oe.Status < 500 {
-			s.auditOAuth(ctx, p, "whop.oauth.rejected", oe.Code)
+			s.auditOAuth(ctx, p, audit.WhopOAuthRejected, oe.Code)
 			return "", crm.Invalid("code", crm.CodeInvalidValue, "Whop refused the authorization code (%s): start again", oe.Code)
 		}
 		return "", fmt.Errorf("whopsync: exchange the authorization code: %w", err)
@@ -202,8 +203,8 @@ func (s *Service) CompleteOAuth(ctx context.Context, sess OAuthSession, cb OAuth
 	return handle, nil
 }
 
-func (s *Service) auditOAuth(ctx context.Context, p *auth.Principal, action, reason string) {
-	if err := s.audit(ctx, s.store.Write, p.WorkspaceID, action, p.Actor(), p.UserID, map[string]any{"reason": reason}); err != nil {
+func (s *Service) auditOAuth(ctx context.Context, p *auth.Principal, action audit.Action, reason string) {
+	if err := s.audit(ctx, nil, p.WorkspaceID, action, p.AuditActor(), map[string]any{"reason": reason}); err != nil {
 		s.log.Error("whop oauth: audit", "error", err)
 	}
 }

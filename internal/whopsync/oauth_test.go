@@ -223,13 +223,9 @@ func (e *env) connections() int { return e.count("whop_connections") }
 
 func (e *env) auditActions() []string {
 	e.t.Helper()
-	entries, err := e.svc.AuditLog(context.Background(), e.ws, "whop.", "", 50)
-	if err != nil {
-		e.t.Fatal(err)
-	}
 	var out []string
-	for _, a := range entries {
-		out = append(out, a.Action)
+	for _, a := range e.auditLog("whop.", 50) {
+		out = append(out, string(a.Action))
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/whop"
@@ -180,7 +181,7 @@ func (s *Service) eventAPIError(ctx context.Context, ev *store.WhopInboxEvent, e
 		if err := s.finishEvent(ctx, tx, ev, store.InboxFailed, err.Error()); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, ev.WorkspaceID, "whop.webhook.failed", systemActor, nil,
+		return s.audit(ctx, tx, ev.WorkspaceID, audit.WhopWebhookFailed, auditActor,
 			map[string]any{"eventId": ev.ID, "webhookId": ev.WebhookID, "type": ev.EventType, "error": err.Error()})
 	})
 }

@@ -67,10 +67,7 @@ func TestEventGivenUpForGood(t *testing.T) {
 				if state != "completed" || attempts != 1 {
 					t.Errorf("webhook job = %s after %d attempts; want completed after 1 (no retry)", state, attempts)
 				}
-				entries, err := e.svc.AuditLog(ctx, e.ws, "whop.webhook.failed", "", 10)
-				if err != nil {
-					t.Fatal(err)
-				}
+				entries := e.auditLog("whop.webhook.failed", 10)
 				if len(entries) != 1 || entries[0].Details["eventId"] != id || !strings.Contains(entries[0].Details["error"].(string), tc.wantError) {
 					t.Errorf("audit = %+v; want one whop.webhook.failed for event %s", entries, id)
 				}
@@ -104,7 +101,7 @@ func TestEventRetriedOnServerError(t *testing.T) {
 		if status != store.InboxPending {
 			t.Errorf("event after a 5xx = %s; want pending", status)
 		}
-		if entries, _ := e.svc.AuditLog(ctx, e.ws, "whop.webhook.failed", "", 10); len(entries) != 0 {
+		if entries := e.auditLog("whop.webhook.failed", 10); len(entries) != 0 {
 			t.Errorf("audit after a transient error = %d entries; want none", len(entries))
 		}
 		e.sim.SetFaults(whopsim.Faults{})

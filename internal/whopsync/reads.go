@@ -20,9 +20,6 @@ const (
 	SyncFailed    = store.SyncFailed
 )
 
-// AuditEntry is one line of the workspace's Whop audit trail (AuditLog).
-type AuditEntry = store.AuditEntry
-
 // ProductChoice is a synced Whop product as the table filters offer it: its
 // Whop ID and title.
 type ProductChoice = store.WhopProductChoice

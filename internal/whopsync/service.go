@@ -7,6 +7,7 @@ package whopsync
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/ratelimit"
 	"github.com/roster-crm/roster/internal/records"
@@ -33,6 +35,8 @@ type Config struct {
 	// nothing is enqueued: CLI commands run the sync themselves.
 	Queue  records.Enqueuer
 	Sealer *secret.Sealer
+	// Audit records the integration's entries; nil means one over Store.
+	Audit *audit.Service
 	// API and OAuth endpoints and credentials of the Whop app.
 	APIBaseURL     string
 	OAuthBaseURL   string
@@ -62,13 +66,14 @@ type Config struct {
 
 // Service is the Whop integration. It is safe for concurrent use.
 type Service struct {
-	cfg     Config
-	store   *store.Store
-	records *records.Service
-	log     *slog.Logger
-	now     func() time.Time
-	cache   Cache
-	allowed []netip.Prefix
+	cfg      Config
+	store    *store.Store
+	records  *records.Service
+	auditLog *audit.Service
+	log      *slog.Logger
+	now      func() time.Time
+	cache    Cache
+	allowed  []netip.Prefix
 
 	queue    records.Enqueuer // nil: the CLI works syncs itself
 	triggers *ratelimit.Window
@@ -91,8 +96,11 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Audit == nil {
+		cfg.Audit = audit.New(audit.Config{Store: cfg.Store, Now: cfg.Now})
+	}
 	s := &Service{
-		cfg: cfg, store: cfg.Store, records: cfg.Records, queue: cfg.Queue, log: cfg.Logger, cache: cfg.Cache, allowed: allowed,
+		cfg: cfg, store: cfg.Store, records: cfg.Records, auditLog: cfg.Audit, queue: cfg.Queue, log: cfg.Logger, cache: cfg.Cache, allowed: allowed,
 		now:      func() time.Time { return cfg.Now().UTC() },
 		triggers: ratelimit.New(6, time.Minute),
 	}
@@ -131,15 +139,18 @@ func (s *Service) open(column, workspaceID, sealed string) (string, error) {
 	return string(b), nil
 }
 
-// audit appends an entry to the workspace's audit log inside q.
-func (s *Service) audit(ctx context.Context, q store.Querier, workspaceID, action string, actor crm.Actor, actorID *string, details map[string]any) error {
-	return s.store.AuditInsert(ctx, q, &store.AuditEntry{ID: crm.NewID(), WorkspaceID: workspaceID, At: s.now(), Action: action, Actor: actor, ActorID: actorID, Details: details})
-}
+// auditActor is how the integration appears in the audit log.
+var auditActor = audit.System("Whop")
 
-// AuditLog returns the workspace's audit entries, newest first. prefix
-// narrows by action ("whop." for the integration's).
-func (s *Service) AuditLog(ctx context.Context, workspaceID, prefix, before string, limit int) ([]*store.AuditEntry, error) {
-	return s.store.AuditList(ctx, workspaceID, prefix, before, limit)
+// audit records an entry of the integration in the workspace's audit log:
+// inside tx, the transaction of the change it describes, or on its own when
+// tx is nil (a refused webhook changes nothing else).
+func (s *Service) audit(ctx context.Context, tx *sql.Tx, workspaceID string, action audit.Action, actor audit.Actor, details map[string]any) error {
+	e := audit.Entry{Action: action, Actor: actor, Details: details}
+	if tx == nil {
+		return s.auditLog.Record(ctx, workspaceID, e)
+	}
+	return s.auditLog.RecordTx(ctx, tx, workspaceID, e)
 }
 
 // oauth returns the OAuth client of the Whop app.

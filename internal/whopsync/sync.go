@@ -9,6 +9,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
@@ -304,7 +305,7 @@ func (s *Service) finishRun(ctx context.Context, run *store.WhopSyncRun, lease s
 		if err := s.store.WhopConnectionSave(ctx, tx, conn); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, run.WorkspaceID, "whop.sync.finished", systemActor, nil, runDetails(run))
+		return s.audit(ctx, tx, run.WorkspaceID, audit.WhopSyncFinished, auditActor, runDetails(run))
 	})
 }
 
@@ -328,7 +329,7 @@ func (s *Service) failRun(ctx context.Context, run *store.WhopSyncRun, cause err
 				return err
 			}
 		}
-		return s.audit(ctx, tx, run.WorkspaceID, "whop.sync.failed", systemActor, nil, runDetails(run))
+		return s.audit(ctx, tx, run.WorkspaceID, audit.WhopSyncFailed, auditActor, runDetails(run))
 	})
 	if err != nil {
 		return errors.Join(cause, err)

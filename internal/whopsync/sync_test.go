@@ -207,7 +207,7 @@ func TestConnectErrors(t *testing.T) {
 		if n := e.count("whop_connections"); n != 0 {
 			t.Fatal("credentials remain after disconnect")
 		}
-		entries, _ := e.svc.AuditLog(ctx, e.ws, "whop.", "", 10)
+		entries := e.auditLog("whop.", 10)
 		if len(entries) < 2 || entries[0].Action != "whop.disconnected" {
 			t.Fatalf("audit log = %v; want connected then disconnected", entries)
 		}

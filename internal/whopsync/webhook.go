@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/whop"
@@ -274,7 +275,7 @@ func (s *Service) auditRejection(ctx context.Context, workspaceID string, d Webh
 	if d.RemoteIP.IsValid() {
 		details["remoteAddr"] = d.RemoteIP.String()
 	}
-	if aerr := s.audit(ctx, s.store.Write, workspaceID, "whop.webhook.rejected", systemActor, nil, details); aerr != nil {
+	if aerr := s.audit(ctx, nil, workspaceID, audit.WhopWebhookRejected, auditActor, details); aerr != nil {
 		s.log.Error("whop webhook: audit rejection", "error", aerr)
 	}
 }

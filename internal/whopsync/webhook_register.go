@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
@@ -106,9 +107,9 @@ func (s *Service) RecreateWebhook(ctx context.Context, p *auth.Principal) (*Stat
 	if regErr != nil && errors.Is(regErr, whop.ErrReauthRequired) {
 		s.markNeedsReauth(ctx, p.WorkspaceID)
 	}
-	action := "whop.webhook.registered"
+	action := audit.WhopWebhookRegistered
 	if regErr != nil {
-		action = "whop.webhook.register_failed"
+		action = audit.WhopWebhookRegisterFailed
 	}
 	if err := s.saveWebhook(ctx, p, &next, action); err != nil {
 		return nil, err
@@ -140,7 +141,7 @@ func (s *Service) SetWebhookSecret(ctx context.Context, p *auth.Principal, secre
 		return nil, err
 	}
 	conn.WebhookSource, conn.WebhookError = WebhookPasted, ""
-	if err := s.saveWebhook(ctx, p, conn, "whop.webhook.secret_set"); err != nil {
+	if err := s.saveWebhook(ctx, p, conn, audit.WhopWebhookSecretSet); err != nil {
 		return nil, err
 	}
 	return s.Status(ctx, p.WorkspaceID)
@@ -148,7 +149,7 @@ func (s *Service) SetWebhookSecret(ctx context.Context, p *auth.Principal, secre
 
 // saveWebhook writes conn's webhook fields onto the stored connection
 // (which may have changed meanwhile: rotated tokens) and audits action.
-func (s *Service) saveWebhook(ctx context.Context, p *auth.Principal, conn *store.WhopConnection, action string) error {
+func (s *Service) saveWebhook(ctx context.Context, p *auth.Principal, conn *store.WhopConnection, action audit.Action) error {
 	return s.store.InTx(ctx, func(tx *sql.Tx) error {
 		cur, err := s.store.WhopConnectionGet(ctx, tx, p.WorkspaceID)
 		if err != nil {
@@ -163,7 +164,7 @@ func (s *Service) saveWebhook(ctx context.Context, p *auth.Principal, conn *stor
 		if cur.WebhookError != "" {
 			details["error"] = cur.WebhookError
 		}
-		return s.audit(ctx, tx, p.WorkspaceID, action, p.Actor(), p.UserID, details)
+		return s.audit(ctx, tx, p.WorkspaceID, action, p.AuditActor(), details)
 	})
 }
 

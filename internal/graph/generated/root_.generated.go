@@ -61,12 +61,47 @@ type ComplexityRoot struct {
 		AddressStreet2  func(childComplexity int) int
 	}
 
+	AuditActor struct {
+		ID   func(childComplexity int) int
+		Kind func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
 	AuditEntry struct {
 		Action  func(childComplexity int) int
 		Actor   func(childComplexity int) int
 		At      func(childComplexity int) int
 		Details func(childComplexity int) int
 		ID      func(childComplexity int) int
+	}
+
+	AuditLog struct {
+		Action    func(childComplexity int) int
+		Actor     func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Details   func(childComplexity int) int
+		ID        func(childComplexity int) int
+		IP        func(childComplexity int) int
+		Label     func(childComplexity int) int
+		Target    func(childComplexity int) int
+		UserAgent func(childComplexity int) int
+	}
+
+	AuditLogConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuditLogEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AuditTarget struct {
+		ID    func(childComplexity int) int
+		Label func(childComplexity int) int
+		Type  func(childComplexity int) int
 	}
 
 	Company struct {
@@ -318,6 +353,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditLog             func(childComplexity int, action *string, first *int, before *string) int
+		AuditLogs            func(childComplexity int, filter *model.AuditLogFilterInput, first *int, after *string) int
 		Companies            func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Company              func(childComplexity int, id *string, filter map[string]any) int
 		Fields               func(childComplexity int, object *string) int
@@ -582,6 +618,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Address.AddressStreet2(childComplexity), true
 
+	case "AuditActor.id":
+		if e.ComplexityRoot.AuditActor.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditActor.ID(childComplexity), true
+	case "AuditActor.kind":
+		if e.ComplexityRoot.AuditActor.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditActor.Kind(childComplexity), true
+	case "AuditActor.name":
+		if e.ComplexityRoot.AuditActor.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditActor.Name(childComplexity), true
+
 	case "AuditEntry.action":
 		if e.ComplexityRoot.AuditEntry.Action == nil {
 			break
@@ -612,6 +667,112 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.ID(childComplexity), true
+
+	case "AuditLog.action":
+		if e.ComplexityRoot.AuditLog.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLog.Action(childComplexity), true
+	case "AuditLog.actor":
+		if e.ComplexityRoot.AuditLog.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLog.Actor(childComplexity), true
+	case "AuditLog.createdAt":
+		if e.ComplexityRoot.AuditLog.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLog.CreatedAt(childComplexity), true
+	case "AuditLog.details":
+		if e.ComplexityRoot.AuditLog.Details == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLog.Details(childComplexity), true
+	case "AuditLog.id":
+		if e.ComplexityRoot.AuditLog.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLog.ID(childComplexity), true
+	case "AuditLog.ip":
+		if e.ComplexityRoot.AuditLog.IP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLog.IP(childComplexity), true
+	case "AuditLog.label":
+		if e.ComplexityRoot.AuditLog.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLog.Label(childComplexity), true
+	case "AuditLog.target":
+		if e.ComplexityRoot.AuditLog.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLog.Target(childComplexity), true
+	case "AuditLog.userAgent":
+		if e.ComplexityRoot.AuditLog.UserAgent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLog.UserAgent(childComplexity), true
+
+	case "AuditLogConnection.edges":
+		if e.ComplexityRoot.AuditLogConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLogConnection.Edges(childComplexity), true
+	case "AuditLogConnection.pageInfo":
+		if e.ComplexityRoot.AuditLogConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLogConnection.PageInfo(childComplexity), true
+	case "AuditLogConnection.totalCount":
+		if e.ComplexityRoot.AuditLogConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLogConnection.TotalCount(childComplexity), true
+
+	case "AuditLogEdge.cursor":
+		if e.ComplexityRoot.AuditLogEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLogEdge.Cursor(childComplexity), true
+	case "AuditLogEdge.node":
+		if e.ComplexityRoot.AuditLogEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLogEdge.Node(childComplexity), true
+
+	case "AuditTarget.id":
+		if e.ComplexityRoot.AuditTarget.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditTarget.ID(childComplexity), true
+	case "AuditTarget.label":
+		if e.ComplexityRoot.AuditTarget.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditTarget.Label(childComplexity), true
+	case "AuditTarget.type":
+		if e.ComplexityRoot.AuditTarget.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditTarget.Type(childComplexity), true
 
 	case "Company.accountOwnerId":
 		if e.ComplexityRoot.Company.AccountOwnerID == nil {
@@ -1982,6 +2143,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["action"].(*string), args["first"].(*int), args["before"].(*string)), true
+	case "Query.auditLogs":
+		if e.ComplexityRoot.Query.AuditLogs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLogs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLogs(childComplexity, args["filter"].(*model.AuditLogFilterInput), args["first"].(*int), args["after"].(*string)), true
 	case "Query.companies":
 		if e.ComplexityRoot.Query.Companies == nil {
 			break
@@ -2881,6 +3053,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AddressInput", ec.unmarshalInputAddressInput),
 			graphql.NewInputUnmarshaler("AddressOrderBy", ec.unmarshalInputAddressOrderBy),
 			graphql.NewInputUnmarshaler("ArrayFilter", ec.unmarshalInputArrayFilter),
+			graphql.NewInputUnmarshaler("AuditActionFilter", ec.unmarshalInputAuditActionFilter),
+			graphql.NewInputUnmarshaler("AuditActorFilter", ec.unmarshalInputAuditActorFilter),
+			graphql.NewInputUnmarshaler("AuditLogFilterInput", ec.unmarshalInputAuditLogFilterInput),
+			graphql.NewInputUnmarshaler("AuditTimeFilter", ec.unmarshalInputAuditTimeFilter),
 			graphql.NewInputUnmarshaler("BigFloatFilter", ec.unmarshalInputBigFloatFilter),
 			graphql.NewInputUnmarshaler("BooleanFilter", ec.unmarshalInputBooleanFilter),
 			graphql.NewInputUnmarshaler("CompanyCreateInput", ec.unmarshalInputCompanyCreateInput),
@@ -3011,6 +3187,93 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/audit.graphqls", Input: `extend type Query {
+  """
+  The workspace's audit log, newest first: member role changes and removals,
+  invites, API keys, password resets, sign-ins from new places, settings
+  changes, exports, backups and the Whop integration's events. Entries are
+  kept 400 days. Admins only: other members get FORBIDDEN.
+  """
+  auditLogs(filter: AuditLogFilterInput, first: Int, after: String): AuditLogConnection!
+}
+
+"Every condition given must hold."
+input AuditLogFilterInput {
+  action: AuditActionFilter
+  actorId: AuditActorFilter
+  createdAt: AuditTimeFilter
+}
+
+"One of eq (one action) and in (any of several); the actions are listed in docs/admin.md."
+input AuditActionFilter {
+  eq: String
+  in: [String!]
+}
+
+"The member or API key that acted (AuditActor.id)."
+input AuditActorFilter {
+  eq: ID!
+}
+
+"Both bounds are inclusive."
+input AuditTimeFilter {
+  gte: DateTime
+  lte: DateTime
+}
+
+type AuditLogConnection {
+  edges: [AuditLogEdge!]!
+  pageInfo: PageInfo!
+  "Counting costs a query over the whole filter: it only runs when selected."
+  totalCount: Int!
+}
+
+type AuditLogEdge {
+  node: AuditLog!
+  cursor: String!
+}
+
+"One entry of the audit log."
+type AuditLog {
+  id: ID!
+  createdAt: DateTime!
+  "What happened, such as member.role_changed or api_key.created (docs/admin.md lists them all)."
+  action: String!
+  "The action as people read it, such as \"Member role changed\"."
+  label: String!
+  actor: AuditActor!
+  "What the action was done to; null when nothing in particular (a sync)."
+  target: AuditTarget
+  "Facts that explain the entry (a role before and after, a row count); never a secret."
+  details: JSON
+  "The address the request came from; null for work no request started."
+  ip: String
+  userAgent: String
+}
+
+enum AuditActorKind {
+  "A signed-in person; id is their workspace member ID."
+  MEMBER
+  "An integration using an API key; id is the key's ID."
+  API_KEY
+  "Roster itself: the Whop integration, a job, the command line."
+  SYSTEM
+}
+
+type AuditActor {
+  kind: AuditActorKind!
+  id: ID
+  "The name when it acted (a member's name or email, a key's name)."
+  name: String!
+}
+
+type AuditTarget {
+  "member, invite, api_key, workspace, object, database or whop_company."
+  type: String!
+  id: ID
+  label: String!
+}
+`, BuiltIn: false},
 	{Name: "../schema/common.graphqls", Input: `# Shared scalars, composite field types, filter and ordering inputs, in
 # Twenty's shapes. Per-object types live in the generated files beside this
 # one (see internal/sdlgen); relations, timeline, targets and custom field
@@ -4224,7 +4487,7 @@ type WebhookDeliveryAttempt {
   whopConnectionStatus: WhopConnectionStatus!
   "One sync run of the workspace, with its progress and counts."
   whopSyncRun(id: ID!): WhopSyncRun
-  "The workspace's audit log, newest first; action narrows by prefix (e.g. \"whop.\")."
+  "The workspace's audit log, newest first; action narrows by prefix (e.g. \"whop.\"). Members see the Whop integration's entries only; auditLogs is the full, filterable log (admins)."
   auditLog(action: String, first: Int, before: String): [AuditEntry!]!
 }
 
@@ -4339,6 +4602,18 @@ func (ec *executionContext) childFields_Address(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Address", field.Name)
 }
 
+func (ec *executionContext) childFields_AuditActor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_AuditActor_kind(ctx, field)
+	case "id":
+		return ec.fieldContext_AuditActor_id(ctx, field)
+	case "name":
+		return ec.fieldContext_AuditActor_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditActor", field.Name)
+}
+
 func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4353,6 +4628,64 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 		return ec.fieldContext_AuditEntry_details(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditLog(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditLog_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AuditLog_createdAt(ctx, field)
+	case "action":
+		return ec.fieldContext_AuditLog_action(ctx, field)
+	case "label":
+		return ec.fieldContext_AuditLog_label(ctx, field)
+	case "actor":
+		return ec.fieldContext_AuditLog_actor(ctx, field)
+	case "target":
+		return ec.fieldContext_AuditLog_target(ctx, field)
+	case "details":
+		return ec.fieldContext_AuditLog_details(ctx, field)
+	case "ip":
+		return ec.fieldContext_AuditLog_ip(ctx, field)
+	case "userAgent":
+		return ec.fieldContext_AuditLog_userAgent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditLog", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditLogConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditLogConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditLogConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditLogConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditLogConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditLogEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AuditLogEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AuditLogEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditLogEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_AuditTarget_type(ctx, field)
+	case "id":
+		return ec.fieldContext_AuditTarget_id(ctx, field)
+	case "label":
+		return ec.fieldContext_AuditTarget_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditTarget", field.Name)
 }
 
 func (ec *executionContext) childFields_Company(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -13,12 +13,80 @@ import (
 	"github.com/roster-crm/roster/internal/webhooks"
 )
 
+// One of eq (one action) and in (any of several); the actions are listed in docs/admin.md.
+type AuditActionFilter struct {
+	Eq *string  `json:"eq,omitempty"`
+	In []string `json:"in,omitempty"`
+}
+
+type AuditActor struct {
+	Kind AuditActorKind `json:"kind"`
+	ID   *string        `json:"id,omitempty"`
+	// The name when it acted (a member's name or email, a key's name).
+	Name string `json:"name"`
+}
+
+// The member or API key that acted (AuditActor.id).
+type AuditActorFilter struct {
+	Eq string `json:"eq"`
+}
+
 type AuditEntry struct {
 	ID      string     `json:"id"`
 	At      time.Time  `json:"at"`
 	Action  string     `json:"action"`
 	Actor   *crm.Actor `json:"actor"`
 	Details any        `json:"details,omitempty"`
+}
+
+// One entry of the audit log.
+type AuditLog struct {
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"createdAt"`
+	// What happened, such as member.role_changed or api_key.created (docs/admin.md lists them all).
+	Action string `json:"action"`
+	// The action as people read it, such as "Member role changed".
+	Label string      `json:"label"`
+	Actor *AuditActor `json:"actor"`
+	// What the action was done to; null when nothing in particular (a sync).
+	Target *AuditTarget `json:"target,omitempty"`
+	// Facts that explain the entry (a role before and after, a row count); never a secret.
+	Details any `json:"details,omitempty"`
+	// The address the request came from; null for work no request started.
+	IP        *string `json:"ip,omitempty"`
+	UserAgent *string `json:"userAgent,omitempty"`
+}
+
+type AuditLogConnection struct {
+	Edges    []*AuditLogEdge `json:"edges"`
+	PageInfo *PageInfo       `json:"pageInfo"`
+	// Counting costs a query over the whole filter: it only runs when selected.
+	TotalCount int `json:"totalCount"`
+}
+
+type AuditLogEdge struct {
+	Node   *AuditLog `json:"node"`
+	Cursor string    `json:"cursor"`
+}
+
+// Every condition given must hold.
+type AuditLogFilterInput struct {
+	Action    *AuditActionFilter `json:"action,omitempty"`
+	ActorID   *AuditActorFilter  `json:"actorId,omitempty"`
+	CreatedAt *AuditTimeFilter   `json:"createdAt,omitempty"`
+}
+
+type AuditTarget struct {
+	// member, invite, api_key, workspace, object, database or whop_company.
+	Type  string  `json:"type"`
+	ID    *string `json:"id,omitempty"`
+	Label string  `json:"label"`
+}
+
+// Both bounds are inclusive.
+type AuditTimeFilter struct {
+	Gte *time.Time `json:"gte,omitempty"`
+	Lte *time.Time `json:"lte,omitempty"`
 }
 
 type CompanyConnection struct {
@@ -180,6 +248,66 @@ type WhopSyncRun struct {
 	CreatedAt  time.Time  `json:"createdAt"`
 	StartedAt  *time.Time `json:"startedAt,omitempty"`
 	FinishedAt *time.Time `json:"finishedAt,omitempty"`
+}
+
+type AuditActorKind string
+
+const (
+	// A signed-in person; id is their workspace member ID.
+	AuditActorKindMember AuditActorKind = "MEMBER"
+	// An integration using an API key; id is the key's ID.
+	AuditActorKindAPIKey AuditActorKind = "API_KEY"
+	// Roster itself: the Whop integration, a job, the command line.
+	AuditActorKindSystem AuditActorKind = "SYSTEM"
+)
+
+var AllAuditActorKind = []AuditActorKind{
+	AuditActorKindMember,
+	AuditActorKindAPIKey,
+	AuditActorKindSystem,
+}
+
+func (e AuditActorKind) IsValid() bool {
+	switch e {
+	case AuditActorKindMember, AuditActorKindAPIKey, AuditActorKindSystem:
+		return true
+	}
+	return false
+}
+
+func (e AuditActorKind) String() string {
+	return string(e)
+}
+
+func (e *AuditActorKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AuditActorKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AuditActorKind", str)
+	}
+	return nil
+}
+
+func (e AuditActorKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AuditActorKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AuditActorKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type FieldType string
