@@ -24,6 +24,7 @@ import (
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/views"
 	"github.com/roster-crm/roster/internal/web"
+	"github.com/roster-crm/roster/internal/webhooks"
 	"github.com/roster-crm/roster/internal/whop/whopsim"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
@@ -66,6 +67,11 @@ type settingsSite struct {
 	// mail is the log-driver mailer: invite and reset links land in its
 	// outbox.
 	mail *mail.Service
+	// hooks is the outgoing webhooks service; queue takes its jobs (an
+	// insert-only queue, opened by the tests that redeliver, unless the
+	// site has Whop and so a working queue).
+	hooks *webhooks.Service
+	queue *jobs.Queue
 
 	company, apiKey, webhookSecret string
 	// whopDown makes the simulated Whop's OAuth token endpoint fail (503),
@@ -112,6 +118,7 @@ func newSettingsSite(t *testing.T, s *store.Store, withWhop bool) *settingsSite 
 			t.Fatal(err)
 		}
 		queue := jobs.Prepare(jobs.Config{Store: s, Logger: slog.New(slog.DiscardHandler), FetchPollInterval: 100 * time.Millisecond})
+		st.queue = queue
 		recs = records.New(records.Config{Store: s, Jobs: queue})
 		callback := srv.URL + "/auth/whop/callback"
 		st.sim.AddOAuthClient(whopsim.OAuthClient{ID: settingsOAuthClient, Secret: settingsOAuthSecret, RedirectURIs: []string{callback}})
@@ -138,7 +145,15 @@ func newSettingsSite(t *testing.T, s *store.Store, withWhop bool) *settingsSite 
 			_ = queue.Stop(stop)
 		})
 	}
-	cfg := web.Config{Records: recs, Auth: a, Insights: insights.New(insights.Config{Store: s, Now: st.clock.Now}), Views: views.New(s, st.clock.Now), Logger: slog.New(slog.NewTextHandler(st.logs, nil)), BaseURL: "http://roster.test"}
+	if st.queue == nil {
+		st.queue = jobs.Prepare(jobs.Config{Store: s, Logger: slog.New(slog.DiscardHandler), InsertOnly: true})
+	}
+	hookSealer, err := secret.NewSealer(secret.Key{Bytes: mailKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.hooks = webhooks.New(webhooks.Config{Store: s, Records: recs, Queue: st.queue, Sealer: hookSealer, Mail: st.mail, Now: st.clock.Now})
+	cfg := web.Config{Records: recs, Auth: a, Webhooks: st.hooks, Insights: insights.New(insights.Config{Store: s, Now: st.clock.Now}), Views: views.New(s, st.clock.Now), Logger: slog.New(slog.NewTextHandler(st.logs, nil)), BaseURL: "http://roster.test"}
 	if st.whop != nil {
 		cfg.Whop = st.whop
 	}
