@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/config"
 	"github.com/roster-crm/roster/internal/httpserver"
@@ -59,7 +60,7 @@ func TestOutgoingWebhooksEndToEnd(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, keys[name], err = a.Auth.CreateAPIKey(ctx, ws.ID, "k", nil); err != nil {
+				if _, keys[name], err = a.Auth.CreateAPIKey(ctx, auth.CreateAPIKeyParams{WorkspaceID: ws.ID, Name: "k", By: audit.System("test")}); err != nil {
 					t.Fatal(err)
 				}
 			}
