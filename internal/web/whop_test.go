@@ -122,6 +122,10 @@ func TestWhopIntegrationPage(t *testing.T) {
 		if !strings.Contains(body, `data-testid="last-run"`) || !strings.Contains(body, "Succeeded") {
 			t.Error("the page does not show the last run succeeded")
 		}
+		// The synced products are the people table's product choices.
+		if _, people, _ := admin.get("/people"); strings.Count(people, `<option value="prod_`) != truth.Products || truth.Products == 0 {
+			t.Errorf("the people table offers %d products; want the %d synced", strings.Count(people, `<option value="prod_`), truth.Products)
+		}
 		// The stream's times are the page's, text and ISO alike: the live
 		// page never shows a second date format or "Not yet" for a known time.
 		for _, want := range []string{`<time datetime="` + last.data.StartedISO + `">` + last.data.Started + `</time>`,
