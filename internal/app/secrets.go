@@ -35,6 +35,11 @@ func cmdSecrets(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	hooks, err := a.Webhooks.RotateSecrets(ctx)
+	if err != nil {
+		return err
+	}
+	n += hooks
 	fmt.Fprintf(env.stdout, "re-sealed %d secret(s) under the current key\n", n)
 	return nil
 }

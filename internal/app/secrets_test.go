@@ -12,6 +12,7 @@ import (
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/config"
 	"github.com/roster-crm/roster/internal/secret"
+	"github.com/roster-crm/roster/internal/webhooks"
 	"github.com/roster-crm/roster/internal/whop/whopsim"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
@@ -50,11 +51,15 @@ func TestSecretsRotate(t *testing.T) {
 	if _, err := a.Whop.ConnectAPIKey(ctx, &auth.Principal{WorkspaceID: ws.ID, APIKeyID: &k, Role: auth.RoleAdmin}, whopsync.ConnectAPIKeyParams{APIKey: simAPIKey, CompanyID: simCompanyID, WebhookSecret: simWebhookSecret}); err != nil {
 		t.Fatal(err)
 	}
+	hook, err := a.Webhooks.Create(ctx, &auth.Principal{WorkspaceID: ws.ID, APIKeyID: &k, Role: auth.RoleAdmin}, webhooks.CreateParams{TargetURL: "https://hooks.example.com/", Operations: []string{"*.*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	a.Close()
 
 	env["ROSTER_ENCRYPTION_KEY"], env["ROSTER_ENCRYPTION_OLD_KEYS"] = newB64, oldB64
 	out, errOut, code := run(t, env, "secrets", "rotate")
-	if code != 0 || !strings.Contains(out, "re-sealed 2 secret(s)") {
+	if code != 0 || !strings.Contains(out, "re-sealed 3 secret(s)") {
 		t.Fatalf("secrets rotate: %d %q %q", code, out, errOut)
 	}
 	// Only the new key now: the connection still opens and syncs.
@@ -71,6 +76,13 @@ func TestSecretsRotate(t *testing.T) {
 	}
 	if id, _ := secret.SealedKeyID(conn.AccessTokenSealed); id != secret.KeyID(newRaw) {
 		t.Fatalf("access token sealed under %s; want the new key %s", id, secret.KeyID(newRaw))
+	}
+	sealed, err := a.Store.WebhookGet(ctx, nil, ws.ID, hook.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, _ := secret.SealedKeyID(sealed.SecretSealed); id != secret.KeyID(newRaw) {
+		t.Fatalf("webhook secret sealed under %s; want the new key %s", id, secret.KeyID(newRaw))
 	}
 	run, err := a.Whop.StartRun(ctx, ws.ID, whopsync.RunFull)
 	if err != nil {

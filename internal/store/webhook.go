@@ -244,3 +244,35 @@ WHERE workspace_id = $4 AND id = $5 AND enabled = $6`
 	}
 	return n == 1, nil
 }
+
+// WebhookSealedSecret is a webhook's sealed secret with what binds it.
+type WebhookSealedSecret struct {
+	WorkspaceID  string
+	ID           string
+	SecretSealed string
+}
+
+// WebhookSealedSecrets returns every webhook's sealed secret, across
+// workspaces: only `roster secrets rotate` reads them all.
+func (s *Store) WebhookSealedSecrets(ctx context.Context) ([]*WebhookSealedSecret, error) {
+	return queryList(ctx, s.Read, "list webhook secrets", func(sc rowScanner) (*WebhookSealedSecret, error) {
+		w := &WebhookSealedSecret{}
+		err := sc.Scan(&w.WorkspaceID, &w.ID, &w.SecretSealed)
+		return w, err
+	}, `SELECT workspace_id, id, secret_sealed FROM webhooks ORDER BY workspace_id, id`)
+}
+
+// WebhookSetSealedSecret replaces a webhook's sealed secret if it is still
+// from (a concurrent rotation or delete leaves it alone) and reports
+// whether it did.
+func (s *Store) WebhookSetSealedSecret(ctx context.Context, workspaceID, id, from, to string) (bool, error) {
+	res, err := s.Write.ExecContext(ctx, `UPDATE webhooks SET secret_sealed = $1 WHERE workspace_id = $2 AND id = $3 AND secret_sealed = $4`, to, workspaceID, id, from)
+	if err != nil {
+		return false, fmt.Errorf("store: set webhook secret: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: set webhook secret: %w", err)
+	}
+	return n == 1, nil
+}

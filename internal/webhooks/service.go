@@ -102,3 +102,31 @@ func (s *Service) open(w *store.Webhook) (Secret, error) {
 	}
 	return Secret(b), nil
 }
+
+// RotateSecrets re-seals every webhook secret still under an old key with
+// the current one (`roster secrets rotate`) and returns how many it
+// re-sealed. The secrets themselves do not change: receivers keep working.
+func (s *Service) RotateSecrets(ctx context.Context) (int, error) {
+	all, err := s.store.WebhookSealedSecrets(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, w := range all {
+		rotated, err := s.cfg.Sealer.Rotate(w.SecretSealed, sealAD(w.WorkspaceID, w.ID))
+		if err != nil {
+			return n, fmt.Errorf("webhooks: rotate the secret of webhook %s: %w", w.ID, err)
+		}
+		if rotated == w.SecretSealed {
+			continue
+		}
+		ok, err := s.store.WebhookSetSealedSecret(ctx, w.WorkspaceID, w.ID, w.SecretSealed, rotated)
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, nil
+}
