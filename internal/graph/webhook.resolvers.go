@@ -12,7 +12,6 @@ import (
 
 	"github.com/roster-crm/roster/internal/graph/generated"
 	"github.com/roster-crm/roster/internal/graph/model"
-	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/webhooks"
 )
 
@@ -122,31 +121,30 @@ func (r *webhookDeliveryResolver) Payload(ctx context.Context, obj *webhooks.Del
 	return v, nil
 }
 
-func (r *webhookDeliveryResolver) AttemptLog(ctx context.Context, obj *webhooks.Delivery) ([]*store.WebhookAttempt, error) {
+func (r *webhookDeliveryResolver) AttemptLog(ctx context.Context, obj *webhooks.Delivery) ([]*webhooks.Attempt, error) {
 	return obj.Log, nil
 }
 
-func (r *webhookDeliveryAttemptResolver) DurationMs(ctx context.Context, obj *store.WebhookAttempt) (int, error) {
+func (r *webhookDeliveryAttemptResolver) DurationMs(ctx context.Context, obj *webhooks.Attempt) (int, error) {
 	return int(obj.DurationMS), nil
 }
 
-func (r *webhookDeliveryAttemptResolver) Error(ctx context.Context, obj *store.WebhookAttempt) (*string, error) {
+func (r *webhookDeliveryAttemptResolver) Error(ctx context.Context, obj *webhooks.Attempt) (*string, error) {
 	return nullString(obj.Error), nil
 }
 
-// Webhook returns generated.WebhookResolver implementation.
 func (r *Resolver) Webhook() generated.WebhookResolver { return &webhookResolver{r} }
 
-// WebhookDelivery returns generated.WebhookDeliveryResolver implementation.
 func (r *Resolver) WebhookDelivery() generated.WebhookDeliveryResolver {
 	return &webhookDeliveryResolver{r}
 }
 
-// WebhookDeliveryAttempt returns generated.WebhookDeliveryAttemptResolver implementation.
 func (r *Resolver) WebhookDeliveryAttempt() generated.WebhookDeliveryAttemptResolver {
 	return &webhookDeliveryAttemptResolver{r}
 }
 
-type webhookResolver struct{ *Resolver }
-type webhookDeliveryResolver struct{ *Resolver }
-type webhookDeliveryAttemptResolver struct{ *Resolver }
+type (
+	webhookResolver                struct{ *Resolver }
+	webhookDeliveryResolver        struct{ *Resolver }
+	webhookDeliveryAttemptResolver struct{ *Resolver }
+)

@@ -33,8 +33,34 @@ type Delivery struct {
 	Log  []*Attempt
 }
 
-// Attempt is one logged try of a delivery.
-type Attempt = store.WebhookAttempt
+// Attempt is one logged try of a delivery: what the target answered
+// (StatusCode nil when it did not: refused, timed out) and how long it took.
+// Response holds the start of the answer (MaxResponseLog).
+type Attempt struct {
+	ID         string
+	DeliveryID string
+	Attempt    int
+	// Manual marks an admin's redelivery, outside the retry schedule.
+	Manual      bool
+	EventType   string
+	AttemptedAt time.Time
+	StatusCode  *int
+	DurationMS  int64
+	Success     bool
+	Error       string
+	Response    string
+}
+
+func attemptViews(list []*store.WebhookAttempt) []*Attempt {
+	out := make([]*Attempt, 0, len(list))
+	for _, a := range list {
+		out = append(out, &Attempt{
+			ID: a.ID, DeliveryID: a.DeliveryID, Attempt: a.Attempt, Manual: a.Manual, EventType: a.EventType, AttemptedAt: a.AttemptedAt,
+			StatusCode: a.StatusCode, DurationMS: a.DurationMS, Success: a.Success, Error: a.Error, Response: a.Response,
+		})
+	}
+	return out
+}
 
 // DeliveriesParams are the inputs of Deliveries.
 type DeliveriesParams struct {
@@ -86,7 +112,7 @@ func (s *Service) Deliveries(ctx context.Context, p *auth.Principal, in Deliveri
 		if err != nil {
 			return nil, err
 		}
-		pg.Deliveries = append(pg.Deliveries, deliveryView(d, log))
+		pg.Deliveries = append(pg.Deliveries, deliveryView(d, attemptViews(log)))
 	}
 	return pg, nil
 }
@@ -110,7 +136,11 @@ func (s *Service) Log(ctx context.Context, p *auth.Principal, webhookID string, 
 	if _, err := s.store.WebhookGet(ctx, nil, p.WorkspaceID, webhookID); err != nil {
 		return nil, err
 	}
-	return s.store.WebhookAttemptList(ctx, &store.WebhookAttemptListParams{WorkspaceID: p.WorkspaceID, WebhookID: webhookID, Limit: pageSize(limit, 50)})
+	log, err := s.store.WebhookAttemptList(ctx, &store.WebhookAttemptListParams{WorkspaceID: p.WorkspaceID, WebhookID: webhookID, Limit: pageSize(limit, 50)})
+	if err != nil {
+		return nil, err
+	}
+	return attemptViews(log), nil
 }
 
 // RedeliverParams name the delivery to send again.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/roster-crm/roster/internal/graph/model"
-	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/webhooks"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -29,12 +28,12 @@ type WebhookDeliveryResolver interface {
 	LastError(ctx context.Context, obj *webhooks.Delivery) (*string, error)
 
 	Payload(ctx context.Context, obj *webhooks.Delivery) (any, error)
-	AttemptLog(ctx context.Context, obj *webhooks.Delivery) ([]*store.WebhookAttempt, error)
+	AttemptLog(ctx context.Context, obj *webhooks.Delivery) ([]*webhooks.Attempt, error)
 }
 type WebhookDeliveryAttemptResolver interface {
-	DurationMs(ctx context.Context, obj *store.WebhookAttempt) (int, error)
+	DurationMs(ctx context.Context, obj *webhooks.Attempt) (int, error)
 
-	Error(ctx context.Context, obj *store.WebhookAttempt) (*string, error)
+	Error(ctx context.Context, obj *webhooks.Attempt) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -673,8 +672,8 @@ func (ec *executionContext) _WebhookDelivery_attemptLog(ctx context.Context, fie
 			return ec.Resolvers.WebhookDelivery().AttemptLog(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*store.WebhookAttempt) graphql.Marshaler {
-			return ec.marshalNWebhookDeliveryAttempt2ᚕᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋstoreᚐWebhookAttemptᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*webhooks.Attempt) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryAttempt2ᚕᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋwebhooksᚐAttemptᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -693,7 +692,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_attemptLog(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _WebhookDeliveryAttempt_id(ctx context.Context, field graphql.CollectedField, obj *store.WebhookAttempt) (ret graphql.Marshaler) {
+func (ec *executionContext) _WebhookDeliveryAttempt_id(ctx context.Context, field graphql.CollectedField, obj *webhooks.Attempt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -716,7 +715,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_id(_ context.Con
 	return graphql.NewScalarFieldContext("WebhookDeliveryAttempt", field, false, false, "ID")
 }
 
-func (ec *executionContext) _WebhookDeliveryAttempt_attempt(ctx context.Context, field graphql.CollectedField, obj *store.WebhookAttempt) (ret graphql.Marshaler) {
+func (ec *executionContext) _WebhookDeliveryAttempt_attempt(ctx context.Context, field graphql.CollectedField, obj *webhooks.Attempt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -739,7 +738,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_attempt(_ contex
 	return graphql.NewScalarFieldContext("WebhookDeliveryAttempt", field, false, false, "Int")
 }
 
-func (ec *executionContext) _WebhookDeliveryAttempt_manual(ctx context.Context, field graphql.CollectedField, obj *store.WebhookAttempt) (ret graphql.Marshaler) {
+func (ec *executionContext) _WebhookDeliveryAttempt_manual(ctx context.Context, field graphql.CollectedField, obj *webhooks.Attempt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -762,7 +761,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_manual(_ context
 	return graphql.NewScalarFieldContext("WebhookDeliveryAttempt", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _WebhookDeliveryAttempt_attemptedAt(ctx context.Context, field graphql.CollectedField, obj *store.WebhookAttempt) (ret graphql.Marshaler) {
+func (ec *executionContext) _WebhookDeliveryAttempt_attemptedAt(ctx context.Context, field graphql.CollectedField, obj *webhooks.Attempt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -785,7 +784,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_attemptedAt(_ co
 	return graphql.NewScalarFieldContext("WebhookDeliveryAttempt", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _WebhookDeliveryAttempt_statusCode(ctx context.Context, field graphql.CollectedField, obj *store.WebhookAttempt) (ret graphql.Marshaler) {
+func (ec *executionContext) _WebhookDeliveryAttempt_statusCode(ctx context.Context, field graphql.CollectedField, obj *webhooks.Attempt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -808,7 +807,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_statusCode(_ con
 	return graphql.NewScalarFieldContext("WebhookDeliveryAttempt", field, false, false, "Int")
 }
 
-func (ec *executionContext) _WebhookDeliveryAttempt_durationMs(ctx context.Context, field graphql.CollectedField, obj *store.WebhookAttempt) (ret graphql.Marshaler) {
+func (ec *executionContext) _WebhookDeliveryAttempt_durationMs(ctx context.Context, field graphql.CollectedField, obj *webhooks.Attempt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -831,7 +830,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_durationMs(_ con
 	return graphql.NewScalarFieldContext("WebhookDeliveryAttempt", field, true, true, "Int")
 }
 
-func (ec *executionContext) _WebhookDeliveryAttempt_success(ctx context.Context, field graphql.CollectedField, obj *store.WebhookAttempt) (ret graphql.Marshaler) {
+func (ec *executionContext) _WebhookDeliveryAttempt_success(ctx context.Context, field graphql.CollectedField, obj *webhooks.Attempt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -854,7 +853,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_success(_ contex
 	return graphql.NewScalarFieldContext("WebhookDeliveryAttempt", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _WebhookDeliveryAttempt_error(ctx context.Context, field graphql.CollectedField, obj *store.WebhookAttempt) (ret graphql.Marshaler) {
+func (ec *executionContext) _WebhookDeliveryAttempt_error(ctx context.Context, field graphql.CollectedField, obj *webhooks.Attempt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -877,7 +876,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_error(_ context.
 	return graphql.NewScalarFieldContext("WebhookDeliveryAttempt", field, true, true, "String")
 }
 
-func (ec *executionContext) _WebhookDeliveryAttempt_response(ctx context.Context, field graphql.CollectedField, obj *store.WebhookAttempt) (ret graphql.Marshaler) {
+func (ec *executionContext) _WebhookDeliveryAttempt_response(ctx context.Context, field graphql.CollectedField, obj *webhooks.Attempt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1464,7 +1463,7 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 
 var webhookDeliveryAttemptImplementors = []string{"WebhookDeliveryAttempt"}
 
-func (ec *executionContext) _WebhookDeliveryAttempt(ctx context.Context, sel ast.SelectionSet, obj *store.WebhookAttempt) graphql.Marshaler {
+func (ec *executionContext) _WebhookDeliveryAttempt(ctx context.Context, sel ast.SelectionSet, obj *webhooks.Attempt) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1689,11 +1688,11 @@ func (ec *executionContext) marshalNWebhookDelivery2ᚖgithubᚗcomᚋrosterᚑc
 	return ec._WebhookDelivery(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNWebhookDeliveryAttempt2ᚕᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋstoreᚐWebhookAttemptᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.WebhookAttempt) graphql.Marshaler {
+func (ec *executionContext) marshalNWebhookDeliveryAttempt2ᚕᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋwebhooksᚐAttemptᚄ(ctx context.Context, sel ast.SelectionSet, v []*webhooks.Attempt) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNWebhookDeliveryAttempt2ᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋstoreᚐWebhookAttempt(ctx, sel, v[i])
+		return ec.marshalNWebhookDeliveryAttempt2ᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋwebhooksᚐAttempt(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -1705,7 +1704,7 @@ func (ec *executionContext) marshalNWebhookDeliveryAttempt2ᚕᚖgithubᚗcomᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNWebhookDeliveryAttempt2ᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋstoreᚐWebhookAttempt(ctx context.Context, sel ast.SelectionSet, v *store.WebhookAttempt) graphql.Marshaler {
+func (ec *executionContext) marshalNWebhookDeliveryAttempt2ᚖgithubᚗcomᚋrosterᚑcrmᚋrosterᚋinternalᚋwebhooksᚐAttempt(ctx context.Context, sel ast.SelectionSet, v *webhooks.Attempt) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "WebhookDeliveryAttempt!")
 		return graphql.Null
