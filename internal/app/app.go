@@ -22,6 +22,7 @@ import (
 	"github.com/roster-crm/roster/internal/views"
 	"github.com/roster-crm/roster/internal/webhooks"
 	"github.com/roster-crm/roster/internal/whopsync"
+	"github.com/roster-crm/roster/internal/workflow"
 )
 
 // App holds the long-lived components of one process.
@@ -47,6 +48,8 @@ type App struct {
 	// Webhooks sends outgoing webhooks; nil when no encryption key is
 	// configured (their secrets are sealed).
 	Webhooks *webhooks.Service
+	// Workflows is the automation engine, fed by the records' event bus.
+	Workflows *workflow.Service
 }
 
 // openParams say how much of the system a command needs.
@@ -96,6 +99,10 @@ func open(ctx context.Context, cfg config.Config, logger *slog.Logger, p openPar
 		return nil, err
 	}
 	a.Auth = auth.New(auth.Config{Store: s, Mail: a.Mail, Audit: a.Audit})
+	if err := a.openWorkflows(reg); err != nil {
+		s.Close()
+		return nil, err
+	}
 	a.Insights = insights.New(insights.Config{Store: s})
 	a.Views = views.New(s, nil)
 	if len(cfg.EncryptionKey) > 0 {
@@ -122,6 +129,23 @@ func open(ctx context.Context, cfg config.Config, logger *slog.Logger, p openPar
 		return nil, fmt.Errorf("app: job queue: %w", err)
 	}
 	return a, nil
+}
+
+// openWorkflows builds the workflow engine, subscribes it to committed
+// record events and registers its jobs. HTTP_REQUEST steps go through the
+// SSRF-guarded client (ROSTER_ALLOW_PRIVATE_NETWORK=true lets them reach
+// private addresses).
+func (a *App) openWorkflows(reg *jobs.Registry) error {
+	var err error
+	a.Workflows, err = workflow.New(workflow.Config{
+		Store: a.Store, Records: a.Records, Queue: a.Queue, Mail: a.Mail, Metrics: a.Metrics, Logger: a.Logger,
+		HTTPClient: netguard.NewClient(netguard.Options{AllowPrivate: netguard.AllowPrivateFromEnv()}),
+	})
+	if err != nil {
+		return fmt.Errorf("app: workflows: %w", err)
+	}
+	a.Bus.Subscribe(a.Workflows.Subscriber())
+	return workflow.Register(reg, a.Workflows)
 }
 
 // newWhop builds the Whop integration from the configuration.

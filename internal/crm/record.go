@@ -25,6 +25,11 @@ type Actor struct {
 	Source            string  `json:"source"`
 	WorkspaceMemberID *string `json:"workspaceMemberId"`
 	Name              string  `json:"name"`
+	// ChainDepth is set on writes made by a workflow run: how many runs
+	// led to this one (a run started by a person's change is depth 1). The
+	// domain events of the write carry it, so the workflow engine can refuse
+	// a run that would start a loop. It is not stored with the record.
+	ChainDepth int `json:"-"`
 }
 
 // Actor sources.

@@ -52,6 +52,13 @@ type Event struct {
 	UpdatedFields []string   `json:"updatedFields,omitempty"`
 	Actor         Actor      `json:"actor"`
 	At            time.Time  `json:"at"`
+	// Changes holds each updated field's value before and after, keyed by
+	// its API path: what the record was before the change, and what this
+	// change wrote even if a later change overwrote it since.
+	Changes Diff `json:"changes,omitempty"`
+	// ChainDepth is the writer's Actor.ChainDepth (0 for people and
+	// integrations): how many workflow runs led to this change.
+	ChainDepth int `json:"chainDepth,omitempty"`
 }
 
 // Key is the event's identity for idempotency: its ID, or for an event

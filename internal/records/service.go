@@ -138,10 +138,13 @@ func activity(o *crm.Object, r crm.Record, kind string, diff crm.Diff, actor crm
 
 func event(o *crm.Object, r crm.Record, kind string, diff crm.Diff, actor crm.Actor, at time.Time) crm.Event {
 	var fields []string
-	if diff != nil {
+	if len(diff) > 0 {
 		fields = diff.Fields()
+	} else {
+		diff = nil
 	}
-	return crm.Event{ID: crm.NewID(), WorkspaceID: r.Meta().WorkspaceID, Object: o.Name, RecordID: r.Meta().ID, Kind: kind, UpdatedFields: fields, Actor: actor, At: at}
+	return crm.Event{ID: crm.NewID(), WorkspaceID: r.Meta().WorkspaceID, Object: o.Name, RecordID: r.Meta().ID, Kind: kind,
+		UpdatedFields: fields, Actor: actor, At: at, Changes: diff, ChainDepth: actor.ChainDepth}
 }
 
 // emit enqueues the write's domain events in its transaction.

@@ -256,9 +256,24 @@ func (s *Service) Destroy(ctx context.Context, ref Ref) (crm.Record, error) {
 	return s.lifecycle(ctx, ref, crm.EventDestroyed)
 }
 
+// DeleteTx is Delete inside the caller's transaction.
+func (s *Service) DeleteTx(ctx context.Context, tx *sql.Tx, ref Ref) (crm.Record, error) {
+	return s.lifecycleTx(ctx, tx, ref, crm.EventDeleted)
+}
+
 func (s *Service) lifecycle(ctx context.Context, ref Ref, kind string) (crm.Record, error) {
 	var out crm.Record
 	err := s.store.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.lifecycleTx(ctx, tx, ref, kind)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) lifecycleTx(ctx context.Context, tx *sql.Tx, ref Ref, kind string) (crm.Record, error) {
+	var out crm.Record
+	err := func() error {
 		r, err := s.store.RecordGet(ctx, tx, &store.RecordGetParams{Object: ref.Object, WorkspaceID: ref.WorkspaceID, ID: ref.ID, IncludeDeleted: true})
 		if err != nil {
 			return err
@@ -291,7 +306,7 @@ func (s *Service) lifecycle(ctx context.Context, ref Ref, kind string) (crm.Reco
 		}
 		out = r
 		return s.emit(ctx, tx, []crm.Event{event(ref.Object, r, kind, nil, ref.Actor, now)})
-	})
+	}()
 	return out, err
 }
 
