@@ -2,10 +2,13 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/config"
 	"github.com/roster-crm/roster/internal/store"
 )
@@ -35,6 +38,34 @@ func cmdBackup(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := auditBackup(ctx, s, args[0], n); err != nil {
+		// An unaudited copy of every workspace must not stay behind.
+		if rerr := os.Remove(args[0]); rerr != nil {
+			return fmt.Errorf("%w (and the backup could not be removed: %v)", err, rerr)
+		}
+		return fmt.Errorf("%w: the backup was removed", err)
+	}
 	fmt.Fprintf(env.stdout, "wrote %s (%d bytes)\n", args[0], n)
 	return nil
+}
+
+// auditBackup records the copy in every workspace's log, in one
+// transaction: the file holds all of their data.
+func auditBackup(ctx context.Context, s *store.Store, path string, size int64) error {
+	wss, err := s.WorkspaceList(ctx)
+	if err != nil {
+		return err
+	}
+	log := audit.New(audit.Config{Store: s})
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		for _, ws := range wss {
+			err := log.RecordTx(ctx, tx, ws.ID, audit.Entry{Action: audit.BackupCreated, Actor: cliActor,
+				Target:  audit.Target{Type: audit.TargetDatabase, Label: "SQLite database"},
+				Details: map[string]any{"file": filepath.Base(path), "bytes": size}})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

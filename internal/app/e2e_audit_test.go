@@ -51,6 +51,7 @@ func auditPages(t *testing.T, s *flowState) {
 		{"settings-fields", "/settings/fields", "", false},
 		{"settings-email", "/settings/email", "", false},
 		{"settings-email-message", email, "", false},
+		{"settings-audit-log", "/settings/audit-log", "", false},
 		{"search", "/search?q=a", "search", false},
 		{"not-found", "/people/00000000-0000-7000-8000-000000000000", "", false},
 	}

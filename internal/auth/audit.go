@@ -37,6 +37,10 @@ func memberActor(m *Member) audit.Actor {
 	return audit.Member(m.ID, name)
 }
 
+// AuditLog returns the audit log the service writes to, for surfaces built
+// without one of their own.
+func (s *Service) AuditLog() *audit.Service { return s.audit }
+
 // record writes an entry inside tx; see audit.Service.RecordTx.
 func (s *Service) record(ctx context.Context, tx *sql.Tx, workspaceID string, e audit.Entry) error {
 	return s.audit.RecordTx(ctx, tx, workspaceID, e)

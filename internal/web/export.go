@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/httpserver"
@@ -55,11 +56,16 @@ func (u *UI) tableExport(spec *tableSpec) handlerFunc {
 			}
 		}
 
-		// Read the first page before sending headers, so an error is still a
-		// proper error page.
-		lp := crm.ListParams{Filter: c.filter, OrderBy: c.orders, First: exportPageSize}
+		// Read the first page and audit the export before sending headers,
+		// so an error (a failed audit write included) is still a proper
+		// error page and no unaudited byte leaves.
+		lp := crm.ListParams{Filter: c.filter, OrderBy: c.orders, First: exportPageSize, WithTotal: true}
 		page, err := u.cfg.Records.List(ctx, p.WorkspaceID, schema, lp)
 		if err != nil {
+			return err
+		}
+		lp.WithTotal = false
+		if err := u.cfg.Audit.Record(ctx, p.WorkspaceID, exportEntry(p, spec, r.URL.RawQuery, page.TotalCount, len(cols))); err != nil {
 			return err
 		}
 		h := w.Header()
@@ -124,4 +130,19 @@ func safeCSV(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// maxAuditedQuery bounds the view recorded with an export.
+const maxAuditedQuery = 500
+
+// exportEntry is the audit entry of a CSV export: who exported which
+// object, how many rows and columns, and the view (filters, search, sort)
+// that chose them.
+func exportEntry(p *auth.Principal, spec *tableSpec, query string, rows, columns int) audit.Entry {
+	if len(query) > maxAuditedQuery {
+		query = strings.ToValidUTF8(query[:maxAuditedQuery], "")
+	}
+	return audit.Entry{Action: audit.ExportCSV, Actor: p.AuditActor(),
+		Target:  audit.Target{Type: audit.TargetObject, Label: spec.many},
+		Details: map[string]any{"rows": rows, "columns": columns, "view": query}}
 }

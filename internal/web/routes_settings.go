@@ -29,6 +29,8 @@ func (u *UI) settingsRoutes() []route {
 		{"GET /settings/api-keys/{id}/revoke", admin(u.apiKeyRevokeConfirm)},
 		{"POST /settings/api-keys/{id}/revoke", admin(u.apiKeyRevoke)},
 
+		{"GET /settings/audit-log", admin(u.auditLog)},
+
 		{"GET /settings/fields", admin(u.fieldsPage)},
 		{"POST /settings/fields", admin(u.fieldCreate)},
 		{"GET /settings/fields/{id}/delete", admin(u.fieldDeleteConfirm)},

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/insights"
 	"github.com/roster-crm/roster/internal/mail"
@@ -32,6 +33,9 @@ type Config struct {
 	Whop     *whopsync.Service // nil when the integration is off
 	// Webhooks serves Settings -> Webhooks; nil when they are off.
 	Webhooks *webhooks.Service
+	// Audit records exports and serves Settings -> Audit log; nil means the
+	// auth service's.
+	Audit *audit.Service
 	// Mail is the mailer whose outbox Settings -> Email shows; nil means
 	// the auth service's.
 	Mail   *mail.Service
@@ -69,6 +73,9 @@ func New(cfg Config) (*UI, error) {
 	}
 	if cfg.Mail == nil {
 		cfg.Mail = cfg.Auth.Mailer()
+	}
+	if cfg.Audit == nil {
+		cfg.Audit = cfg.Auth.AuditLog()
 	}
 	if cfg.Records == nil || cfg.Auth == nil || cfg.Insights == nil || cfg.Views == nil {
 		return nil, errors.New("web: Records, Auth, Insights and Views are required")
