@@ -192,17 +192,29 @@ type WebhookOutcomeParams struct {
 	Now         time.Time
 }
 
-// WebhookOutcome records one attempt's result on the webhook: a success
-// clears the failure run, a failure counts and starts the run if none is
-// open. It returns the webhook as updated, or crm.ErrNotFound when it was
-// deleted meanwhile.
+// webhookSuccessEvery is how stale last_delivery_at may get: a success
+// within it of the last recorded one writes nothing, so a burst of
+// deliveries to one webhook does not queue on its row lock.
+const webhookSuccessEvery = 5 * time.Second
+
+// WebhookOutcome records one attempt's result on the webhook. A failure
+// counts and starts the failure run if none is open, and returns the
+// webhook as updated (crm.ErrNotFound when it was deleted meanwhile). A
+// success clears the run and moves last_delivery_at, but only when there
+// is something to change (a run to clear, or last_delivery_at older than a
+// few seconds); it returns no webhook.
 func (s *Store) WebhookOutcome(ctx context.Context, q Querier, p *WebhookOutcomeParams) (*Webhook, error) {
-	set := `failure_count = failure_count + 1, failing_since = COALESCE(failing_since, $1)`
 	if p.Success {
-		set = `failure_count = 0, failing_since = NULL, last_delivery_at = $1`
+		_, err := q.ExecContext(ctx, `UPDATE webhooks SET failure_count = 0, failing_since = NULL, last_delivery_at = $1
+WHERE workspace_id = $2 AND id = $3 AND (failure_count <> 0 OR failing_since IS NOT NULL OR last_delivery_at IS NULL OR last_delivery_at < $4)`,
+			s.Dialect.Time(p.Now), p.WorkspaceID, p.ID, s.Dialect.Time(p.Now.Add(-webhookSuccessEvery)))
+		if err != nil {
+			return nil, fmt.Errorf("store: webhook outcome: %w", err)
+		}
+		return nil, nil
 	}
-	w, err := scanWebhook(q.QueryRowContext(ctx, `UPDATE webhooks SET `+set+` WHERE workspace_id = $2 AND id = $3 RETURNING `+webhookColumns,
-		s.Dialect.Time(p.Now), p.WorkspaceID, p.ID))
+	w, err := scanWebhook(q.QueryRowContext(ctx, `UPDATE webhooks SET failure_count = failure_count + 1, failing_since = COALESCE(failing_since, $1)
+WHERE workspace_id = $2 AND id = $3 RETURNING `+webhookColumns, s.Dialect.Time(p.Now), p.WorkspaceID, p.ID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, webhookNotFound()
 	}

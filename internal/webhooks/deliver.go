@@ -116,14 +116,14 @@ type attemptResult struct {
 // delivery and the webhook's failure record in one transaction.
 func (s *Service) attempt(ctx context.Context, p attemptParams) (*attemptResult, error) {
 	manual := p.Args.Redelivery != ""
-	d, err := s.store.WebhookDeliveryGet(ctx, s.store.Write, p.Args.WorkspaceID, p.Args.DeliveryID)
+	d, err := s.store.WebhookDeliveryGet(ctx, nil, p.Args.WorkspaceID, p.Args.DeliveryID)
 	if errors.Is(err, crm.ErrNotFound) {
 		return &attemptResult{stop: true, reason: "delivery deleted with its webhook"}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	hook, err := s.store.WebhookGet(ctx, s.store.Write, d.WorkspaceID, d.WebhookID)
+	hook, err := s.store.WebhookGet(ctx, nil, d.WorkspaceID, d.WebhookID)
 	if errors.Is(err, crm.ErrNotFound) {
 		return &attemptResult{stop: true, reason: "webhook deleted"}, nil
 	}

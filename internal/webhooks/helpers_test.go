@@ -45,7 +45,7 @@ func (c *clock) Set(t time.Time) {
 // webhooks service and a River queue working both their jobs, on a real
 // database.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	s       *store.Store
 	queue   *jobs.Queue
 	records *records.Service
@@ -62,6 +62,8 @@ type harnessOptions struct {
 	// Guarded delivers through the SSRF guard with private networks
 	// refused; otherwise loopback receivers are allowed.
 	Guarded bool
+	// Quiet discards the logs (the benchmark: 10,000 deliveries log a lot).
+	Quiet bool
 }
 
 // syncBuffer collects log output from many goroutines.
@@ -82,7 +84,7 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func testSealer(t *testing.T) *secret.Sealer {
+func testSealer(t testing.TB) *secret.Sealer {
 	t.Helper()
 	sealer, err := secret.NewSealer(secret.Key{Bytes: bytes.Repeat([]byte{7}, secret.KeySize)})
 	if err != nil {
@@ -91,7 +93,7 @@ func testSealer(t *testing.T) *secret.Sealer {
 	return sealer
 }
 
-func newHarness(t *testing.T, s *store.Store, o harnessOptions) *harness {
+func newHarness(t testing.TB, s *store.Store, o harnessOptions) *harness {
 	t.Helper()
 	ctx := context.Background()
 	if err := jobs.Migrate(ctx, s); err != nil {
@@ -99,6 +101,9 @@ func newHarness(t *testing.T, s *store.Store, o harnessOptions) *harness {
 	}
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if o.Quiet {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	h := &harness{t: t, s: s, clock: &clock{t: time.Now().UTC().Truncate(time.Second)}, logs: logs}
 	h.queue = jobs.Prepare(jobs.Config{Store: s, Logger: logger, FetchPollInterval: 100 * time.Millisecond})
 	bus := &records.Bus{}
@@ -186,7 +191,7 @@ type receiver struct {
 	calls    atomic.Int64
 }
 
-func newReceiver(t *testing.T, statuses ...int) *receiver {
+func newReceiver(t testing.TB, statuses ...int) *receiver {
 	t.Helper()
 	if len(statuses) == 0 {
 		statuses = []int{http.StatusOK}
