@@ -221,3 +221,27 @@ func scanAttempt(sc rowScanner) (*WebhookAttempt, error) {
 		&a.StatusCode, &a.DurationMS, &a.Success, &a.Error, &a.Response)
 	return a, err
 }
+
+// WebhookDeliveryPruneParams are the inputs of WebhookDeliveryPrune.
+type WebhookDeliveryPruneParams struct {
+	WorkspaceID string
+	// Before: finished deliveries created earlier are deleted.
+	Before time.Time
+	// Batch bounds the rows one call deletes, so a long backlog is removed
+	// in short transactions.
+	Batch int
+}
+
+// WebhookDeliveryPrune deletes up to Batch finished (succeeded or failed)
+// deliveries of the workspace created before Before, with their attempts,
+// and returns how many it deleted. Pending deliveries are kept whatever
+// their age: their retries still need them.
+func (s *Store) WebhookDeliveryPrune(ctx context.Context, p *WebhookDeliveryPruneParams) (int64, error) {
+	res, err := s.Write.ExecContext(ctx, fmt.Sprintf(`DELETE FROM webhook_deliveries WHERE id IN
+	(SELECT id FROM webhook_deliveries WHERE workspace_id = $1 AND created_at < $2 AND status <> $3 LIMIT %d)`, p.Batch),
+		p.WorkspaceID, s.Dialect.Time(p.Before), DeliveryPending)
+	if err != nil {
+		return 0, fmt.Errorf("store: prune webhook deliveries: %w", err)
+	}
+	return res.RowsAffected()
+}

@@ -54,9 +54,19 @@ func RetryDelay(attempt int) time.Duration {
 	return RetrySchedule[attempt-1]
 }
 
-// Register adds the delivery worker to the job registry.
+// Register adds the delivery worker and the daily retention job of the
+// delivery log to the job registry.
 func Register(reg *jobs.Registry, s *Service) error {
-	return jobs.Register(reg, &deliverWorker{s: s})
+	if err := jobs.Register(reg, &deliverWorker{s: s}); err != nil {
+		return err
+	}
+	if err := jobs.Register(reg, &pruneWorker{s: s}); err != nil {
+		return err
+	}
+	reg.AddPeriodic(river.PeriodicInterval(pruneEvery), func() (river.JobArgs, *river.InsertOpts) {
+		return PruneArgs{}, nil
+	}, &river.PeriodicJobOpts{ID: "webhook_delivery_prune", RunOnStart: true})
+	return nil
 }
 
 type deliverWorker struct {
