@@ -26,7 +26,7 @@ func (a *App) mount(srv *httpserver.Server) error {
 	gql := graph.NewHandler(graph.Config{Records: a.Records, Whop: a.Whop, Webhooks: a.Webhooks, Audit: a.Audit, Logger: a.Logger})
 	mux.Handle("POST /graphql", gql)
 	mux.Handle("GET /graphql", gql)
-	rest.Register(mux, rest.Config{Records: a.Records, Webhooks: a.Webhooks, Logger: a.Logger, BaseURL: a.Config.BaseURL})
+	rest.Register(mux, rest.Config{Records: a.Records, Webhooks: a.Webhooks, Audit: a.Audit, Logger: a.Logger, BaseURL: a.Config.BaseURL})
 	if a.Whop != nil {
 		// Webhooks authenticate by signature, not by key or session.
 		srv.Handle("POST /webhooks/whop", whopWebhook{whop: a.Whop})

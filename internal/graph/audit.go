@@ -55,6 +55,19 @@ func auditFilter(in *model.AuditLogFilterInput) (audit.Filter, error) {
 	return f, nil
 }
 
+// auditArgError names a filter the service refused by its place in the
+// query's arguments (the service says "action", the client wrote
+// filter.action).
+func auditArgError(err error) error {
+	e, ok := crm.AsError(err)
+	if !ok || (e.Field != "action" && e.Field != "createdAt") {
+		return err
+	}
+	c := *e
+	c.Field = "filter." + e.Field
+	return &c
+}
+
 // auditConnection maps a page of the log to the schema's connection.
 func auditConnection(pg *audit.Page) *model.AuditLogConnection {
 	c := &model.AuditLogConnection{Edges: make([]*model.AuditLogEdge, len(pg.Events)), PageInfo: &model.PageInfo{HasNextPage: pg.HasNextPage}, TotalCount: pg.TotalCount}

@@ -28,7 +28,7 @@ func (r *queryResolver) AuditLogs(ctx context.Context, filter *model.AuditLogFil
 	lp := audit.ListParams{Filter: f, First: valueOf(first), After: valueOf(after), WithTotal: selected(ctx, "totalCount")}
 	pg, err := svc.List(ctx, p.WorkspaceID, lp)
 	if err != nil {
-		return nil, err
+		return nil, auditArgError(err)
 	}
 	return auditConnection(pg), nil
 }

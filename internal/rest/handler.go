@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/httpserver"
@@ -17,6 +18,8 @@ type Config struct {
 	Records *records.Service
 	// Webhooks serves /rest/webhooks; nil answers that they are off.
 	Webhooks *webhooks.Service
+	// Audit serves /rest/auditLogs.
+	Audit *audit.Service
 	// Logger receives 5xx errors of requests not served through
 	// httpserver.Server (which has its own request-scoped logger); nil means
 	// slog.Default().
@@ -30,6 +33,7 @@ type Config struct {
 type handler struct {
 	records  *records.Service
 	webhooks *webhooks.Service
+	audit    *audit.Service
 	logger   *slog.Logger
 	baseURL  string
 }
@@ -52,7 +56,7 @@ type Mux interface {
 // httpserver.Server directly (rather than NewHandler on "/rest/") labels
 // access logs and metrics per route ("GET /rest/{object}/{id}").
 func Register(mux Mux, cfg Config) {
-	h := &handler{records: cfg.Records, webhooks: cfg.Webhooks, logger: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
+	h := &handler{records: cfg.Records, webhooks: cfg.Webhooks, audit: cfg.Audit, logger: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}
@@ -65,6 +69,7 @@ func Register(mux Mux, cfg Config) {
 	mux.Handle("DELETE /rest/{object}/{id}", h.json(h.delete))
 	mux.Handle("POST /rest/restore/{object}/{id}", h.json(h.restore))
 	h.registerWebhooks(mux)
+	mux.Handle("GET /rest/auditLogs", h.json(h.auditLogList))
 	mux.Handle("/rest/", h.json(func(w http.ResponseWriter, r *http.Request) error {
 		return &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "no REST endpoint " + r.Method + " " + r.URL.Path + " (see /rest/openapi.json)"}
 	}))

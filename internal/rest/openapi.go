@@ -38,7 +38,8 @@ func OpenAPI(baseURL string, defs []*crm.FieldDefinition) map[string]any {
 			"responses":   obj{"200": obj{"description": "The OpenAPI document", "content": jsonContent(obj{"type": "object"})}},
 		}},
 	}
-	schemas := obj{"PageInfo": pageInfoSchema(), "Error": errorSchema()}
+	paths["/auditLogs"] = auditLogPath()
+	schemas := obj{"PageInfo": pageInfoSchema(), "Error": errorSchema(), "AuditLog": auditLogSchema()}
 	for _, o := range crm.Objects() {
 		s := crm.NewSchema(o, defs)
 		schemas[o.Label] = recordSchema(s)
@@ -76,7 +77,7 @@ func tags() []any {
 	for _, o := range crm.Objects() {
 		out = append(out, obj{"name": o.Plural})
 	}
-	return append(out, obj{"name": "meta"})
+	return append(out, obj{"name": "auditLogs"}, obj{"name": "meta"})
 }
 
 func ref(kind, name string) obj { return obj{"$ref": "#/components/" + kind + "/" + name} }
