@@ -28,7 +28,7 @@ func auditLogPath() obj {
 		"summary": "The workspace's audit log", "operationId": "auditLogs", "tags": []string{"auditLogs"},
 		"description": "Member, API key, invite, password and settings changes, sign-ins from new places, exports, backups and the Whop integration's events; kept 400 days. Admins only (403 for other members). Unknown query keys are refused.",
 		"parameters":  params,
-		"responses": withErrors(obj{"200": ok, "403": obj{"description": "The caller is not a workspace admin", "content": jsonContent(ref("schemas", "Error"))}}, "400", "401"),
+		"responses":   withErrors(obj{"200": ok, "403": obj{"description": "The caller is not a workspace admin", "content": jsonContent(ref("schemas", "Error"))}}, "400", "401"),
 	}}
 }
 
@@ -40,8 +40,8 @@ func auditLogSchema() obj {
 		"id": str, "createdAt": obj{"type": "string", "format": "date-time"}, "action": str, "label": str,
 		"actor": obj{"type": "object", "properties": obj{
 			"kind": obj{"type": "string", "enum": []string{"MEMBER", "API_KEY", "SYSTEM"}}, "id": nullStr, "name": str}},
-		"target": obj{"type": "object", "nullable": true, "properties": obj{"type": str, "id": nullStr, "label": str}},
+		"target":  obj{"type": "object", "nullable": true, "properties": obj{"type": str, "id": nullStr, "label": str}},
 		"details": obj{"type": "object", "description": "Facts that explain the entry; never a secret."},
-		"ip": nullStr, "userAgent": nullStr,
+		"ip":      nullStr, "userAgent": nullStr,
 	}}
 }
