@@ -99,17 +99,35 @@ func nullableString(s string) any {
 	return s
 }
 
-// limitParam reads ?limit= (0 when absent).
-func limitParam(r *http.Request) (int, error) {
-	v := r.URL.Query().Get("limit")
-	if v == "" {
-		return 0, nil
+// idPage is the paging of the webhook lists: ?limit= and ?starting_after=
+// (the last ID of the previous page; IDs are the cursors).
+type idPage struct {
+	limit int
+	after string
+}
+
+func pageQuery(r *http.Request) (idPage, error) {
+	pq := idPage{after: r.URL.Query().Get("starting_after")}
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return pq, crm.Invalid("limit", crm.CodeInvalidValue, "limit must be a positive integer")
+		}
+		pq.limit = n
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		return 0, crm.Invalid("limit", crm.CodeInvalidValue, "limit must be a positive integer")
+	return pq, nil
+}
+
+// write answers {"data": {key: items}, "pageInfo": {...}, "totalCount": N},
+// the shape of the record lists.
+func (pq idPage) write(w http.ResponseWriter, key string, items []map[string]any, hasNext bool, total int) error {
+	info := pageInfo{HasNextPage: hasNext, HasPreviousPage: pq.after != ""}
+	if n := len(items); n > 0 {
+		first, last := items[0]["id"].(string), items[n-1]["id"].(string)
+		info.StartCursor, info.EndCursor = &first, &last
 	}
-	return n, nil
+	httpserver.WriteJSON(w, http.StatusOK, map[string]any{"data": map[string]any{key: items}, "pageInfo": info, "totalCount": total})
+	return nil
 }
 
 // webhookList serves GET /rest/webhooks: {"data": {"webhooks": [...]},
@@ -119,12 +137,11 @@ func (h *handler) webhookList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	limit, err := limitParam(r)
+	pq, err := pageQuery(r)
 	if err != nil {
 		return err
 	}
-	after := r.URL.Query().Get("starting_after")
-	pg, err := svc.List(r.Context(), p, webhooks.ListParams{First: limit, After: after})
+	pg, err := svc.List(r.Context(), p, webhooks.ListParams{First: pq.limit, After: pq.after})
 	if err != nil {
 		return err
 	}
@@ -132,12 +149,7 @@ func (h *handler) webhookList(w http.ResponseWriter, r *http.Request) error {
 	for _, wh := range pg.Webhooks {
 		list = append(list, webhookJSON(wh))
 	}
-	info := pageInfo{HasNextPage: pg.HasNextPage, HasPreviousPage: after != ""}
-	if n := len(pg.Webhooks); n > 0 {
-		info.StartCursor, info.EndCursor = &pg.Webhooks[0].ID, &pg.Webhooks[n-1].ID
-	}
-	httpserver.WriteJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"webhooks": list}, "pageInfo": info, "totalCount": pg.TotalCount})
-	return nil
+	return pq.write(w, "webhooks", list, pg.HasNextPage, pg.TotalCount)
 }
 
 // webhookCreate serves POST /rest/webhooks: 201 {"data": {"createWebhook":
@@ -216,12 +228,11 @@ func (h *handler) webhookDeliveries(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	limit, err := limitParam(r)
+	pq, err := pageQuery(r)
 	if err != nil {
 		return err
 	}
-	after := r.URL.Query().Get("starting_after")
-	pg, err := svc.Deliveries(r.Context(), p, webhooks.DeliveriesParams{WebhookID: r.PathValue("id"), First: limit, Before: after})
+	pg, err := svc.Deliveries(r.Context(), p, webhooks.DeliveriesParams{WebhookID: r.PathValue("id"), First: pq.limit, Before: pq.after})
 	if err != nil {
 		return err
 	}
@@ -229,12 +240,7 @@ func (h *handler) webhookDeliveries(w http.ResponseWriter, r *http.Request) erro
 	for _, d := range pg.Deliveries {
 		list = append(list, deliveryJSON(d))
 	}
-	info := pageInfo{HasNextPage: pg.HasNextPage, HasPreviousPage: after != ""}
-	if n := len(pg.Deliveries); n > 0 {
-		info.StartCursor, info.EndCursor = &pg.Deliveries[0].ID, &pg.Deliveries[n-1].ID
-	}
-	httpserver.WriteJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"webhookDeliveries": list}, "pageInfo": info, "totalCount": pg.TotalCount})
-	return nil
+	return pq.write(w, "webhookDeliveries", list, pg.HasNextPage, pg.TotalCount)
 }
 
 // webhookRedeliver serves POST
