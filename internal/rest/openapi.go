@@ -40,6 +40,12 @@ func OpenAPI(baseURL string, defs []*crm.FieldDefinition) map[string]any {
 	}
 	paths["/auditLogs"] = auditLogPath()
 	schemas := obj{"PageInfo": pageInfoSchema(), "Error": errorSchema(), "AuditLog": auditLogSchema()}
+	for name, schema := range webhookSchemas() {
+		schemas[name] = schema
+	}
+	for path, item := range webhookPaths() {
+		paths[path] = item
+	}
 	for _, o := range crm.Objects() {
 		s := crm.NewSchema(o, defs)
 		schemas[o.Label] = recordSchema(s)
@@ -77,7 +83,7 @@ func tags() []any {
 	for _, o := range crm.Objects() {
 		out = append(out, obj{"name": o.Plural})
 	}
-	return append(out, obj{"name": "auditLogs"}, obj{"name": "meta"})
+	return append(out, obj{"name": "auditLogs"}, obj{"name": "webhooks"}, obj{"name": "meta"})
 }
 
 func ref(kind, name string) obj { return obj{"$ref": "#/components/" + kind + "/" + name} }
@@ -226,13 +232,14 @@ func opList() string {
 }
 
 var errorResponseNames = map[string]string{
-	"400": "BadRequest", "401": "Unauthorized", "404": "NotFound", "409": "Conflict", "413": "PayloadTooLarge",
+	"400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound", "409": "Conflict", "413": "PayloadTooLarge",
 }
 
 func errorResponses() obj {
 	desc := map[string]string{
 		"BadRequest":      "Invalid input: unknown field, wrong type, invalid enum value, malformed filter or cursor",
 		"Unauthorized":    "Missing or invalid credentials",
+		"Forbidden":       "The caller is not a workspace admin",
 		"NotFound":        "Unknown object or record",
 		"Conflict":        "A unique value (primary email, company domain, Whop ID) is already taken",
 		"PayloadTooLarge": "The request body is over 1 MiB",

@@ -34,6 +34,10 @@ func TestOpenAPI(t *testing.T) {
 			methods["/batch/"+o.Plural] = []string{"post"}
 			methods["/restore/"+o.Plural+"/{id}"] = []string{"post"}
 		}
+		methods["/webhooks"] = []string{"get", "post"}
+		methods["/webhooks/{id}"] = []string{"get", "patch", "delete"}
+		methods["/webhooks/{id}/deliveries"] = []string{"get"}
+		methods["/webhooks/{id}/deliveries/{deliveryId}/redeliver"] = []string{"post"}
 		paths, _ := doc["paths"].(map[string]any)
 		if len(paths) != len(methods) {
 			t.Errorf("document has %d paths; want %d", len(paths), len(methods))
