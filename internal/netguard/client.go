@@ -20,8 +20,10 @@ import (
 var ErrBlocked = errors.New("destination not allowed")
 
 // ErrResponseTooLarge is returned by a response body's Read once the body
-// goes past Options.MaxResponseBytes, so a caller never mistakes a cut-off
-// body for the whole answer.
+// goes past Options.MaxResponseBytes (at the first Read when the
+// Content-Length already says so), so a caller never mistakes a cut-off
+// body for the whole answer. The request itself succeeds: status and
+// headers are there to read.
 var ErrResponseTooLarge = errors.New("response body too large")
 
 // MaxRedirects is how many redirects a client follows before giving up.
@@ -138,12 +140,14 @@ func (t *guardedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if err != nil {
 		return nil, err
 	}
+	b := &cappedBody{rc: resp.Body, left: t.maxBytes, max: t.maxBytes}
 	if resp.ContentLength > t.maxBytes {
-		resp.Body.Close()
-		return nil, fmt.Errorf("netguard: %s: content length %d exceeds %d bytes: %w",
-			req.URL.Redacted(), resp.ContentLength, t.maxBytes, ErrResponseTooLarge)
+		// Fail the first read rather than the request: the caller still
+		// sees the status (a webhook target's 200 with a large page is a
+		// success), and the body is never read.
+		b.err = fmt.Errorf("netguard: response body of %d bytes exceeds %d bytes: %w", resp.ContentLength, t.maxBytes, ErrResponseTooLarge)
 	}
-	resp.Body = &cappedBody{rc: resp.Body, left: t.maxBytes, max: t.maxBytes}
+	resp.Body = b
 	return resp, nil
 }
 

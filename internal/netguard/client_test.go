@@ -242,3 +242,25 @@ func TestBlockedErrorNamesTheReason(t *testing.T) {
 		t.Errorf("Get(localhost) error = %v; want it to name the loopback address", err)
 	}
 }
+
+// TestClientLargeBodyKeepsStatus: an answer over the cap still gives its
+// status and headers; only reading the body fails.
+func TestClientLargeBodyKeepsStatus(t *testing.T) {
+	t.Parallel()
+	srv, _ := hitServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "5000")
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, strings.Repeat("x", 5000))
+	})
+	resp, err := NewClient(Options{AllowPrivate: true, MaxResponseBytes: 100}).Get(srv.URL)
+	if err != nil {
+		t.Fatalf("Get() = %v; want the response, with its status", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("status = %d; want 200", resp.StatusCode)
+	}
+	if _, err := io.ReadAll(resp.Body); !errors.Is(err, ErrResponseTooLarge) {
+		t.Errorf("reading the body = %v; want ErrResponseTooLarge", err)
+	}
+}

@@ -3,7 +3,9 @@ package webhooks_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -287,6 +289,27 @@ func TestGoneDisablesAtOnce(t *testing.T) {
 		w, _ := h.hooks.Get(context.Background(), h.admin, hook.ID)
 		if w.Enabled || !strings.Contains(w.DisabledReason, "410") {
 			t.Errorf("after a 410: enabled %v, reason %q; want disabled because of the 410", w.Enabled, w.DisabledReason)
+		}
+	})
+}
+
+// TestLargeAnswerSucceeds: a 2xx is a success whatever the answer's size;
+// the log keeps its first kilobyte.
+func TestLargeAnswerSucceeds(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		h := newHarness(t, s, harnessOptions{})
+		big := strings.Repeat("y", 3<<20)
+		rc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", fmt.Sprint(len(big)))
+			_, _ = io.WriteString(w, big)
+		}))
+		t.Cleanup(rc.Close)
+		hook := h.createHook(h.admin, rc.URL, "person.created")
+		h.createPeople(h.ws, "Ada")
+		h.waitJob(h.firstJob().ID, 1, rivertype.JobStateCompleted)
+		d := h.delivery(hook.ID)
+		if d.Status != store.DeliverySucceeded || len(d.Log) != 1 || len(d.Log[0].Response) > webhooks.MaxResponseLog {
+			t.Errorf("delivery = %s with log %+v; want succeeded, at most %d bytes of the answer kept", d.Status, d.Log, webhooks.MaxResponseLog)
 		}
 	})
 }
