@@ -21,6 +21,7 @@ import (
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/webhooks"
 	"github.com/roster-crm/roster/internal/whopsync"
+	"github.com/roster-crm/roster/internal/workflow"
 )
 
 // Config wires the GraphQL handler.
@@ -30,6 +31,8 @@ type Config struct {
 	Whop *whopsync.Service
 	// Webhooks serves the outgoing webhook operations; nil disables them.
 	Webhooks *webhooks.Service
+	// Workflows serves the workflow operations; nil disables them.
+	Workflows *workflow.Service
 	// Audit serves the audit log (auditLogs, auditLog).
 	Audit *audit.Service
 	// Logger receives internal errors (once each); nil means slog.Default().
@@ -47,7 +50,7 @@ func NewHandler(cfg Config) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{records: cfg.Records, whop: cfg.Whop, webhooks: cfg.Webhooks, audit: cfg.Audit, log: log}})
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{records: cfg.Records, whop: cfg.Whop, webhooks: cfg.Webhooks, workflows: cfg.Workflows, audit: cfg.Audit, log: log}})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

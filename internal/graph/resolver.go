@@ -9,6 +9,7 @@ import (
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/webhooks"
 	"github.com/roster-crm/roster/internal/whopsync"
+	"github.com/roster-crm/roster/internal/workflow"
 )
 
 // Resolver is the root of every resolver. It holds only the records
@@ -18,8 +19,10 @@ type Resolver struct {
 	whop    *whopsync.Service // nil when the integration is off
 	// webhooks is nil when the server runs without them (no encryption key).
 	webhooks *webhooks.Service
-	audit    *audit.Service
-	log      *slog.Logger
+	// workflows is nil when a test builds the handler without them.
+	workflows *workflow.Service
+	audit     *audit.Service
+	log       *slog.Logger
 }
 
 // principal returns the authenticated caller; every resolver starts here so

@@ -11,6 +11,7 @@ import (
 	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/webhooks"
+	"github.com/roster-crm/roster/internal/workflow"
 )
 
 // Config wires the REST handler.
@@ -20,6 +21,9 @@ type Config struct {
 	Webhooks *webhooks.Service
 	// Audit serves /rest/auditLogs.
 	Audit *audit.Service
+	// Workflows serves /rest/workflows, /rest/workflowVersions and
+	// /rest/workflowRuns; nil answers that they are off.
+	Workflows *workflow.Service
 	// Logger receives 5xx errors of requests not served through
 	// httpserver.Server (which has its own request-scoped logger); nil means
 	// slog.Default().
@@ -31,11 +35,12 @@ type Config struct {
 
 // handler holds the REST endpoints.
 type handler struct {
-	records  *records.Service
-	webhooks *webhooks.Service
-	audit    *audit.Service
-	logger   *slog.Logger
-	baseURL  string
+	records   *records.Service
+	webhooks  *webhooks.Service
+	audit     *audit.Service
+	workflows *workflow.Service
+	logger    *slog.Logger
+	baseURL   string
 }
 
 // NewHandler returns the REST API. It matches full paths ("/rest/people"),
@@ -56,7 +61,7 @@ type Mux interface {
 // httpserver.Server directly (rather than NewHandler on "/rest/") labels
 // access logs and metrics per route ("GET /rest/{object}/{id}").
 func Register(mux Mux, cfg Config) {
-	h := &handler{records: cfg.Records, webhooks: cfg.Webhooks, audit: cfg.Audit, logger: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
+	h := &handler{records: cfg.Records, webhooks: cfg.Webhooks, audit: cfg.Audit, workflows: cfg.Workflows, logger: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}
@@ -70,6 +75,7 @@ func Register(mux Mux, cfg Config) {
 	mux.Handle("POST /rest/restore/{object}/{id}", h.json(h.restore))
 	h.registerWebhooks(mux)
 	mux.Handle("GET /rest/auditLogs", h.json(h.auditLogList))
+	h.registerWorkflows(mux)
 	mux.Handle("/rest/", h.json(func(w http.ResponseWriter, r *http.Request) error {
 		return &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "no REST endpoint " + r.Method + " " + r.URL.Path + " (see /rest/openapi.json)"}
 	}))

@@ -118,6 +118,8 @@ func (s *Store) WorkflowGet(ctx context.Context, q Querier, workspaceID, id stri
 // WorkflowListParams select a page of a workspace's workflows.
 type WorkflowListParams struct {
 	WorkspaceID string
+	ID          string // empty: any
+	Name        string // empty: any
 	// NameLike, when set, keeps workflows whose name contains it (any case).
 	NameLike string
 	ListPage
@@ -128,6 +130,12 @@ type WorkflowListParams struct {
 func (s *Store) WorkflowList(ctx context.Context, p *WorkflowListParams, count bool) ([]*Workflow, int, error) {
 	args := []any{p.WorkspaceID}
 	where := "workspace_id = $1"
+	for _, c := range []struct{ col, val string }{{"id", p.ID}, {"name", p.Name}} {
+		if c.val != "" {
+			args = append(args, c.val)
+			where += fmt.Sprintf(" AND %s = $%d", c.col, len(args))
+		}
+	}
 	if p.NameLike != "" {
 		args = append(args, "%"+strings.ToLower(p.NameLike)+"%")
 		where += fmt.Sprintf(" AND LOWER(name) LIKE $%d", len(args))

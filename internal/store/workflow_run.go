@@ -332,3 +332,18 @@ func (s *Store) JobQueueDepth(ctx context.Context, kind string) (int, error) {
 	}
 	return n, nil
 }
+
+// WorkflowRunIDByEventKey returns the ID of the run a version started for
+// an event key, or crm.ErrNotFound.
+func (s *Store) WorkflowRunIDByEventKey(ctx context.Context, workspaceID, versionID, key string) (string, error) {
+	var id string
+	err := s.Write.QueryRowContext(ctx, `SELECT id FROM workflow_runs WHERE workspace_id = $1 AND workflow_version_id = $2 AND event_key = $3`,
+		workspaceID, versionID, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "no run for this event"}
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: workflow run by event: %w", err)
+	}
+	return id, nil
+}

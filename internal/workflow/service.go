@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
+	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/mail"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/store"
@@ -152,4 +153,16 @@ func errorf(op string, err error) error { return fmt.Errorf("workflow: %s: %w", 
 // insert enqueues a job in its own transaction.
 func (s *Service) insert(ctx context.Context, args river.JobArgs) error {
 	return s.store.InTx(ctx, func(tx *sql.Tx) error { return s.queue.InsertTx(ctx, tx, args, nil) })
+}
+
+// Authorize is the one rule of who may do what with workflows: anyone in
+// the workspace reads them, runs them and stops runs; building, changing,
+// activating and deleting them is for admins (a workflow acts on every
+// record, sends email and calls URLs in the workspace's name). Every
+// surface calls it before a change.
+func Authorize(p *auth.Principal, change bool) error {
+	if !change {
+		return nil
+	}
+	return auth.RequireAdmin(p)
 }

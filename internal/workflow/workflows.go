@@ -72,6 +72,8 @@ func (s *Service) Workflow(ctx context.Context, workspaceID, id string) (*Workfl
 
 // WorkflowFilter narrows Workflows.
 type WorkflowFilter struct {
+	ID   string
+	Name string
 	// NameContains keeps workflows whose name contains it, in any case.
 	NameContains string
 }
@@ -82,7 +84,7 @@ func (s *Service) Workflows(ctx context.Context, workspaceID string, f WorkflowF
 	if err != nil {
 		return nil, err
 	}
-	rows, total, err := s.store.WorkflowList(ctx, &store.WorkflowListParams{WorkspaceID: workspaceID, NameLike: f.NameContains, ListPage: win}, p.WithTotal)
+	rows, total, err := s.store.WorkflowList(ctx, &store.WorkflowListParams{WorkspaceID: workspaceID, ID: f.ID, Name: f.Name, NameLike: f.NameContains, ListPage: win}, p.WithTotal)
 	if err != nil {
 		return nil, err
 	}

@@ -38,6 +38,8 @@ type ResolverRoot interface {
 	WebhookDelivery() WebhookDeliveryResolver
 	WebhookDeliveryAttempt() WebhookDeliveryAttemptResolver
 	WhopConnectionStatus() WhopConnectionStatusResolver
+	WorkflowRun() WorkflowRunResolver
+	WorkflowVersion() WorkflowVersionResolver
 }
 
 type DirectiveRoot struct {
@@ -178,51 +180,60 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ConnectWhop              func(childComplexity int, input whopsync.ConnectAPIKeyParams) int
-		CreateCompanies          func(childComplexity int, data []map[string]any, upsert *bool) int
-		CreateCompany            func(childComplexity int, data map[string]any, upsert *bool) int
-		CreateField              func(childComplexity int, input model.CreateFieldInput) int
-		CreateNote               func(childComplexity int, data map[string]any, upsert *bool) int
-		CreateNoteTarget         func(childComplexity int, data model.NoteTargetCreateInput) int
-		CreateNotes              func(childComplexity int, data []map[string]any, upsert *bool) int
-		CreateOpportunities      func(childComplexity int, data []map[string]any, upsert *bool) int
-		CreateOpportunity        func(childComplexity int, data map[string]any, upsert *bool) int
-		CreatePeople             func(childComplexity int, data []map[string]any, upsert *bool) int
-		CreatePerson             func(childComplexity int, data map[string]any, upsert *bool) int
-		CreateTask               func(childComplexity int, data map[string]any, upsert *bool) int
-		CreateTaskTarget         func(childComplexity int, data model.TaskTargetCreateInput) int
-		CreateTasks              func(childComplexity int, data []map[string]any, upsert *bool) int
-		CreateWebhook            func(childComplexity int, data map[string]any) int
-		DeleteCompany            func(childComplexity int, id string) int
-		DeleteField              func(childComplexity int, id string) int
-		DeleteNote               func(childComplexity int, id string) int
-		DeleteNoteTarget         func(childComplexity int, id string) int
-		DeleteOpportunity        func(childComplexity int, id string) int
-		DeletePerson             func(childComplexity int, id string) int
-		DeleteTask               func(childComplexity int, id string) int
-		DeleteTaskTarget         func(childComplexity int, id string) int
-		DeleteWebhook            func(childComplexity int, id string) int
-		DestroyCompany           func(childComplexity int, id string) int
-		DestroyNote              func(childComplexity int, id string) int
-		DestroyOpportunity       func(childComplexity int, id string) int
-		DestroyPerson            func(childComplexity int, id string) int
-		DestroyTask              func(childComplexity int, id string) int
-		DisconnectWhopAccount    func(childComplexity int) int
-		RedeliverWebhookDelivery func(childComplexity int, id string) int
-		RestoreCompany           func(childComplexity int, id string) int
-		RestoreNote              func(childComplexity int, id string) int
-		RestoreOpportunity       func(childComplexity int, id string) int
-		RestorePerson            func(childComplexity int, id string) int
-		RestoreTask              func(childComplexity int, id string) int
-		SetWhopStageMapping      func(childComplexity int, mapping any) int
-		TriggerWhopSync          func(childComplexity int, wait *bool) int
-		UpdateCompany            func(childComplexity int, id string, data map[string]any) int
-		UpdateField              func(childComplexity int, id string, input model.UpdateFieldInput) int
-		UpdateNote               func(childComplexity int, id string, data map[string]any) int
-		UpdateOpportunity        func(childComplexity int, id string, data map[string]any) int
-		UpdatePerson             func(childComplexity int, id string, data map[string]any) int
-		UpdateTask               func(childComplexity int, id string, data map[string]any) int
-		UpdateWebhook            func(childComplexity int, id string, data map[string]any) int
+		ActivateWorkflowVersion        func(childComplexity int, workflowVersionID string) int
+		ConnectWhop                    func(childComplexity int, input whopsync.ConnectAPIKeyParams) int
+		CreateCompanies                func(childComplexity int, data []map[string]any, upsert *bool) int
+		CreateCompany                  func(childComplexity int, data map[string]any, upsert *bool) int
+		CreateDraftFromWorkflowVersion func(childComplexity int, input model.CreateDraftFromWorkflowVersionInput) int
+		CreateField                    func(childComplexity int, input model.CreateFieldInput) int
+		CreateNote                     func(childComplexity int, data map[string]any, upsert *bool) int
+		CreateNoteTarget               func(childComplexity int, data model.NoteTargetCreateInput) int
+		CreateNotes                    func(childComplexity int, data []map[string]any, upsert *bool) int
+		CreateOpportunities            func(childComplexity int, data []map[string]any, upsert *bool) int
+		CreateOpportunity              func(childComplexity int, data map[string]any, upsert *bool) int
+		CreatePeople                   func(childComplexity int, data []map[string]any, upsert *bool) int
+		CreatePerson                   func(childComplexity int, data map[string]any, upsert *bool) int
+		CreateTask                     func(childComplexity int, data map[string]any, upsert *bool) int
+		CreateTaskTarget               func(childComplexity int, data model.TaskTargetCreateInput) int
+		CreateTasks                    func(childComplexity int, data []map[string]any, upsert *bool) int
+		CreateWebhook                  func(childComplexity int, data map[string]any) int
+		CreateWorkflow                 func(childComplexity int, data model.CreateWorkflowInput) int
+		CreateWorkflowVersion          func(childComplexity int, data model.WorkflowVersionCreateInput) int
+		DeactivateWorkflowVersion      func(childComplexity int, workflowVersionID string) int
+		DeleteCompany                  func(childComplexity int, id string) int
+		DeleteField                    func(childComplexity int, id string) int
+		DeleteNote                     func(childComplexity int, id string) int
+		DeleteNoteTarget               func(childComplexity int, id string) int
+		DeleteOpportunity              func(childComplexity int, id string) int
+		DeletePerson                   func(childComplexity int, id string) int
+		DeleteTask                     func(childComplexity int, id string) int
+		DeleteTaskTarget               func(childComplexity int, id string) int
+		DeleteWebhook                  func(childComplexity int, id string) int
+		DeleteWorkflow                 func(childComplexity int, id string) int
+		DestroyCompany                 func(childComplexity int, id string) int
+		DestroyNote                    func(childComplexity int, id string) int
+		DestroyOpportunity             func(childComplexity int, id string) int
+		DestroyPerson                  func(childComplexity int, id string) int
+		DestroyTask                    func(childComplexity int, id string) int
+		DisconnectWhopAccount          func(childComplexity int) int
+		RedeliverWebhookDelivery       func(childComplexity int, id string) int
+		RestoreCompany                 func(childComplexity int, id string) int
+		RestoreNote                    func(childComplexity int, id string) int
+		RestoreOpportunity             func(childComplexity int, id string) int
+		RestorePerson                  func(childComplexity int, id string) int
+		RestoreTask                    func(childComplexity int, id string) int
+		RunWorkflowVersion             func(childComplexity int, input model.RunWorkflowVersionInput) int
+		SetWhopStageMapping            func(childComplexity int, mapping any) int
+		StopWorkflowRun                func(childComplexity int, id string) int
+		TriggerWhopSync                func(childComplexity int, wait *bool) int
+		UpdateCompany                  func(childComplexity int, id string, data map[string]any) int
+		UpdateField                    func(childComplexity int, id string, input model.UpdateFieldInput) int
+		UpdateNote                     func(childComplexity int, id string, data map[string]any) int
+		UpdateOpportunity              func(childComplexity int, id string, data map[string]any) int
+		UpdatePerson                   func(childComplexity int, id string, data map[string]any) int
+		UpdateTask                     func(childComplexity int, id string, data map[string]any) int
+		UpdateWebhook                  func(childComplexity int, id string, data map[string]any) int
+		UpdateWorkflowVersion          func(childComplexity int, id string, data map[string]any) int
 	}
 
 	Note struct {
@@ -371,11 +382,21 @@ type ComplexityRoot struct {
 		Webhooks             func(childComplexity int, first *int, after *string) int
 		WhopConnectionStatus func(childComplexity int) int
 		WhopSyncRun          func(childComplexity int, id string) int
+		Workflow             func(childComplexity int, id string) int
+		WorkflowRun          func(childComplexity int, id string) int
+		WorkflowRuns         func(childComplexity int, filter *model.WorkflowRunFilterInput, orderBy []*model.WorkflowOrderByInput, first *int, after *string) int
+		WorkflowVersion      func(childComplexity int, id string) int
+		WorkflowVersions     func(childComplexity int, filter *model.WorkflowVersionFilterInput, orderBy []*model.WorkflowOrderByInput, first *int, after *string) int
+		Workflows            func(childComplexity int, filter *model.WorkflowFilterInput, orderBy []*model.WorkflowOrderByInput, first *int, after *string) int
 	}
 
 	RichTextV2 struct {
 		Blocknote func(childComplexity int) int
 		Markdown  func(childComplexity int) int
+	}
+
+	RunWorkflowVersionOutput struct {
+		WorkflowRunID func(childComplexity int) int
 	}
 
 	Task struct {
@@ -533,6 +554,74 @@ type ComplexityRoot struct {
 		Status          func(childComplexity int) int
 		UsersSync       func(childComplexity int) int
 		Writes          func(childComplexity int) int
+	}
+
+	Workflow struct {
+		CreatedAt              func(childComplexity int) int
+		Description            func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		LastPublishedVersionID func(childComplexity int) int
+		Name                   func(childComplexity int) int
+		Statuses               func(childComplexity int) int
+		UpdatedAt              func(childComplexity int) int
+	}
+
+	WorkflowConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WorkflowEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	WorkflowRun struct {
+		CreatedAt         func(childComplexity int) int
+		CreatedBy         func(childComplexity int) int
+		EndedAt           func(childComplexity int) int
+		EnqueuedAt        func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Name              func(childComplexity int) int
+		StartedAt         func(childComplexity int) int
+		State             func(childComplexity int) int
+		Status            func(childComplexity int) int
+		WorkflowID        func(childComplexity int) int
+		WorkflowVersionID func(childComplexity int) int
+	}
+
+	WorkflowRunConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WorkflowRunEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	WorkflowVersion struct {
+		CreatedAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Status     func(childComplexity int) int
+		Steps      func(childComplexity int) int
+		Trigger    func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		WorkflowID func(childComplexity int) int
+	}
+
+	WorkflowVersionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WorkflowVersionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 }
 
@@ -1074,6 +1163,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Links.SecondaryLinks(childComplexity), true
 
+	case "Mutation.activateWorkflowVersion":
+		if e.ComplexityRoot.Mutation.ActivateWorkflowVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_activateWorkflowVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ActivateWorkflowVersion(childComplexity, args["workflowVersionId"].(string)), true
 	case "Mutation.connectWhop":
 		if e.ComplexityRoot.Mutation.ConnectWhop == nil {
 			break
@@ -1107,6 +1207,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCompany(childComplexity, args["data"].(map[string]any), args["upsert"].(*bool)), true
+	case "Mutation.createDraftFromWorkflowVersion":
+		if e.ComplexityRoot.Mutation.CreateDraftFromWorkflowVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createDraftFromWorkflowVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateDraftFromWorkflowVersion(childComplexity, args["input"].(model.CreateDraftFromWorkflowVersionInput)), true
 	case "Mutation.createField":
 		if e.ComplexityRoot.Mutation.CreateField == nil {
 			break
@@ -1239,6 +1350,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateWebhook(childComplexity, args["data"].(map[string]any)), true
+	case "Mutation.createWorkflow":
+		if e.ComplexityRoot.Mutation.CreateWorkflow == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWorkflow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWorkflow(childComplexity, args["data"].(model.CreateWorkflowInput)), true
+	case "Mutation.createWorkflowVersion":
+		if e.ComplexityRoot.Mutation.CreateWorkflowVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWorkflowVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWorkflowVersion(childComplexity, args["data"].(model.WorkflowVersionCreateInput)), true
+	case "Mutation.deactivateWorkflowVersion":
+		if e.ComplexityRoot.Mutation.DeactivateWorkflowVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deactivateWorkflowVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeactivateWorkflowVersion(childComplexity, args["workflowVersionId"].(string)), true
 	case "Mutation.deleteCompany":
 		if e.ComplexityRoot.Mutation.DeleteCompany == nil {
 			break
@@ -1338,6 +1482,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteWebhook(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteWorkflow":
+		if e.ComplexityRoot.Mutation.DeleteWorkflow == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteWorkflow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteWorkflow(childComplexity, args["id"].(string)), true
 	case "Mutation.destroyCompany":
 		if e.ComplexityRoot.Mutation.DestroyCompany == nil {
 			break
@@ -1465,6 +1620,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RestoreTask(childComplexity, args["id"].(string)), true
+	case "Mutation.runWorkflowVersion":
+		if e.ComplexityRoot.Mutation.RunWorkflowVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_runWorkflowVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RunWorkflowVersion(childComplexity, args["input"].(model.RunWorkflowVersionInput)), true
 	case "Mutation.setWhopStageMapping":
 		if e.ComplexityRoot.Mutation.SetWhopStageMapping == nil {
 			break
@@ -1476,6 +1642,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetWhopStageMapping(childComplexity, args["mapping"].(any)), true
+	case "Mutation.stopWorkflowRun":
+		if e.ComplexityRoot.Mutation.StopWorkflowRun == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_stopWorkflowRun_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StopWorkflowRun(childComplexity, args["id"].(string)), true
 	case "Mutation.triggerWhopSync":
 		if e.ComplexityRoot.Mutation.TriggerWhopSync == nil {
 			break
@@ -1564,6 +1741,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateWebhook(childComplexity, args["id"].(string), args["data"].(map[string]any)), true
+	case "Mutation.updateWorkflowVersion":
+		if e.ComplexityRoot.Mutation.UpdateWorkflowVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateWorkflowVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateWorkflowVersion(childComplexity, args["id"].(string), args["data"].(map[string]any)), true
 
 	case "Note.bodyV2":
 		if e.ComplexityRoot.Note.BodyV2 == nil {
@@ -2337,6 +2525,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WhopSyncRun(childComplexity, args["id"].(string)), true
+	case "Query.workflow":
+		if e.ComplexityRoot.Query.Workflow == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workflow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Workflow(childComplexity, args["id"].(string)), true
+	case "Query.workflowRun":
+		if e.ComplexityRoot.Query.WorkflowRun == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workflowRun_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WorkflowRun(childComplexity, args["id"].(string)), true
+	case "Query.workflowRuns":
+		if e.ComplexityRoot.Query.WorkflowRuns == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workflowRuns_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WorkflowRuns(childComplexity, args["filter"].(*model.WorkflowRunFilterInput), args["orderBy"].([]*model.WorkflowOrderByInput), args["first"].(*int), args["after"].(*string)), true
+	case "Query.workflowVersion":
+		if e.ComplexityRoot.Query.WorkflowVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workflowVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WorkflowVersion(childComplexity, args["id"].(string)), true
+	case "Query.workflowVersions":
+		if e.ComplexityRoot.Query.WorkflowVersions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workflowVersions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WorkflowVersions(childComplexity, args["filter"].(*model.WorkflowVersionFilterInput), args["orderBy"].([]*model.WorkflowOrderByInput), args["first"].(*int), args["after"].(*string)), true
+	case "Query.workflows":
+		if e.ComplexityRoot.Query.Workflows == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workflows_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Workflows(childComplexity, args["filter"].(*model.WorkflowFilterInput), args["orderBy"].([]*model.WorkflowOrderByInput), args["first"].(*int), args["after"].(*string)), true
 
 	case "RichTextV2.blocknote":
 		if e.ComplexityRoot.RichTextV2.Blocknote == nil {
@@ -2350,6 +2604,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RichTextV2.Markdown(childComplexity), true
+
+	case "RunWorkflowVersionOutput.workflowRunId":
+		if e.ComplexityRoot.RunWorkflowVersionOutput.WorkflowRunID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunWorkflowVersionOutput.WorkflowRunID(childComplexity), true
 
 	case "Task.assigneeId":
 		if e.ComplexityRoot.Task.AssigneeID == nil {
@@ -3038,6 +3299,261 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.WhopSyncRun.Writes(childComplexity), true
 
+	case "Workflow.createdAt":
+		if e.ComplexityRoot.Workflow.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workflow.CreatedAt(childComplexity), true
+	case "Workflow.description":
+		if e.ComplexityRoot.Workflow.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workflow.Description(childComplexity), true
+	case "Workflow.id":
+		if e.ComplexityRoot.Workflow.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workflow.ID(childComplexity), true
+	case "Workflow.lastPublishedVersionId":
+		if e.ComplexityRoot.Workflow.LastPublishedVersionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workflow.LastPublishedVersionID(childComplexity), true
+	case "Workflow.name":
+		if e.ComplexityRoot.Workflow.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workflow.Name(childComplexity), true
+	case "Workflow.statuses":
+		if e.ComplexityRoot.Workflow.Statuses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workflow.Statuses(childComplexity), true
+	case "Workflow.updatedAt":
+		if e.ComplexityRoot.Workflow.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workflow.UpdatedAt(childComplexity), true
+
+	case "WorkflowConnection.edges":
+		if e.ComplexityRoot.WorkflowConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowConnection.Edges(childComplexity), true
+	case "WorkflowConnection.pageInfo":
+		if e.ComplexityRoot.WorkflowConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowConnection.PageInfo(childComplexity), true
+	case "WorkflowConnection.totalCount":
+		if e.ComplexityRoot.WorkflowConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowConnection.TotalCount(childComplexity), true
+
+	case "WorkflowEdge.cursor":
+		if e.ComplexityRoot.WorkflowEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowEdge.Cursor(childComplexity), true
+	case "WorkflowEdge.node":
+		if e.ComplexityRoot.WorkflowEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowEdge.Node(childComplexity), true
+
+	case "WorkflowRun.createdAt":
+		if e.ComplexityRoot.WorkflowRun.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRun.CreatedAt(childComplexity), true
+	case "WorkflowRun.createdBy":
+		if e.ComplexityRoot.WorkflowRun.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRun.CreatedBy(childComplexity), true
+	case "WorkflowRun.endedAt":
+		if e.ComplexityRoot.WorkflowRun.EndedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRun.EndedAt(childComplexity), true
+	case "WorkflowRun.enqueuedAt":
+		if e.ComplexityRoot.WorkflowRun.EnqueuedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRun.EnqueuedAt(childComplexity), true
+	case "WorkflowRun.id":
+		if e.ComplexityRoot.WorkflowRun.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRun.ID(childComplexity), true
+	case "WorkflowRun.name":
+		if e.ComplexityRoot.WorkflowRun.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRun.Name(childComplexity), true
+	case "WorkflowRun.startedAt":
+		if e.ComplexityRoot.WorkflowRun.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRun.StartedAt(childComplexity), true
+	case "WorkflowRun.state":
+		if e.ComplexityRoot.WorkflowRun.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRun.State(childComplexity), true
+	case "WorkflowRun.status":
+		if e.ComplexityRoot.WorkflowRun.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRun.Status(childComplexity), true
+	case "WorkflowRun.workflowId":
+		if e.ComplexityRoot.WorkflowRun.WorkflowID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRun.WorkflowID(childComplexity), true
+	case "WorkflowRun.workflowVersionId":
+		if e.ComplexityRoot.WorkflowRun.WorkflowVersionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRun.WorkflowVersionID(childComplexity), true
+
+	case "WorkflowRunConnection.edges":
+		if e.ComplexityRoot.WorkflowRunConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRunConnection.Edges(childComplexity), true
+	case "WorkflowRunConnection.pageInfo":
+		if e.ComplexityRoot.WorkflowRunConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRunConnection.PageInfo(childComplexity), true
+	case "WorkflowRunConnection.totalCount":
+		if e.ComplexityRoot.WorkflowRunConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRunConnection.TotalCount(childComplexity), true
+
+	case "WorkflowRunEdge.cursor":
+		if e.ComplexityRoot.WorkflowRunEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRunEdge.Cursor(childComplexity), true
+	case "WorkflowRunEdge.node":
+		if e.ComplexityRoot.WorkflowRunEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRunEdge.Node(childComplexity), true
+
+	case "WorkflowVersion.createdAt":
+		if e.ComplexityRoot.WorkflowVersion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowVersion.CreatedAt(childComplexity), true
+	case "WorkflowVersion.id":
+		if e.ComplexityRoot.WorkflowVersion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowVersion.ID(childComplexity), true
+	case "WorkflowVersion.name":
+		if e.ComplexityRoot.WorkflowVersion.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowVersion.Name(childComplexity), true
+	case "WorkflowVersion.status":
+		if e.ComplexityRoot.WorkflowVersion.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowVersion.Status(childComplexity), true
+	case "WorkflowVersion.steps":
+		if e.ComplexityRoot.WorkflowVersion.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowVersion.Steps(childComplexity), true
+	case "WorkflowVersion.trigger":
+		if e.ComplexityRoot.WorkflowVersion.Trigger == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowVersion.Trigger(childComplexity), true
+	case "WorkflowVersion.updatedAt":
+		if e.ComplexityRoot.WorkflowVersion.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowVersion.UpdatedAt(childComplexity), true
+	case "WorkflowVersion.workflowId":
+		if e.ComplexityRoot.WorkflowVersion.WorkflowID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowVersion.WorkflowID(childComplexity), true
+
+	case "WorkflowVersionConnection.edges":
+		if e.ComplexityRoot.WorkflowVersionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowVersionConnection.Edges(childComplexity), true
+	case "WorkflowVersionConnection.pageInfo":
+		if e.ComplexityRoot.WorkflowVersionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowVersionConnection.PageInfo(childComplexity), true
+	case "WorkflowVersionConnection.totalCount":
+		if e.ComplexityRoot.WorkflowVersionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowVersionConnection.TotalCount(childComplexity), true
+
+	case "WorkflowVersionEdge.cursor":
+		if e.ComplexityRoot.WorkflowVersionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowVersionEdge.Cursor(childComplexity), true
+	case "WorkflowVersionEdge.node":
+		if e.ComplexityRoot.WorkflowVersionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowVersionEdge.Node(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -3064,7 +3580,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CompanyOrderByInput", ec.unmarshalInputCompanyOrderByInput),
 			graphql.NewInputUnmarshaler("CompanyUpdateInput", ec.unmarshalInputCompanyUpdateInput),
 			graphql.NewInputUnmarshaler("ConnectWhopInput", ec.unmarshalInputConnectWhopInput),
+			graphql.NewInputUnmarshaler("CreateDraftFromWorkflowVersionInput", ec.unmarshalInputCreateDraftFromWorkflowVersionInput),
 			graphql.NewInputUnmarshaler("CreateFieldInput", ec.unmarshalInputCreateFieldInput),
+			graphql.NewInputUnmarshaler("CreateWorkflowInput", ec.unmarshalInputCreateWorkflowInput),
 			graphql.NewInputUnmarshaler("CurrencyFilter", ec.unmarshalInputCurrencyFilter),
 			graphql.NewInputUnmarshaler("CurrencyInput", ec.unmarshalInputCurrencyInput),
 			graphql.NewInputUnmarshaler("CurrencyOrderBy", ec.unmarshalInputCurrencyOrderBy),
@@ -3100,6 +3618,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RichTextV2Filter", ec.unmarshalInputRichTextV2Filter),
 			graphql.NewInputUnmarshaler("RichTextV2Input", ec.unmarshalInputRichTextV2Input),
 			graphql.NewInputUnmarshaler("RichTextV2OrderBy", ec.unmarshalInputRichTextV2OrderBy),
+			graphql.NewInputUnmarshaler("RunWorkflowVersionInput", ec.unmarshalInputRunWorkflowVersionInput),
 			graphql.NewInputUnmarshaler("StringFilter", ec.unmarshalInputStringFilter),
 			graphql.NewInputUnmarshaler("TaskCreateInput", ec.unmarshalInputTaskCreateInput),
 			graphql.NewInputUnmarshaler("TaskFilterInput", ec.unmarshalInputTaskFilterInput),
@@ -3111,6 +3630,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("WebhookCreateInput", ec.unmarshalInputWebhookCreateInput),
 			graphql.NewInputUnmarshaler("WebhookUpdateInput", ec.unmarshalInputWebhookUpdateInput),
 			graphql.NewInputUnmarshaler("WhopMembershipFilter", ec.unmarshalInputWhopMembershipFilter),
+			graphql.NewInputUnmarshaler("WorkflowFilterInput", ec.unmarshalInputWorkflowFilterInput),
+			graphql.NewInputUnmarshaler("WorkflowIDFilter", ec.unmarshalInputWorkflowIDFilter),
+			graphql.NewInputUnmarshaler("WorkflowOrderByInput", ec.unmarshalInputWorkflowOrderByInput),
+			graphql.NewInputUnmarshaler("WorkflowRunFilterInput", ec.unmarshalInputWorkflowRunFilterInput),
+			graphql.NewInputUnmarshaler("WorkflowRunStatusFilter", ec.unmarshalInputWorkflowRunStatusFilter),
+			graphql.NewInputUnmarshaler("WorkflowStringFilter", ec.unmarshalInputWorkflowStringFilter),
+			graphql.NewInputUnmarshaler("WorkflowVersionCreateInput", ec.unmarshalInputWorkflowVersionCreateInput),
+			graphql.NewInputUnmarshaler("WorkflowVersionFilterInput", ec.unmarshalInputWorkflowVersionFilterInput),
+			graphql.NewInputUnmarshaler("WorkflowVersionStatusFilter", ec.unmarshalInputWorkflowVersionStatusFilter),
+			graphql.NewInputUnmarshaler("WorkflowVersionUpdateInput", ec.unmarshalInputWorkflowVersionUpdateInput),
 		)
 	}
 	first := true
@@ -4561,6 +5090,210 @@ type AuditEntry {
   details: JSON
 }
 `, BuiltIn: false},
+	{Name: "../schema/workflow.graphqls", Input: `# Workflow automations in Twenty's shapes (docs/automations.md). Reading and
+# running workflows is open to every member; creating, changing, activating
+# and deleting them is for admins (a workflow acts on every record, sends
+# email and calls URLs).
+
+extend type Query {
+  "The workspace's workflows, newest first unless orderBy says otherwise."
+  workflows(filter: WorkflowFilterInput, orderBy: [WorkflowOrderByInput!], first: Int, after: String): WorkflowConnection!
+  workflow(id: ID!): Workflow
+  "Versions of the workspace's workflows, newest first unless orderBy says otherwise."
+  workflowVersions(filter: WorkflowVersionFilterInput, orderBy: [WorkflowOrderByInput!], first: Int, after: String): WorkflowVersionConnection!
+  workflowVersion(id: ID!): WorkflowVersion
+  "Runs, newest first unless orderBy says otherwise; the last 1,000 runs of each workflow are kept."
+  workflowRuns(filter: WorkflowRunFilterInput, orderBy: [WorkflowOrderByInput!], first: Int, after: String): WorkflowRunConnection!
+  workflowRun(id: ID!): WorkflowRun
+}
+
+extend type Mutation {
+  "Creates a workflow with its first, empty DRAFT version. Admins only."
+  createWorkflow(data: CreateWorkflowInput!): Workflow
+  "Adds a DRAFT version to a workflow. Admins only."
+  createWorkflowVersion(data: WorkflowVersionCreateInput!): WorkflowVersion
+  "Changes a DRAFT version (any other status is refused). Admins only."
+  updateWorkflowVersion(id: ID!, data: WorkflowVersionUpdateInput!): WorkflowVersion
+  """
+  Validates the version (trigger, every step, every variable, no cycles) and
+  makes it the workflow's ACTIVE version, archiving the previous one. A
+  refusal names the step or trigger setting and the field. Admins only.
+  """
+  activateWorkflowVersion(workflowVersionId: ID!): Boolean
+  "Stops an ACTIVE version from firing (status DEACTIVATED). Admins only."
+  deactivateWorkflowVersion(workflowVersionId: ID!): Boolean
+  "Copies a version into the workflow's draft (or a new draft). Admins only."
+  createDraftFromWorkflowVersion(input: CreateDraftFromWorkflowVersionInput!): WorkflowVersion
+  "Starts a manual run (of the active version, or of a draft as a test run)."
+  runWorkflowVersion(input: RunWorkflowVersionInput!): RunWorkflowVersionOutput
+  "Stops a run: at once when it is queued or waiting, else at its next step."
+  stopWorkflowRun(id: ID!): WorkflowRun
+  "Deletes a workflow with its versions and runs. Admins only."
+  deleteWorkflow(id: ID!): Workflow
+}
+
+type Workflow {
+  id: ID!
+  name: String!
+  description: String!
+  "The statuses of its versions (DRAFT, ACTIVE, DEACTIVATED), archived ones left out."
+  statuses: [String!]!
+  lastPublishedVersionId: ID
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}
+
+enum WorkflowVersionStatus {
+  DRAFT
+  ACTIVE
+  DEACTIVATED
+  ARCHIVED
+}
+
+type WorkflowVersion {
+  id: ID!
+  workflowId: ID!
+  name: String!
+  status: WorkflowVersionStatus!
+  "{type, settings}: DATABASE_EVENT, WHOP_EVENT, CRON, MANUAL or WEBHOOK."
+  trigger: JSON
+  "[{id, name, type, valid, settings: {input, outputSchema, errorHandlingOptions}, nextStepIds}]"
+  steps: JSON
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}
+
+enum WorkflowRunStatus {
+  NOT_STARTED
+  ENQUEUED
+  RUNNING
+  COMPLETED
+  FAILED
+  STOPPING
+  STOPPED
+}
+
+type WorkflowRun {
+  id: ID!
+  workflowId: ID!
+  workflowVersionId: ID!
+  name: String!
+  status: WorkflowRunStatus!
+  enqueuedAt: DateTime
+  startedAt: DateTime
+  endedAt: DateTime
+  createdBy: Actor!
+  "{flow: {trigger, steps}, stepInfos: {<stepId>: {status, result, error}}, workflowRunError}"
+  state: JSON
+  createdAt: DateTime!
+}
+
+type WorkflowEdge {
+  node: Workflow!
+  cursor: String!
+}
+
+type WorkflowConnection {
+  edges: [WorkflowEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type WorkflowVersionEdge {
+  node: WorkflowVersion!
+  cursor: String!
+}
+
+type WorkflowVersionConnection {
+  edges: [WorkflowVersionEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type WorkflowRunEdge {
+  node: WorkflowRun!
+  cursor: String!
+}
+
+type WorkflowRunConnection {
+  edges: [WorkflowRunEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input WorkflowIDFilter {
+  eq: ID
+}
+
+input WorkflowStringFilter {
+  eq: String
+  "Case-insensitive substring (names only)."
+  ilike: String
+}
+
+input WorkflowFilterInput {
+  id: WorkflowIDFilter
+  name: WorkflowStringFilter
+}
+
+input WorkflowVersionFilterInput {
+  workflowId: WorkflowIDFilter
+  status: WorkflowVersionStatusFilter
+}
+
+input WorkflowVersionStatusFilter {
+  eq: WorkflowVersionStatus
+}
+
+input WorkflowRunFilterInput {
+  workflowId: WorkflowIDFilter
+  workflowVersionId: WorkflowIDFilter
+  status: WorkflowRunStatusFilter
+}
+
+input WorkflowRunStatusFilter {
+  eq: WorkflowRunStatus
+}
+
+"Workflows, versions and runs order by creation time."
+input WorkflowOrderByInput {
+  createdAt: OrderByDirection
+}
+
+input CreateWorkflowInput {
+  name: String!
+  description: String
+}
+
+input WorkflowVersionCreateInput {
+  workflowId: ID!
+  name: String
+  trigger: JSON
+  steps: JSON
+}
+
+"Only the keys given change; a null trigger clears it."
+input WorkflowVersionUpdateInput {
+  name: String
+  trigger: JSON
+  steps: JSON
+}
+
+input CreateDraftFromWorkflowVersionInput {
+  workflowId: ID!
+  workflowVersionIdToCopy: ID!
+}
+
+input RunWorkflowVersionInput {
+  workflowVersionId: ID!
+  "The trigger's output for this run: {recordIds: [...]} for a MANUAL trigger on an object, a sample record for a test run of a record trigger, anything for a global MANUAL trigger."
+  payload: JSON
+}
+
+type RunWorkflowVersionOutput {
+  workflowRunId: ID!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -5096,6 +5829,14 @@ func (ec *executionContext) childFields_RichTextV2(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type RichTextV2", field.Name)
 }
 
+func (ec *executionContext) childFields_RunWorkflowVersionOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workflowRunId":
+		return ec.fieldContext_RunWorkflowVersionOutput_workflowRunId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RunWorkflowVersionOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_Task(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5408,6 +6149,142 @@ func (ec *executionContext) childFields_WhopSyncRun(ctx context.Context, field g
 		return ec.fieldContext_WhopSyncRun_finishedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WhopSyncRun", field.Name)
+}
+
+func (ec *executionContext) childFields_Workflow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Workflow_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Workflow_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Workflow_description(ctx, field)
+	case "statuses":
+		return ec.fieldContext_Workflow_statuses(ctx, field)
+	case "lastPublishedVersionId":
+		return ec.fieldContext_Workflow_lastPublishedVersionId(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Workflow_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Workflow_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Workflow", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkflowConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WorkflowConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WorkflowConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WorkflowConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkflowConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkflowEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_WorkflowEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_WorkflowEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkflowEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkflowRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WorkflowRun_id(ctx, field)
+	case "workflowId":
+		return ec.fieldContext_WorkflowRun_workflowId(ctx, field)
+	case "workflowVersionId":
+		return ec.fieldContext_WorkflowRun_workflowVersionId(ctx, field)
+	case "name":
+		return ec.fieldContext_WorkflowRun_name(ctx, field)
+	case "status":
+		return ec.fieldContext_WorkflowRun_status(ctx, field)
+	case "enqueuedAt":
+		return ec.fieldContext_WorkflowRun_enqueuedAt(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_WorkflowRun_startedAt(ctx, field)
+	case "endedAt":
+		return ec.fieldContext_WorkflowRun_endedAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_WorkflowRun_createdBy(ctx, field)
+	case "state":
+		return ec.fieldContext_WorkflowRun_state(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WorkflowRun_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkflowRun", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkflowRunConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WorkflowRunConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WorkflowRunConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WorkflowRunConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkflowRunConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkflowRunEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_WorkflowRunEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_WorkflowRunEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkflowRunEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkflowVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WorkflowVersion_id(ctx, field)
+	case "workflowId":
+		return ec.fieldContext_WorkflowVersion_workflowId(ctx, field)
+	case "name":
+		return ec.fieldContext_WorkflowVersion_name(ctx, field)
+	case "status":
+		return ec.fieldContext_WorkflowVersion_status(ctx, field)
+	case "trigger":
+		return ec.fieldContext_WorkflowVersion_trigger(ctx, field)
+	case "steps":
+		return ec.fieldContext_WorkflowVersion_steps(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WorkflowVersion_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_WorkflowVersion_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkflowVersion", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkflowVersionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WorkflowVersionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WorkflowVersionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WorkflowVersionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkflowVersionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkflowVersionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_WorkflowVersionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_WorkflowVersionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkflowVersionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

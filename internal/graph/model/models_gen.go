@@ -11,6 +11,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/webhooks"
+	"github.com/roster-crm/roster/internal/workflow"
 )
 
 // One of eq (one action) and in (any of several); the actions are listed in docs/admin.md.
@@ -101,6 +102,11 @@ type CompanyEdge struct {
 	Cursor string       `json:"cursor"`
 }
 
+type CreateDraftFromWorkflowVersionInput struct {
+	WorkflowID              string `json:"workflowId"`
+	WorkflowVersionIDToCopy string `json:"workflowVersionIdToCopy"`
+}
+
 type CreateFieldInput struct {
 	Object      string              `json:"object"`
 	Name        string              `json:"name"`
@@ -108,6 +114,11 @@ type CreateFieldInput struct {
 	Description *string             `json:"description,omitempty"`
 	Type        FieldType           `json:"type"`
 	Options     []*FieldOptionInput `json:"options,omitempty"`
+}
+
+type CreateWorkflowInput struct {
+	Name        string  `json:"name"`
+	Description *string `json:"description,omitempty"`
 }
 
 type FieldOptionInput struct {
@@ -170,6 +181,16 @@ type PersonEdge struct {
 }
 
 type Query struct {
+}
+
+type RunWorkflowVersionInput struct {
+	WorkflowVersionID string `json:"workflowVersionId"`
+	// The trigger's output for this run: {recordIds: [...]} for a MANUAL trigger on an object, a sample record for a test run of a record trigger, anything for a global MANUAL trigger.
+	Payload any `json:"payload,omitempty"`
+}
+
+type RunWorkflowVersionOutput struct {
+	WorkflowRunID string `json:"workflowRunId"`
 }
 
 type TaskConnection struct {
@@ -248,6 +269,85 @@ type WhopSyncRun struct {
 	CreatedAt  time.Time  `json:"createdAt"`
 	StartedAt  *time.Time `json:"startedAt,omitempty"`
 	FinishedAt *time.Time `json:"finishedAt,omitempty"`
+}
+
+type WorkflowConnection struct {
+	Edges      []*WorkflowEdge `json:"edges"`
+	PageInfo   *PageInfo       `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+type WorkflowEdge struct {
+	Node   *workflow.Workflow `json:"node"`
+	Cursor string             `json:"cursor"`
+}
+
+type WorkflowFilterInput struct {
+	ID   *WorkflowIDFilter     `json:"id,omitempty"`
+	Name *WorkflowStringFilter `json:"name,omitempty"`
+}
+
+type WorkflowIDFilter struct {
+	Eq *string `json:"eq,omitempty"`
+}
+
+// Workflows, versions and runs order by creation time.
+type WorkflowOrderByInput struct {
+	CreatedAt *string `json:"createdAt,omitempty"`
+}
+
+type WorkflowRunConnection struct {
+	Edges      []*WorkflowRunEdge `json:"edges"`
+	PageInfo   *PageInfo          `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+type WorkflowRunEdge struct {
+	Node   *workflow.Run `json:"node"`
+	Cursor string        `json:"cursor"`
+}
+
+type WorkflowRunFilterInput struct {
+	WorkflowID        *WorkflowIDFilter        `json:"workflowId,omitempty"`
+	WorkflowVersionID *WorkflowIDFilter        `json:"workflowVersionId,omitempty"`
+	Status            *WorkflowRunStatusFilter `json:"status,omitempty"`
+}
+
+type WorkflowRunStatusFilter struct {
+	Eq *string `json:"eq,omitempty"`
+}
+
+type WorkflowStringFilter struct {
+	Eq *string `json:"eq,omitempty"`
+	// Case-insensitive substring (names only).
+	Ilike *string `json:"ilike,omitempty"`
+}
+
+type WorkflowVersionConnection struct {
+	Edges      []*WorkflowVersionEdge `json:"edges"`
+	PageInfo   *PageInfo              `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+type WorkflowVersionCreateInput struct {
+	WorkflowID string  `json:"workflowId"`
+	Name       *string `json:"name,omitempty"`
+	Trigger    any     `json:"trigger,omitempty"`
+	Steps      any     `json:"steps,omitempty"`
+}
+
+type WorkflowVersionEdge struct {
+	Node   *workflow.Version `json:"node"`
+	Cursor string            `json:"cursor"`
+}
+
+type WorkflowVersionFilterInput struct {
+	WorkflowID *WorkflowIDFilter            `json:"workflowId,omitempty"`
+	Status     *WorkflowVersionStatusFilter `json:"status,omitempty"`
+}
+
+type WorkflowVersionStatusFilter struct {
+	Eq *string `json:"eq,omitempty"`
 }
 
 type AuditActorKind string
