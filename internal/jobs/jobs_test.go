@@ -391,3 +391,66 @@ func TestInsertWakesWorkers(t *testing.T) {
 		}
 	})
 }
+
+// TestAddQueue: a job inserted into a queue the registry added is worked by
+// that queue's own workers while every worker of the default queue is busy
+// (here its only one, with a job that runs until released).
+func TestAddQueue(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		block, count := newBlockWorker(), newCountWorker()
+		reg := jobs.NewRegistry()
+		if err := jobs.Register(reg, block); err != nil {
+			t.Fatal(err)
+		}
+		if err := jobs.Register(reg, count); err != nil {
+			t.Fatal(err)
+		}
+		reg.AddQueue("side", 1)
+		if err := jobs.Migrate(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		q, err := jobs.New(ctx, jobs.Config{Store: s, Registry: reg, Workers: 1, FetchPollInterval: 200 * time.Millisecond,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			close(block.release)
+			stop, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			_ = q.Stop(stop)
+		})
+		if err := q.Insert(ctx, blockArgs{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-block.started:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the blocking job did not start")
+		}
+		for _, name := range []string{"default", "side"} {
+			opts := &river.InsertOpts{}
+			if name == "side" {
+				opts.Queue = "side"
+			}
+			if err := q.Insert(ctx, countArgs{Name: name}, opts); err != nil {
+				t.Fatal(err)
+			}
+		}
+		select {
+		case name := <-count.done:
+			if name != "side" {
+				t.Fatalf("worked %q while the default queue's one worker is busy; want only the side queue's job", name)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("the side queue's job was not worked while the default queue was busy")
+		}
+		if n := count.count("default"); n != 0 {
+			t.Errorf("default-queue job worked %d times while its only worker was busy; want 0", n)
+		}
+	})
+}

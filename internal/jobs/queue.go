@@ -139,6 +139,9 @@ func (q *Queue) Open(ctx context.Context) error {
 	}
 	if q.works {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: workers}}
+		for name, qc := range reg.queues {
+			rc.Queues[name] = qc
+		}
 		rc.PeriodicJobs = reg.periodic
 	}
 	if cfg.Metrics != nil && q.works {

@@ -13,6 +13,7 @@ type Registry struct {
 	workers  *river.Workers
 	count    int
 	periodic []*river.PeriodicJob
+	queues   map[string]river.QueueConfig
 }
 
 // NewRegistry returns an empty registry.
@@ -37,6 +38,17 @@ func Register[T river.JobArgs](reg *Registry, w river.Worker[T]) error {
 // once. Give the job an ID in opts so it can be told apart in logs.
 func (r *Registry) AddPeriodic(schedule river.PeriodicSchedule, construct river.PeriodicJobConstructor, opts *river.PeriodicJobOpts) {
 	r.periodic = append(r.periodic, river.NewPeriodicJob(schedule, construct, opts))
+}
+
+// AddQueue works the jobs inserted into the named queue (river.InsertOpts'
+// Queue) with their own maxWorkers, beside the default queue: a few long
+// jobs that continue in slices then never wait behind a backlog of many
+// short ones, which River fetches oldest first.
+func (r *Registry) AddQueue(name string, maxWorkers int) {
+	if r.queues == nil {
+		r.queues = map[string]river.QueueConfig{}
+	}
+	r.queues[name] = river.QueueConfig{MaxWorkers: maxWorkers}
 }
 
 // Len reports how many workers are registered.

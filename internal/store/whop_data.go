@@ -321,6 +321,27 @@ func (s *Store) WhopMembershipStateLock(ctx context.Context, tx *sql.Tx, workspa
 	return m, nil
 }
 
+// WhopKeysLock serialises the transactions of a workspace that write
+// people and opportunities for the same Whop keys (users, memberships): it
+// takes a transaction-scoped lock per key, all of them in one statement and
+// one global order. Without it a sync page and a webhook could both find a
+// new user's person missing and both insert it, the second failing on a
+// unique index. A transaction passes every key it will write, before it
+// reads them, and takes no more keys afterwards; so holders never wait on
+// each other in a cycle. On SQLite, whose one writer already serialises
+// transactions, it does nothing.
+func (s *Store) WhopKeysLock(ctx context.Context, tx *sql.Tx, workspaceID string, keys []string) error {
+	if s.Dialect != Postgres || len(keys) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(k) FROM (
+		SELECT DISTINCT hashtextextended('whop:' || $1 || ':' || key, 0) AS k FROM unnest($2::text[]) AS key ORDER BY k) AS locks`, workspaceID, keys)
+	if err != nil {
+		return fmt.Errorf("store: lock whop keys: %w", err)
+	}
+	return nil
+}
+
 // WhopMembershipPeopleParams finds people through their memberships.
 type WhopMembershipPeopleParams struct {
 	WorkspaceID string

@@ -12,6 +12,16 @@ import (
 	"github.com/roster-crm/roster/internal/jobs"
 )
 
+// QueueSync is the job queue sync runs are worked from, beside the default
+// queue that holds the webhook jobs: a sync continues slice after slice, and
+// in the shared queue each continuation waited behind every webhook job
+// queued before it (River fetches oldest first), which during a storm is a
+// backlog of thousands.
+const QueueSync = "whop_sync"
+
+// syncWorkers is how many syncs one process works at once.
+const syncWorkers = 10
+
 // DefaultReconcileEvery is how often every connected workspace is swept for
 // anything its webhooks missed.
 const DefaultReconcileEvery = 6 * time.Hour
@@ -28,6 +38,7 @@ func Register(reg *jobs.Registry, s *Service, reconcileEvery time.Duration) erro
 	if err := jobs.Register(reg, &reconcileWorker{s: s}); err != nil {
 		return err
 	}
+	reg.AddQueue(QueueSync, syncWorkers)
 	if reconcileEvery <= 0 {
 		reconcileEvery = DefaultReconcileEvery
 	}

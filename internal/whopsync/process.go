@@ -116,7 +116,13 @@ func (s *Service) applyPaymentEvent(ctx context.Context, conn *store.WhopConnect
 			} // without it the payment still lands on the person
 		}
 	}
+	var keys whopKeys
+	keys.addMembership(m)
+	keys.addUser(p.User.ID)
 	return s.store.InTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockKeys(ctx, tx, conn.WorkspaceID, keys); err != nil {
+			return err
+		}
 		if m != nil {
 			if _, err := s.applyMemberships(ctx, tx, conn.WorkspaceID, conn.StageMapping, []whop.Membership{*m}, true); err != nil {
 				return err
@@ -134,11 +140,17 @@ func (s *Service) applyPaymentEvent(ctx context.Context, conn *store.WhopConnect
 var errAmbiguous = errors.New("whopsync: ambiguous membership event")
 
 // applyMembershipEvent applies one membership and finishes the event in one
-// transaction, with the membership's state row locked so concurrent events
-// for it apply one after the other. With checkTie it refuses an event tied
+// transaction, with the membership and its user locked (lockKeys) so
+// concurrent events for it, and a sync page holding it, apply one after the
+// other. With checkTie it refuses an event tied
 // in updated_at with a different status (errAmbiguous).
 func (s *Service) applyMembershipEvent(ctx context.Context, conn *store.WhopConnection, ev *store.WhopInboxEvent, m *whop.Membership, checkTie bool) error {
+	var keys whopKeys
+	keys.addMembership(m)
 	return s.store.InTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockKeys(ctx, tx, conn.WorkspaceID, keys); err != nil {
+			return err
+		}
 		st, err := s.store.WhopMembershipStateLock(ctx, tx, conn.WorkspaceID, m.ID)
 		if err != nil {
 			return err

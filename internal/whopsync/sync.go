@@ -52,10 +52,11 @@ type SyncArgs struct {
 // Kind implements river.JobArgs.
 func (SyncArgs) Kind() string { return "whop_sync" }
 
-// InsertOpts bounds retries of a failing sync and refuses a second job for
-// the same run while one is queued or running.
+// InsertOpts puts syncs in their own queue, bounds retries of a failing
+// sync and refuses a second job for the same run while one is queued or
+// running.
 func (SyncArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{Queue: QueueSync, MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
 // queueRun returns the workspace's active run, or creates one and enqueues
@@ -359,19 +360,19 @@ func (w *worker) phase(ctx context.Context) error {
 	case phaseProducts:
 		return pages(ctx, w, func(ctx context.Context, after string) (*whop.Page[whop.Product], error) {
 			return w.client.ListProducts(ctx, whop.ListProductsParams{After: after})
-		}, w.s.applyProducts, &w.run.ProductsCount)
+		}, nil, w.s.applyProducts, &w.run.ProductsCount)
 	case phasePlans:
 		return pages(ctx, w, func(ctx context.Context, after string) (*whop.Page[whop.Plan], error) {
 			return w.client.ListPlans(ctx, whop.ListPlansParams{After: after})
-		}, w.s.applyPlans, nil)
+		}, nil, w.s.applyPlans, nil)
 	case phaseMembers:
 		return pages(ctx, w, func(ctx context.Context, after string) (*whop.Page[whop.Member], error) {
 			return w.client.ListMembers(ctx, whop.ListMembersParams{After: after})
-		}, w.s.applyMembers, &w.run.UsersCount)
+		}, memberKeys, w.s.applyMembers, &w.run.UsersCount)
 	case phaseMemberships:
 		return pages(ctx, w, func(ctx context.Context, after string) (*whop.Page[whop.Membership], error) {
 			return w.client.ListMemberships(ctx, whop.ListMembershipsParams{After: after})
-		}, func(ctx context.Context, tx *sql.Tx, ws string, items []whop.Membership) (int, error) {
+		}, membershipKeys, func(ctx context.Context, tx *sql.Tx, ws string, items []whop.Membership) (int, error) {
 			return w.s.applyMemberships(ctx, tx, ws, w.conn.StageMapping, items, false)
 		}, &w.run.MembershipsCount)
 	case phasePayments:
@@ -381,7 +382,7 @@ func (w *worker) phase(ctx context.Context) error {
 		}
 		return pages(ctx, w, func(ctx context.Context, after string) (*whop.Page[whop.Payment], error) {
 			return w.client.ListPayments(ctx, whop.ListPaymentsParams{UpdatedAfter: since, After: after})
-		}, func(ctx context.Context, tx *sql.Tx, ws string, items []whop.Payment) (int, error) {
+		}, paymentKeys, func(ctx context.Context, tx *sql.Tx, ws string, items []whop.Payment) (int, error) {
 			n, err := w.s.applyPayments(ctx, tx, ws, items, false)
 			for _, p := range items {
 				if u := p.UpdatedAt.Time; !u.IsZero() && (w.run.PaymentsSince == nil || u.After(*w.run.PaymentsSince)) {
@@ -399,8 +400,9 @@ type applyFunc[T any] func(ctx context.Context, tx *sql.Tx, workspaceID string, 
 
 // pages walks a list from the run's saved cursor with whop.Walk (which
 // refuses a cursor that does not advance), writing each page and the
-// progress that points past it in one transaction.
-func pages[T any](ctx context.Context, w *worker, list func(context.Context, string) (*whop.Page[T], error), apply applyFunc[T], counter *int) error {
+// progress that points past it in one transaction. keys, when set, names
+// the Whop users and memberships a page writes, locked before it is applied.
+func pages[T any](ctx context.Context, w *worker, list func(context.Context, string) (*whop.Page[T], error), keys func([]T) whopKeys, apply applyFunc[T], counter *int) error {
 	fetch := func(ctx context.Context, after string) (*whop.Page[T], error) {
 		w.run.RequestsCount++
 		return list(ctx, after)
@@ -410,6 +412,11 @@ func pages[T any](ctx context.Context, w *worker, list func(context.Context, str
 		err := w.s.store.InTx(ctx, func(tx *sql.Tx) error {
 			if err := w.s.claimRun(ctx, tx, w.run, w.lease); err != nil {
 				return err
+			}
+			if keys != nil {
+				if err := w.s.lockKeys(ctx, tx, w.run.WorkspaceID, keys(items)); err != nil {
+					return err
+				}
 			}
 			n, err := apply(ctx, tx, w.run.WorkspaceID, items)
 			if err != nil {
