@@ -339,12 +339,9 @@ func (e *env) checkMemberSince(tolerance time.Duration) {
 // the company (the member's joined_at).
 func (e *env) memberSince() map[string]time.Time {
 	e.t.Helper()
-	c, err := whop.NewClient(whop.ClientConfig{BaseURL: e.simURL + "/api/v1", Token: whop.StaticToken(e.apiKey), CompanyID: e.company, RatePerMinute: -1})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	c := e.whopClient()
 	out := map[string]time.Time{}
-	err = whop.Walk(context.Background(), "", func(ctx context.Context, after string) (*whop.Page[whop.Member], error) {
+	err := whop.Walk(context.Background(), "", func(ctx context.Context, after string) (*whop.Page[whop.Member], error) {
 		return c.ListMembers(ctx, whop.ListMembersParams{After: after})
 	}, func(members []whop.Member, _ string) error {
 		for _, m := range members {

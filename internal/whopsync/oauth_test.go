@@ -504,3 +504,60 @@ func containsAny(list []string, sub string) bool {
 	}
 	return false
 }
+
+// TestOAuthConfig: where Whop sends the browser back (the path Roster
+// serves and the redirect URI it registers) follows AUTH_WHOP_CALLBACK_URL,
+// else ROSTER_BASE_URL; the OAuth origin the settings page allows is the
+// scheme and host of Whop's OAuth pages; without a client ID nothing
+// starts, and the refusal names the variable to set.
+func TestOAuthConfig(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, envOpts{noQueue: true})
+		owner := e.signIn(e.adminEmail, e.adminPassword)
+		svc := func(c whopsync.Config) *whopsync.Service {
+			t.Helper()
+			c.Store, c.Records, c.Sealer = s, e.records, e.sealer
+			w, err := whopsync.New(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return w
+		}
+
+		for _, tc := range []struct{ callback, path string }{
+			{"https://crm.example/whop/back?from=whop", "/whop/back"},
+			{"https://crm.example", "/auth/whop/callback"},
+			{"", "/auth/whop/callback"},
+		} {
+			if got := svc(whopsync.Config{CallbackURL: tc.callback}).CallbackPath(); got != tc.path {
+				t.Errorf("CallbackPath() with %q = %q; want %q", tc.callback, got, tc.path)
+			}
+		}
+		for _, tc := range []struct{ base, origin string }{
+			{"https://whop.example/oauth-root", "https://whop.example"},
+			{"http://127.0.0.1:9999", "http://127.0.0.1:9999"},
+			{"", ""},
+			{"whop.example", ""},
+		} {
+			if got := svc(whopsync.Config{OAuthBaseURL: tc.base}).OAuthOrigin(); got != tc.origin {
+				t.Errorf("OAuthOrigin() with %q = %q; want %q", tc.base, got, tc.origin)
+			}
+		}
+
+		// No AUTH_WHOP_CALLBACK_URL: the redirect URI is the base URL's.
+		to, err := svc(whopsync.Config{ClientID: e.clientID, OAuthBaseURL: e.simURL, BaseURL: "https://crm.example/"}).BeginOAuth(ctx, owner.sess, e.company)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := url.Parse(to)
+		if err != nil || u.Query().Get("redirect_uri") != "https://crm.example/auth/whop/callback" {
+			t.Errorf("BeginOAuth() = %q; want redirect_uri https://crm.example/auth/whop/callback", to)
+		}
+
+		_, err = svc(whopsync.Config{OAuthBaseURL: e.simURL}).BeginOAuth(ctx, owner.sess, e.company)
+		if !errors.Is(err, crm.ErrInvalid) || !strings.Contains(err.Error(), "AUTH_WHOP_CLIENT_ID") {
+			t.Errorf("BeginOAuth() without a client ID = %v; want invalid, naming AUTH_WHOP_CLIENT_ID", err)
+		}
+	})
+}

@@ -13,15 +13,14 @@ import (
 	"github.com/roster-crm/roster/internal/whop/whopsim"
 )
 
-// postThinMembership delivers a membership event that carries only the
-// membership's id (as legacy and some v1 deliveries do), so processing it
-// asks Whop for the membership; it returns the inbox event's id.
-func (e *env) postThinMembership(membershipID string) string {
+// postEvent delivers a signed v1 event of type typ carrying data, and
+// returns its inbox event's id.
+func (e *env) postEvent(typ string, data any) string {
 	e.t.Helper()
 	now := time.Now().UTC()
 	msg := "msg_" + randHex(6)
-	b, err := json.Marshal(map[string]any{"id": msg, "api_version": "v1", "type": "membership.deactivated",
-		"timestamp": now.Format(time.RFC3339), "company_id": e.company, "data": map[string]any{"id": membershipID}})
+	b, err := json.Marshal(map[string]any{"id": msg, "api_version": "v1", "type": typ,
+		"timestamp": now.Format(time.RFC3339), "company_id": e.company, "data": data})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -29,6 +28,14 @@ func (e *env) postThinMembership(membershipID string) string {
 	var id string
 	e.scan("SELECT id FROM whop_webhook_inbox WHERE workspace_id = $1 AND webhook_id = $2", []any{e.ws, msg}, &id)
 	return id
+}
+
+// postThinMembership delivers a membership event that carries only the
+// membership's id (as legacy and some v1 deliveries do), so processing it
+// asks Whop for the membership; it returns the inbox event's id.
+func (e *env) postThinMembership(membershipID string) string {
+	e.t.Helper()
+	return e.postEvent("membership.deactivated", map[string]any{"id": membershipID})
 }
 
 // TestEventGivenUpForGood: an event Whop can never complete — its

@@ -2,13 +2,17 @@ package whopsync_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/store/storetest"
+	"github.com/roster-crm/roster/internal/whop"
 	"github.com/roster-crm/roster/internal/whop/whopsim"
 	"github.com/roster-crm/roster/internal/whopsync"
 )
@@ -144,6 +148,71 @@ func TestWebhookRegistrationRefused(t *testing.T) {
 			if d.Attempt == 1 && !d.OK() {
 				t.Errorf("delivery %s answered %d; want 200 with the pasted secret", d.EventID, d.Status)
 			}
+		}
+	})
+}
+
+// TestWebhookSettingsRules: re-creating the webhook and pasting a secret
+// need an admin and a connection, and change nothing otherwise; a pasted
+// secret replaces the registered one (deliveries signed with Whop's old
+// secret are refused from then on) and is audited without the secret.
+func TestWebhookSettingsRules(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, envOpts{noQueue: true})
+		if _, err := e.svc.RecreateWebhook(ctx, e.admin); !errors.Is(err, crm.ErrNotFound) {
+			t.Errorf("RecreateWebhook(not connected) = %v; want not found", err)
+		}
+		if _, err := e.svc.SetWebhookSecret(ctx, e.admin, e.secret); !errors.Is(err, crm.ErrNotFound) {
+			t.Errorf("SetWebhookSecret(not connected) = %v; want not found", err)
+		}
+		if _, err := e.svc.ConnectAPIKey(ctx, e.admin, whopsync.ConnectAPIKeyParams{APIKey: e.apiKey, CompanyID: e.company}); err != nil {
+			t.Fatal(err)
+		}
+		hooks := e.sim.RegisteredWebhooks()
+		if len(hooks) != 1 {
+			t.Fatalf("registered webhooks = %d; want 1", len(hooks))
+		}
+		before := e.connectionRow()
+		member := &auth.Principal{WorkspaceID: e.ws, Role: auth.RoleMember, Name: "Mo"}
+		if _, err := e.svc.RecreateWebhook(ctx, member); !errors.Is(err, crm.ErrForbidden) {
+			t.Errorf("RecreateWebhook(member) = %v; want forbidden", err)
+		}
+		if _, err := e.svc.SetWebhookSecret(ctx, member, e.secret); !errors.Is(err, crm.ErrForbidden) {
+			t.Errorf("SetWebhookSecret(member) = %v; want forbidden", err)
+		}
+		if e.connectionRow() != before || len(e.sim.RegisteredWebhooks()) != 1 || e.sim.RegisteredWebhooks()[0].ID != hooks[0].ID {
+			t.Fatal("a member's refused request changed the connection or the webhook at Whop")
+		}
+
+		body := []byte(`{"id":"evt_1","api_version":"v1","type":"dispute.created","timestamp":"2026-01-01T00:00:00.000Z","company_id":"` + e.company + `","data":{"id":"dspt_1"}}`)
+		if _, err := e.deliver(e.ws, body, whop.SignedHeader(hooks[0].Secret, "msg_whop", time.Now(), body)); err != nil {
+			t.Fatalf("delivery signed with the registered secret = %v", err)
+		}
+		pasted := "ws_pasted_" + randHex(24)
+		st, err := e.svc.SetWebhookSecret(ctx, e.admin, "  "+pasted+"\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.WebhookSource != whopsync.WebhookPasted || st.WebhookError != "" {
+			t.Errorf("Status() = %+v; want the pasted secret, no error", st)
+		}
+		if _, err := e.deliver(e.ws, body, whop.SignedHeader(pasted, "msg_pasted", time.Now(), body)); err != nil {
+			t.Errorf("delivery signed with the pasted secret = %v", err)
+		}
+		_, err = e.deliver(e.ws, body, whop.SignedHeader(hooks[0].Secret, "msg_old", time.Now(), body))
+		if ce, ok := crm.AsError(err); !ok || ce.Code != "BAD_SIGNATURE" {
+			t.Errorf("delivery signed with the replaced secret = %v; want BAD_SIGNATURE", err)
+		}
+		if strings.Contains(e.connectionRow(), pasted) {
+			t.Error("the pasted secret is stored in plain text")
+		}
+		entries := e.auditLog("whop.webhook.secret_set", 10)
+		if len(entries) != 1 || entries[0].Details["source"] != whopsync.WebhookPasted || entries[0].Actor.Name != "test" {
+			t.Fatalf("audit = %+v; want one whop.webhook.secret_set by the admin, source pasted", entries)
+		}
+		if strings.Contains(fmt.Sprint(entries[0].Details), pasted) {
+			t.Errorf("audit details %v carry the secret", entries[0].Details)
 		}
 	})
 }
