@@ -199,7 +199,8 @@ func connectError(field string, err error) error {
 }
 
 // SetStageMapping changes how membership statuses map to stages for the
-// workspace; only the statuses given change. Admins only.
+// workspace; only the statuses given change, and the audit log records the
+// ones that did (a settings change). Admins only.
 func (s *Service) SetStageMapping(ctx context.Context, p *auth.Principal, m map[string]string) (*Status, error) {
 	if err := auth.RequireAdmin(p); err != nil {
 		return nil, err
@@ -215,11 +216,20 @@ func (s *Service) SetStageMapping(ctx context.Context, p *auth.Principal, m map[
 		if conn.StageMapping == nil {
 			conn.StageMapping = map[string]string{}
 		}
+		changes := map[string]any{}
 		for k, v := range m {
+			if from := stageFor(conn.StageMapping, k); from != v {
+				changes[k] = map[string]any{"from": from, "to": v}
+			}
 			conn.StageMapping[k] = v
 		}
 		conn.UpdatedAt = s.now()
-		return s.store.WhopConnectionSave(ctx, tx, conn)
+		if err := s.store.WhopConnectionSave(ctx, tx, conn); err != nil || len(changes) == 0 {
+			return err
+		}
+		return s.auditLog.RecordTx(ctx, tx, p.WorkspaceID, audit.Entry{Action: audit.WorkspaceSettingsChanged, Actor: p.AuditActor(),
+			Target:  audit.Target{Type: audit.TargetWhopCompany, ID: conn.CompanyID, Label: conn.CompanyID},
+			Details: map[string]any{"setting": "whop.stageMapping", "changes": changes}})
 	})
 	if err != nil {
 		return nil, err

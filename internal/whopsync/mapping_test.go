@@ -3,6 +3,7 @@ package whopsync_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/roster-crm/roster/internal/crm"
@@ -31,9 +32,21 @@ func TestSetStageMapping(t *testing.T) {
 				t.Errorf("%s: SetStageMapping(%v) = %v; want invalid %s", tc.name, tc.in, err, tc.field)
 			}
 		}
+		if entries := e.auditLog("workspace.settings_changed", 10); len(entries) != 0 {
+			t.Errorf("refused mappings audited %d settings changes; want none", len(entries))
+		}
 		st, err := e.svc.SetStageMapping(ctx, e.admin, map[string]string{"canceled": "SCREENING"})
 		if err != nil || st.StageMapping["canceled"] != "SCREENING" {
 			t.Fatalf("SetStageMapping() = %+v, %v; want canceled -> SCREENING stored", st, err)
+		}
+		// The change is a settings change in the audit log, once.
+		if _, err := e.svc.SetStageMapping(ctx, e.admin, map[string]string{"canceled": "SCREENING"}); err != nil {
+			t.Fatal(err)
+		}
+		entries := e.auditLog("workspace.settings_changed", 10)
+		if len(entries) != 1 || entries[0].Actor != e.admin.AuditActor() || entries[0].Details["setting"] != "whop.stageMapping" ||
+			fmt.Sprint(entries[0].Details["changes"]) != "map[canceled:map[from:CHURNED to:SCREENING]]" {
+			t.Errorf("settings entries = %+v; want one by the admin: canceled CHURNED -> SCREENING", entries)
 		}
 		e.sync()
 		mem := e.anyMembership()
