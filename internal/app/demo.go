@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/records"
@@ -48,6 +49,9 @@ func (a *App) seedDemo(ctx context.Context, out io.Writer) error {
 		if err := seedRecords(ctx, a.Records, wsID); err != nil {
 			return err
 		}
+		if err := a.seedTeam(ctx, wsID); err != nil {
+			return err
+		}
 	} else if err := a.seedWebhook(ctx, wsID); err != nil {
 		return err
 	}
@@ -70,6 +74,28 @@ func (a *App) seedDemo(ctx context.Context, out io.Writer) error {
 		wsID, a.Config.WhopAPIBaseURL, demoEmail, demoPassword, key,
 		simCompanyID, a.Whop.WebhookURL(wsID), simWebhookSecret, strings.TrimRight(a.Config.BaseURL, "/"), demoReceiverPath, key, a.Config.BaseURL)
 	return nil
+}
+
+// seedTeam gives the demo admin a teammate and an open invite, made through
+// the auth service as an admin would, so Settings -> Members and the audit
+// log show them (member.added, invite.sent).
+func (a *App) seedTeam(ctx context.Context, wsID string) error {
+	ms, err := a.Auth.ListMembers(ctx, wsID)
+	if err != nil || len(ms) == 0 {
+		return fmt.Errorf("demo: the admin: %w", err)
+	}
+	by := audit.Member(ms[0].ID, ms[0].Name)
+	if _, err := a.Auth.AddMember(ctx, auth.AddMemberParams{WorkspaceID: wsID, Email: "sam@demo.roster.test", Name: "Sam Seller",
+		Password: demoPassword, Role: auth.RoleMember, By: by}); err != nil {
+		return err
+	}
+	in, token, err := a.Auth.CreateInvite(ctx, auth.CreateInviteParams{WorkspaceID: wsID, Email: "teammate@demo.roster.test", Role: auth.RoleMember, CreatedBy: &ms[0].UserID, By: by})
+	if err != nil {
+		return err
+	}
+	link := strings.TrimRight(a.Config.BaseURL, "/") + "/invite/" + token
+	_, err = a.Auth.SendInvite(ctx, auth.SendInviteParams{Invite: in, Token: token, Link: link, InvitedBy: ms[0].Name})
+	return err
 }
 
 // seedWebhook makes sure the demo workspace has an outgoing webhook to the

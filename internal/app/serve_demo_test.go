@@ -96,6 +96,25 @@ func TestServeDemo(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" {
 		t.Errorf("GET /favicon.ico = %d %s; want 200 image/svg+xml", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
+	// The demo's audit log shows real entries, written by the services the
+	// seeding went through.
+	key := regexp.MustCompile(`API key:\s+(rk_\S+)`).FindStringSubmatch(out)
+	if key == nil {
+		t.Fatalf("no API key in:\n%s", out)
+	}
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/rest/auditLogs?limit=50", nil)
+	req.Header.Set("Authorization", "Bearer "+key[1])
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, action := range []string{"workspace.created", "member.added", "invite.sent", "api_key.created", "whop.connected"} {
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"action":"`+action+`"`) {
+			t.Errorf("demo audit log (%d) lacks %s: %s", resp.StatusCode, action, body)
+		}
+	}
 	if logs := stderr.String(); strings.Contains(logs, `"level":"ERROR"`) {
 		t.Errorf("serve logged an ERROR:\n%s", logs)
 	}
