@@ -180,7 +180,7 @@ func (a *App) newWebhooks(demo bool) (*webhooks.Service, error) {
 		return nil, err
 	}
 	return webhooks.New(webhooks.Config{
-		Store: a.Store, Records: a.Records, Queue: a.Queue, Sealer: sealer, Mail: a.Mail,
+		Store: a.Store, Records: a.Records, Queue: a.Queue, Sealer: sealer, Mail: a.Mail, Audit: a.Audit,
 		AllowPrivate: demo || netguard.AllowPrivateFromEnv(), BaseURL: a.Config.BaseURL, Logger: a.Logger,
 	}), nil
 }

@@ -45,6 +45,15 @@ const (
 	WhopWebhookSecretSet      Action = "whop.webhook.secret_set"
 )
 
+// The outgoing webhooks' actions (package webhooks): a webhook sends the
+// workspace's records out, so who pointed one where is kept.
+const (
+	WebhookCreated  Action = "webhook.created"
+	WebhookUpdated  Action = "webhook.updated"
+	WebhookDeleted  Action = "webhook.deleted"
+	WebhookDisabled Action = "webhook.disabled"
+)
+
 // WhopPrefix starts every action of the Whop integration.
 const WhopPrefix = "whop."
 
@@ -82,6 +91,10 @@ var actions = []actionInfo{
 	{WhopWebhookRegistered, "Whop webhook registered"},
 	{WhopWebhookRegisterFailed, "Whop webhook not registered"},
 	{WhopWebhookSecretSet, "Whop webhook secret set"},
+	{WebhookCreated, "Webhook created"},
+	{WebhookUpdated, "Webhook changed"},
+	{WebhookDeleted, "Webhook deleted"},
+	{WebhookDisabled, "Webhook disabled after failures"},
 }
 
 // Actions returns every action, in the order the log's filter lists them.

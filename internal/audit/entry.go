@@ -54,6 +54,9 @@ const (
 	TargetDatabase = "database"
 	// TargetWhopCompany is the Whop company a workspace connects to.
 	TargetWhopCompany = "whop_company"
+	// TargetWebhook is an outgoing webhook, labelled with its target URL
+	// (without the query, which may hold a token).
+	TargetWebhook = "webhook"
 )
 
 // Target is what an action was done to: a member, a key, the workspace.

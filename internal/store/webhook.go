@@ -63,15 +63,16 @@ type WebhookCreateParams struct {
 	Now     time.Time
 }
 
-// WebhookCreate stores a new webhook.
-func (s *Store) WebhookCreate(ctx context.Context, p *WebhookCreateParams) (*Webhook, error) {
+// WebhookCreate stores a new webhook in q (the transaction that also
+// records it in the audit log).
+func (s *Store) WebhookCreate(ctx context.Context, q Querier, p *WebhookCreateParams) (*Webhook, error) {
 	w := *p.Webhook
 	w.CreatedAt, w.UpdatedAt = p.Now.UTC(), p.Now.UTC()
 	ops, err := json.Marshal(w.Operations)
 	if err != nil {
 		return nil, fmt.Errorf("store: create webhook: %w", err)
 	}
-	_, err = s.Write.ExecContext(ctx, `INSERT INTO webhooks (`+webhookColumns+`)
+	_, err = q.ExecContext(ctx, `INSERT INTO webhooks (`+webhookColumns+`)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		w.ID, w.WorkspaceID, w.TargetURL, string(ops), w.Description, w.SecretSealed, w.Enabled, w.FailureCount,
 		s.Dialect.NullTime(w.FailingSince), w.DisabledReason, s.Dialect.NullTime(w.LastDeliveryAt), s.Dialect.Time(w.CreatedAt), s.Dialect.Time(w.UpdatedAt))
@@ -149,18 +150,18 @@ type WebhookUpdateParams struct {
 	Now           time.Time
 }
 
-// WebhookUpdate writes a webhook's editable fields and returns it, or
+// WebhookUpdate writes a webhook's editable fields in q and returns it, or
 // crm.ErrNotFound.
-func (s *Store) WebhookUpdate(ctx context.Context, p *WebhookUpdateParams) (*Webhook, error) {
+func (s *Store) WebhookUpdate(ctx context.Context, q Querier, p *WebhookUpdateParams) (*Webhook, error) {
 	ops, err := json.Marshal(p.Operations)
 	if err != nil {
 		return nil, fmt.Errorf("store: update webhook: %w", err)
 	}
-	q := `UPDATE webhooks SET target_url = $1, operations = $2, description = $3, enabled = $4, updated_at = $5`
+	query := `UPDATE webhooks SET target_url = $1, operations = $2, description = $3, enabled = $4, updated_at = $5`
 	if p.ResetFailures {
-		q += `, failure_count = 0, failing_since = NULL, disabled_reason = ''`
+		query += `, failure_count = 0, failing_since = NULL, disabled_reason = ''`
 	}
-	w, err := scanWebhook(s.Write.QueryRowContext(ctx, q+` WHERE workspace_id = $6 AND id = $7 RETURNING `+webhookColumns,
+	w, err := scanWebhook(q.QueryRowContext(ctx, query+` WHERE workspace_id = $6 AND id = $7 RETURNING `+webhookColumns,
 		p.TargetURL, string(ops), p.Description, p.Enabled, s.Dialect.Time(p.Now), p.WorkspaceID, p.ID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, webhookNotFound()
@@ -171,10 +172,10 @@ func (s *Store) WebhookUpdate(ctx context.Context, p *WebhookUpdateParams) (*Web
 	return w, nil
 }
 
-// WebhookDelete removes a webhook with its deliveries and their log, and
-// returns what it removed, or crm.ErrNotFound.
-func (s *Store) WebhookDelete(ctx context.Context, workspaceID, id string) (*Webhook, error) {
-	w, err := scanWebhook(s.Write.QueryRowContext(ctx, `DELETE FROM webhooks WHERE workspace_id = $1 AND id = $2 RETURNING `+webhookColumns, workspaceID, id))
+// WebhookDelete removes a webhook with its deliveries and their log in q,
+// and returns what it removed, or crm.ErrNotFound.
+func (s *Store) WebhookDelete(ctx context.Context, q Querier, workspaceID, id string) (*Webhook, error) {
+	w, err := scanWebhook(q.QueryRowContext(ctx, `DELETE FROM webhooks WHERE workspace_id = $1 AND id = $2 RETURNING `+webhookColumns, workspaceID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, webhookNotFound()
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/jobs"
 	"github.com/roster-crm/roster/internal/netguard"
@@ -224,6 +225,10 @@ func (s *Service) maybeDisable(ctx context.Context, tx *sql.Tx, h *store.Webhook
 	params.Reason = reason
 	ok, err := s.store.WebhookDisable(ctx, tx, params)
 	if err != nil || !ok {
+		return "", err
+	}
+	details := map[string]any{"reason": reason, "failureCount": h.FailureCount}
+	if err := s.record(ctx, tx, h, audit.WebhookDisabled, systemActor, details); err != nil {
 		return "", err
 	}
 	return reason, nil

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/jobs"
@@ -52,6 +53,7 @@ type harness struct {
 	hooks   *webhooks.Service
 	mail    *mail.Service
 	auth    *auth.Service
+	audit   *audit.Service
 	clock   *clock
 	logs    *syncBuffer
 	admin   *auth.Principal
@@ -110,8 +112,9 @@ func newHarness(t testing.TB, s *store.Store, o harnessOptions) *harness {
 	h.records = records.New(records.Config{Store: s, Jobs: h.queue})
 	h.mail = mail.New(mail.Config{Store: s, Logger: logger})
 	h.auth = auth.New(auth.Config{Store: s, Mail: h.mail})
+	h.audit = audit.New(audit.Config{Store: s, Now: h.clock.Now})
 	h.hooks = webhooks.New(webhooks.Config{
-		Store: s, Records: h.records, Queue: h.queue, Sealer: testSealer(t), Mail: h.mail, AllowPrivate: !o.Guarded,
+		Store: s, Records: h.records, Queue: h.queue, Sealer: testSealer(t), Mail: h.mail, Audit: h.audit, AllowPrivate: !o.Guarded,
 		BaseURL: "http://roster.test", Now: h.clock.Now, Logger: logger,
 	})
 	bus.Subscribe(h.hooks.Dispatch)

@@ -2,10 +2,13 @@ package webhooks
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"slices"
 	"time"
 	"unicode/utf8"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/netguard"
@@ -146,9 +149,17 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in CreateParams
 		return nil, err
 	}
 	enabled := in.Enabled == nil || *in.Enabled
-	w, err := s.store.WebhookCreate(ctx, &store.WebhookCreateParams{Now: s.now(), Webhook: &store.Webhook{
-		ID: id, WorkspaceID: p.WorkspaceID, TargetURL: target, Operations: ops, Description: desc, SecretSealed: sealed, Enabled: enabled,
-	}})
+	var w *store.Webhook
+	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		w, err = s.store.WebhookCreate(ctx, tx, &store.WebhookCreateParams{Now: s.now(), Webhook: &store.Webhook{
+			ID: id, WorkspaceID: p.WorkspaceID, TargetURL: target, Operations: ops, Description: desc, SecretSealed: sealed, Enabled: enabled,
+		}})
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, w, audit.WebhookCreated, p.AuditActor(), map[string]any{"operations": ops, "enabled": enabled})
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -243,11 +254,37 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in U
 		up.Enabled = *in.Enabled
 		up.ResetFailures = *in.Enabled && !w.Enabled
 	}
-	updated, err := s.store.WebhookUpdate(ctx, up)
+	var updated *store.Webhook
+	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if updated, err = s.store.WebhookUpdate(ctx, tx, up); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, updated, audit.WebhookUpdated, p.AuditActor(), changes(w, updated))
+	})
 	if err != nil {
 		return nil, err
 	}
 	return view(updated), nil
+}
+
+// changes lists what an update changed, for the audit log: the fields
+// before and after (the target as the log names it, without its query).
+func changes(before, after *store.Webhook) map[string]any {
+	out := map[string]any{}
+	if b, a := auditTarget(before).Label, auditTarget(after).Label; before.TargetURL != after.TargetURL {
+		out["targetUrl"] = map[string]any{"from": b, "to": a}
+	}
+	if !slices.Equal(before.Operations, after.Operations) {
+		out["operations"] = map[string]any{"from": before.Operations, "to": after.Operations}
+	}
+	if before.Description != after.Description {
+		out["description"] = map[string]any{"from": before.Description, "to": after.Description}
+	}
+	if before.Enabled != after.Enabled {
+		out["enabled"] = map[string]any{"from": before.Enabled, "to": after.Enabled}
+	}
+	return out
 }
 
 // Delete removes a webhook, its deliveries and their log; deliveries still
@@ -256,7 +293,14 @@ func (s *Service) Delete(ctx context.Context, p *auth.Principal, id string) (*We
 	if err := auth.RequireAdmin(p); err != nil {
 		return nil, err
 	}
-	w, err := s.store.WebhookDelete(ctx, p.WorkspaceID, id)
+	var w *store.Webhook
+	err := s.store.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if w, err = s.store.WebhookDelete(ctx, tx, p.WorkspaceID, id); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, w, audit.WebhookDeleted, p.AuditActor(), nil)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/poll"
@@ -327,6 +328,46 @@ func TestDeliveryRefusedByGuard(t *testing.T) {
 		}
 		if n := len(rc.requests()); n != 0 {
 			t.Errorf("loopback receiver got %d requests; want 0", n)
+		}
+	})
+}
+
+// TestAuditTrail: creating, changing and deleting a webhook, and Roster
+// disabling one, are in the workspace's audit log with who did it; the log
+// names the target without its query, where a token may sit.
+func TestAuditTrail(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		h := newHarness(t, s, harnessOptions{})
+		rc := newReceiver(t, http.StatusGone)
+		hook := h.createHook(h.admin, rc.URL+"/in?token=s3cr3t-token", "person.created")
+		off := false
+		if _, err := h.hooks.Update(ctx, h.admin, hook.ID, webhooks.UpdateParams{Enabled: &off}); err != nil {
+			t.Fatal(err)
+		}
+		on := true
+		if _, err := h.hooks.Update(ctx, h.admin, hook.ID, webhooks.UpdateParams{Enabled: &on}); err != nil {
+			t.Fatal(err)
+		}
+		h.createPeople(h.ws, "Ada")
+		h.waitJob(h.firstJob().ID, 1, rivertype.JobStateCancelled) // 410: disabled
+		if _, err := h.hooks.Delete(ctx, h.admin, hook.ID); err != nil {
+			t.Fatal(err)
+		}
+		pg, err := h.audit.List(ctx, h.ws, audit.ListParams{Filter: audit.Filter{Prefix: "webhook."}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range pg.Events {
+			got = append(got, string(e.Action)+" by "+string(e.Actor.Kind))
+			if e.Target.ID != hook.ID || e.Target.Label != rc.URL+"/in" {
+				t.Errorf("%s target = %+v; want webhook %s labelled %s/in", e.Action, e.Target, hook.ID, rc.URL)
+			}
+		}
+		want := "[webhook.deleted by api_key webhook.disabled by system webhook.updated by api_key webhook.updated by api_key webhook.created by api_key]"
+		if fmt.Sprint(got) != want {
+			t.Errorf("audit log = %v; want %s", got, want)
 		}
 	})
 }

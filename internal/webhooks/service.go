@@ -10,6 +10,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/mail"
 	"github.com/roster-crm/roster/internal/netguard"
 	"github.com/roster-crm/roster/internal/records"
@@ -34,6 +35,9 @@ type Config struct {
 	// Mail tells the admins when a webhook is disabled; nil only tells the
 	// log.
 	Mail *mail.Service
+	// Audit records who created, changed and deleted webhooks, and when
+	// Roster disabled one, in the change's transaction; nil records nothing.
+	Audit *audit.Service
 	// AllowPrivate lets targets be on private networks and this machine
 	// (ROSTER_ALLOW_PRIVATE_NETWORK); metadata addresses stay refused.
 	AllowPrivate bool
