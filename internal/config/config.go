@@ -63,6 +63,9 @@ type Config struct {
 	WhopRatePerMinute int
 	// Email configures the mailer (EMAIL_*).
 	Email Email
+	// AI configures the AI actions (AI_PROVIDER, OPENAI_*, ANTHROPIC_*,
+	// AI_MODEL, AI_MAX_TOKENS).
+	AI AI
 }
 
 // Getenv is the lookup Load uses; tests pass a map-backed one.
@@ -159,6 +162,11 @@ func Load(getenv Getenv, opts Options) (Config, error) {
 		return Config{}, err
 	}
 	c.Email = email
+	ai, err := loadAI(getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	c.AI = ai
 	if c.WhopAPIVersionDate == "" {
 		c.WhopAPIVersionDate = "2025-01-01"
 	}

@@ -91,6 +91,30 @@ func (s *Service) TargetsFor(ctx context.Context, workspaceID string, parent crm
 	return s.store.TargetsFor(ctx, parent, workspaceID, object, recordID)
 }
 
+// Linked returns the live notes or tasks (parent) attached to a record, in
+// link order: what a record page and the AI actions read about a record.
+func (s *Service) Linked(ctx context.Context, workspaceID string, parent *crm.Object, object crm.ObjectName, recordID string) ([]crm.Record, error) {
+	links, err := s.TargetsFor(ctx, workspaceID, parent.Name, object, recordID)
+	if err != nil || len(links) == 0 {
+		return nil, err
+	}
+	ids := make([]string, 0, len(links))
+	for _, l := range links {
+		ids = append(ids, l.ParentID)
+	}
+	got, err := s.GetMany(ctx, workspaceID, parent, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]crm.Record, 0, len(got))
+	for _, id := range ids {
+		if r, ok := got[id]; ok && r.Meta().DeletedAt == nil {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
 func parentObject(name crm.ObjectName) (*crm.Object, error) {
 	switch name {
 	case crm.ObjectNote:

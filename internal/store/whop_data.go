@@ -369,6 +369,9 @@ type WhopPaymentTotal struct {
 	PaidMicros     int64
 	RefundedMicros int64
 	Payments       int
+	// Failed counts the payments that failed (a declined card, a void or
+	// uncollectible invoice): a churn signal the AI lead score reads.
+	Failed int
 }
 
 // WhopPaymentTotals sums a person's synced payments per currency, in
@@ -376,11 +379,12 @@ type WhopPaymentTotal struct {
 func (s *Store) WhopPaymentTotals(ctx context.Context, workspaceID, personID string) ([]WhopPaymentTotal, error) {
 	return queryList(ctx, s.Read, "payment totals", func(sc rowScanner) (WhopPaymentTotal, error) {
 		var t WhopPaymentTotal
-		err := sc.Scan(&t.Currency, &t.PaidMicros, &t.RefundedMicros, &t.Payments)
+		err := sc.Scan(&t.Currency, &t.PaidMicros, &t.RefundedMicros, &t.Payments, &t.Failed)
 		return t, err
 	}, `SELECT currency,
 		COALESCE(SUM(CASE WHEN paid_at IS NOT NULL OR status = 'paid' THEN COALESCE(amount_micros, 0) ELSE 0 END), 0),
 		COALESCE(SUM(COALESCE(refunded_micros, 0)), 0),
-		COUNT(CASE WHEN paid_at IS NOT NULL OR status = 'paid' THEN 1 END)
+		COUNT(CASE WHEN paid_at IS NOT NULL OR status = 'paid' THEN 1 END),
+		COUNT(CASE WHEN paid_at IS NULL AND status <> 'paid' AND (substatus = 'failed' OR failure_message <> '' OR status IN ('void', 'uncollectible')) THEN 1 END)
 		FROM whop_payments WHERE workspace_id = $1 AND person_id = $2 GROUP BY currency ORDER BY currency`, workspaceID, personID)
 }

@@ -79,26 +79,5 @@ func (u *UI) loadNotesTasks(ctx context.Context, ws string, k recordKind, v *rec
 
 // linked returns the live notes or tasks linked to a record.
 func (u *UI) linkedRecords(ctx context.Context, ws string, parent *crm.Object, k recordKind, id string) ([]crm.Record, error) {
-	links, err := u.cfg.Records.TargetsFor(ctx, ws, parent.Name, k.o.Name, id)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, 0, len(links))
-	for _, l := range links {
-		ids = append(ids, l.ParentID)
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	got, err := u.cfg.Records.GetMany(ctx, ws, parent, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]crm.Record, 0, len(got))
-	for _, id := range ids {
-		if r, ok := got[id]; ok && r.Meta().DeletedAt == nil {
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return u.cfg.Records.Linked(ctx, ws, parent, k.o.Name, id)
 }
