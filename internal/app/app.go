@@ -12,6 +12,7 @@ import (
 	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/config"
+	"github.com/roster-crm/roster/internal/contracts"
 	"github.com/roster-crm/roster/internal/insights"
 	"github.com/roster-crm/roster/internal/jobs"
 	"github.com/roster-crm/roster/internal/mail"
@@ -50,6 +51,9 @@ type App struct {
 	Webhooks *webhooks.Service
 	// Workflows is the automation engine, fed by the records' event bus.
 	Workflows *workflow.Service
+	// Contracts sends documents for signature; nil when no encryption key
+	// is configured (signing links and the seal key are sealed).
+	Contracts *contracts.Service
 }
 
 // openParams say how much of the system a command needs.
@@ -120,6 +124,14 @@ func open(ctx context.Context, cfg config.Config, logger *slog.Logger, p openPar
 		}
 		a.Bus.Subscribe(a.Webhooks.Dispatch)
 		if err := webhooks.Register(reg, a.Webhooks); err != nil {
+			s.Close()
+			return nil, err
+		}
+		if a.Contracts, err = a.newContracts(); err != nil {
+			s.Close()
+			return nil, err
+		}
+		if err := contracts.Register(reg, a.Contracts); err != nil {
 			s.Close()
 			return nil, err
 		}

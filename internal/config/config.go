@@ -66,6 +66,8 @@ type Config struct {
 	// AI configures the AI actions (AI_PROVIDER, OPENAI_*, ANTHROPIC_*,
 	// AI_MODEL, AI_MAX_TOKENS).
 	AI AI
+	// ESign configures contract signing (ESIGN_*).
+	ESign ESign
 }
 
 // Getenv is the lookup Load uses; tests pass a map-backed one.
@@ -167,6 +169,9 @@ func Load(getenv Getenv, opts Options) (Config, error) {
 		return Config{}, err
 	}
 	c.AI = ai
+	if c.ESign, err = loadESign(getenv); err != nil {
+		return Config{}, err
+	}
 	if c.WhopAPIVersionDate == "" {
 		c.WhopAPIVersionDate = "2025-01-01"
 	}

@@ -21,6 +21,9 @@ const (
 	// KindWebhook is a notice about an outgoing webhook (disabled after
 	// failing for days).
 	KindWebhook Kind = "webhook"
+	// KindContract is a signing invitation, reminder or notice about a
+	// contract.
+	KindContract Kind = "contract"
 )
 
 // Limits of one message; a message over them is refused before anything is
@@ -66,7 +69,7 @@ func (m *Message) validate() (*checked, error) {
 		return nil, crm.Invalid("workspaceId", crm.CodeRequired, "is required")
 	}
 	switch m.Kind {
-	case KindInvite, KindPasswordReset, KindWorkflow, KindWebhook:
+	case KindInvite, KindPasswordReset, KindWorkflow, KindWebhook, KindContract:
 	default:
 		return nil, crm.Invalid("kind", crm.CodeInvalidEnum, "unknown message kind %q", m.Kind)
 	}
@@ -154,6 +157,8 @@ func (k Kind) Label() string {
 		return "Workflow"
 	case KindWebhook:
 		return "Webhook notice"
+	case KindContract:
+		return "Contract"
 	}
 	return string(k)
 }

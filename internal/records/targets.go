@@ -22,6 +22,21 @@ type TargetParams struct {
 // CreateTarget links a note or task to a person, company or opportunity and
 // puts the link on that record's timeline.
 func (s *Service) CreateTarget(ctx context.Context, p TargetParams) (*crm.TargetLink, error) {
+	var link *crm.TargetLink
+	err := s.store.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		link, err = s.CreateTargetTx(ctx, tx, p)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return link, nil
+}
+
+// CreateTargetTx is CreateTarget inside the caller's transaction (a note
+// written together with the change it is about).
+func (s *Service) CreateTargetTx(ctx context.Context, tx *sql.Tx, p TargetParams) (*crm.TargetLink, error) {
 	parent, err := parentObject(p.Parent)
 	if err != nil {
 		return nil, err
@@ -43,24 +58,22 @@ func (s *Service) CreateTarget(ctx context.Context, p TargetParams) (*crm.Target
 	}
 	link := &crm.TargetLink{ID: crm.NewID(), WorkspaceID: p.WorkspaceID, ParentID: p.ParentID,
 		PersonID: p.PersonID, CompanyID: p.CompanyID, OpportunityID: p.OpportunityID, CreatedAt: s.now()}
-	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.store.RecordGet(ctx, tx, &store.RecordGetParams{Object: parent, WorkspaceID: p.WorkspaceID, ID: p.ParentID}); err != nil {
-			return err
-		}
-		if _, err := s.store.RecordGet(ctx, tx, &store.RecordGetParams{Object: target, WorkspaceID: p.WorkspaceID, ID: targetID}); err != nil {
-			return err
-		}
-		if err := s.store.TargetCreate(ctx, tx, p.Parent, link); err != nil {
-			return err
-		}
-		parentID := p.ParentID
-		return s.store.TimelineInsert(ctx, tx, []*crm.TimelineActivity{{
-			ID: crm.NewID(), WorkspaceID: p.WorkspaceID, HappensAt: link.CreatedAt,
-			Name: string(p.Parent) + ".linked", Properties: map[string]any{},
-			RecordObject: target.Name, RecordID: targetID,
-			LinkedRecordObject: p.Parent, LinkedRecordID: &parentID, Actor: p.Actor,
-		}})
-	})
+	if _, err := s.store.RecordGet(ctx, tx, &store.RecordGetParams{Object: parent, WorkspaceID: p.WorkspaceID, ID: p.ParentID}); err != nil {
+		return nil, err
+	}
+	if _, err := s.store.RecordGet(ctx, tx, &store.RecordGetParams{Object: target, WorkspaceID: p.WorkspaceID, ID: targetID}); err != nil {
+		return nil, err
+	}
+	if err := s.store.TargetCreate(ctx, tx, p.Parent, link); err != nil {
+		return nil, err
+	}
+	parentID := p.ParentID
+	err = s.store.TimelineInsert(ctx, tx, []*crm.TimelineActivity{{
+		ID: crm.NewID(), WorkspaceID: p.WorkspaceID, HappensAt: link.CreatedAt,
+		Name: string(p.Parent) + ".linked", Properties: map[string]any{},
+		RecordObject: target.Name, RecordID: targetID,
+		LinkedRecordObject: p.Parent, LinkedRecordID: &parentID, Actor: p.Actor,
+	}})
 	if err != nil {
 		return nil, err
 	}
