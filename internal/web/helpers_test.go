@@ -31,9 +31,19 @@ type site struct {
 
 func newSite(t *testing.T, s *store.Store) *site {
 	t.Helper()
+	return newSiteWith(t, s, records.New(records.Config{Store: s}), nil)
+}
+
+// newSiteWith is newSite over a given records service, with more of the
+// UI's configuration set by more (nil: none).
+func newSiteWith(t *testing.T, s *store.Store, recs *records.Service, more func(*web.Config)) *site {
+	t.Helper()
 	a := auth.New(auth.Config{Store: s})
-	recs := records.New(records.Config{Store: s})
-	ui, err := web.New(web.Config{Records: recs, Auth: a, Insights: insights.New(insights.Config{Store: s}), Views: views.New(s, nil), Logger: slog.New(slog.DiscardHandler), BaseURL: "http://roster.test"})
+	cfg := web.Config{Records: recs, Auth: a, Insights: insights.New(insights.Config{Store: s}), Views: views.New(s, nil), Logger: slog.New(slog.DiscardHandler), BaseURL: "http://roster.test"}
+	if more != nil {
+		more(&cfg)
+	}
+	ui, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,4 +116,17 @@ func (s *site) signIn(b *browser) string {
 		s.t.Fatalf("sign in: %d", code)
 	}
 	return ws.ID
+}
+
+// member adds a member with role to the workspace and signs a browser in.
+func (s *site) member(wsID, email string, role auth.Role) *browser {
+	s.t.Helper()
+	if _, err := s.auth.AddMember(context.Background(), auth.AddMemberParams{WorkspaceID: wsID, Email: email, Name: "Mo Member", Password: "password-456", Role: role}); err != nil {
+		s.t.Fatal(err)
+	}
+	b := s.browser()
+	if code, _, _ := b.post("/login", url.Values{"email": {email}, "password": {"password-456"}}); code != http.StatusSeeOther {
+		s.t.Fatalf("sign in as %s: %d", email, code)
+	}
+	return b
 }

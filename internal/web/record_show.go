@@ -8,6 +8,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/workflow"
 )
 
 // recordView is what the record page shows.
@@ -40,6 +41,10 @@ type recordView struct {
 	Statuses []string
 
 	Related []relatedList
+
+	// Workflows are the active MANUAL workflows this record can be run
+	// through (the "Run workflow" menu).
+	Workflows []workflow.ManualWorkflow
 }
 
 // loadRecord reads everything the record page shows. before pages the
@@ -82,6 +87,11 @@ func (u *UI) loadRecord(ctx context.Context, p *auth.Principal, k recordKind, id
 	}
 	if err := u.loadRelated(ctx, ws, rec, v); err != nil {
 		return nil, nil, err
+	}
+	if u.cfg.Workflows != nil && v.DeletedAt == nil {
+		if v.Workflows, err = u.cfg.Workflows.ManualWorkflows(ctx, ws, string(k.o.Name)); err != nil {
+			return nil, nil, err
+		}
 	}
 	v.TaskForm.Status = "TODO"
 	return v, rec, nil

@@ -18,6 +18,7 @@ import (
 	"github.com/roster-crm/roster/internal/views"
 	"github.com/roster-crm/roster/internal/webhooks"
 	"github.com/roster-crm/roster/internal/whopsync"
+	"github.com/roster-crm/roster/internal/workflow"
 )
 
 //go:embed templates static
@@ -38,8 +39,10 @@ type Config struct {
 	Audit *audit.Service
 	// Mail is the mailer whose outbox Settings -> Email shows; nil means
 	// the auth service's.
-	Mail   *mail.Service
-	Logger *slog.Logger
+	Mail *mail.Service
+	// Workflows serves Automations; nil when the engine is off.
+	Workflows *workflow.Service
+	Logger    *slog.Logger
 	// BaseURL decides whether cookies are Secure (https) and builds links.
 	BaseURL string
 	// Now is the clock; nil means time.Now.
@@ -128,7 +131,7 @@ func (u *UI) routes() []route {
 		// layout, title and language), not the mux's bare text.
 		{"/", u.notFound},
 	}
-	for _, area := range [][]route{u.tableRoutes(), u.recordRoutes(), u.settingsRoutes(), u.emailRoutes(), u.webhookRoutes(), u.homeRoutes(), u.importRoutes()} {
+	for _, area := range [][]route{u.tableRoutes(), u.recordRoutes(), u.settingsRoutes(), u.emailRoutes(), u.webhookRoutes(), u.workflowRoutes(), u.homeRoutes(), u.importRoutes()} {
 		rs = append(rs, area...)
 	}
 	return rs

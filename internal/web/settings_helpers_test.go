@@ -178,20 +178,6 @@ func settingsRandomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// member adds a member with role to the workspace and returns a browser
-// signed in as them.
-func (s *settingsSite) member(wsID, email string, role auth.Role) *browser {
-	s.t.Helper()
-	if _, err := s.auth.AddMember(context.Background(), auth.AddMemberParams{WorkspaceID: wsID, Email: email, Name: "Mo Member", Password: "password-456", Role: role}); err != nil {
-		s.t.Fatal(err)
-	}
-	b := s.browser()
-	if code, _, _ := b.post("/login", url.Values{"email": {email}, "password": {"password-456"}}); code != http.StatusSeeOther {
-		s.t.Fatalf("sign in as %s: %d", email, code)
-	}
-	return b
-}
-
 // settingsPost posts a form with the CSRF token read from page.
 func (b *browser) settingsPost(page, action string, v url.Values) (int, string, http.Header) {
 	b.t.Helper()

@@ -191,6 +191,11 @@ func (r *runner) step(ctx context.Context, step *Step, info *StepInfo) error {
 		return r.fail(ctx, step, Permanent(err))
 	}
 	input, _ := rendered.(map[string]any)
+	if info.StartedAt == nil || info.Status == StepNotStarted {
+		now := r.s.now()
+		info.StartedAt, info.EndedAt = &now, nil
+	}
+	info.Input = shownInput(step, input)
 	x := &Exec{
 		WorkspaceID: r.row.WorkspaceID, WorkflowID: r.row.WorkflowID, RunID: r.row.ID, Step: step, Input: input, Actor: r.actor,
 		IdempotencyKey: r.row.ID + ":" + step.ID, Now: r.s.now(),
@@ -264,10 +269,10 @@ func (r *runner) applyAndSave(ctx context.Context, tx *sql.Tx, step *Step, res *
 		}
 		r.push(body)
 	case res.Branch:
-		info.Status = StepSuccess
+		info.Status, info.EndedAt = StepSuccess, &now
 		r.push(res.Next)
 	default:
-		info.Status = StepSuccess
+		info.Status, info.EndedAt = StepSuccess, &now
 		r.push(r.follow(step))
 	}
 	return r.saveTx(ctx, tx, nil)
@@ -312,7 +317,8 @@ func (r *runner) fail(ctx context.Context, step *Step, stepErr error) error {
 		return errWaiting
 	}
 	delete(r.prog.Attempts, step.ID)
-	info.Status, info.Error = StepFailed, &msg
+	ended := r.s.now()
+	info.Status, info.Error, info.EndedAt = StepFailed, &msg, &ended
 	if opts.ContinueOnFailure.on() {
 		r.pop()
 		r.push(r.follow(step))
@@ -380,4 +386,26 @@ func (r *runner) saveTx(ctx context.Context, tx *sql.Tx, wake *time.Time) error 
 		}
 	}
 	return nil
+}
+
+// shownInput is the rendered input kept in a step's info for the run page,
+// without HTTP header values (an Authorization header is a credential).
+func shownInput(step *Step, input map[string]any) any {
+	if h, ok := input["headers"].(map[string]any); ok && step.Type == "HTTP_REQUEST" {
+		cp := make(map[string]any, len(input))
+		for k, v := range input {
+			cp[k] = v
+		}
+		names := make(map[string]any, len(h))
+		for k := range h {
+			names[k] = "(hidden)"
+		}
+		cp["headers"] = names
+		input = cp
+	}
+	out, err := normalizeJSON(input)
+	if err != nil {
+		return nil
+	}
+	return out
 }

@@ -104,6 +104,13 @@ type StepInfo struct {
 	Status string  `json:"status"`
 	Result any     `json:"result"`
 	Error  *string `json:"error"`
+	// Input is the step's input as it last ran, variables rendered (HTTP
+	// header values left out: they often carry credentials), and StartedAt
+	// and EndedAt time it (from its first attempt to its outcome); Roster
+	// adds them to Twenty's shape so a run page shows what a step did.
+	Input     any        `json:"input,omitempty"`
+	StartedAt *time.Time `json:"startedAt,omitempty"`
+	EndedAt   *time.Time `json:"endedAt,omitempty"`
 }
 
 // progress is the engine's bookkeeping of a run, kept apart from State so
