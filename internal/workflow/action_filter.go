@@ -22,7 +22,7 @@ func (filterStep) OutputSchema(ctx context.Context, c *Check) (*Schema, error) {
 }
 
 func (filterStep) Execute(ctx context.Context, x *Exec) (*Result, error) {
-	fs, field, err := parseFilterSet(x.Input)
+	fs, field, err := parseFilterSet(x.Input, false)
 	if err != nil {
 		return nil, Permanent(fmt.Errorf("%s: %w", field, err))
 	}

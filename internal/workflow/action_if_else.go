@@ -75,7 +75,7 @@ func (ifElse) OutputSchema(ctx context.Context, c *Check) (*Schema, error) {
 }
 
 func (ifElse) Execute(ctx context.Context, x *Exec) (*Result, error) {
-	fs, field, err := parseFilterSet(x.Input)
+	fs, field, err := parseFilterSet(x.Input, false)
 	if err != nil {
 		return nil, Permanent(fmt.Errorf("%s: %w", field, err))
 	}

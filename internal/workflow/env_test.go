@@ -83,47 +83,67 @@ func newEnv(t *testing.T, s *store.Store, o envOpts) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w := startWorker(t, s, o)
+	e.queue, e.records, e.svc, e.sink = w.queue, w.records, w.svc, w.sink
+	return e
+}
+
+// worker is one process's share of the system: a job queue working jobs
+// with the records service and the workflow engine on it. Two workers on
+// one database are two replicas.
+type worker struct {
+	queue   *jobs.Queue
+	records *records.Service
+	svc     *workflow.Service
+	sink    *mailtest.Sink
+}
+
+func startWorker(t *testing.T, s *store.Store, o envOpts) *worker {
+	t.Helper()
+	ctx := context.Background()
+	w := &worker{}
+	var err error
 	logger := slog.New(slog.DiscardHandler)
-	e.queue = jobs.Prepare(jobs.Config{Store: s, Logger: logger, FetchPollInterval: 100 * time.Millisecond, InsertOnly: o.noWork})
+	w.queue = jobs.Prepare(jobs.Config{Store: s, Logger: logger, FetchPollInterval: 100 * time.Millisecond, InsertOnly: o.noWork})
 	bus := &records.Bus{}
-	e.records = records.New(records.Config{Store: s, Jobs: e.queue})
+	w.records = records.New(records.Config{Store: s, Jobs: w.queue})
 	mcfg := mail.Config{Store: s, Logger: logger}
 	if o.smtp {
-		e.sink = mailtest.Start(t, "", "")
-		mcfg.Driver, mcfg.SMTP = mail.DriverSMTP, mail.SMTP{Host: e.sink.Host, Port: e.sink.Port, NoTLS: true}
+		w.sink = mailtest.Start(t, "", "")
+		mcfg.Driver, mcfg.SMTP = mail.DriverSMTP, mail.SMTP{Host: w.sink.Host, Port: w.sink.Port, NoTLS: true}
 		mcfg.FromAddress = "crm@acme.test"
 	}
 	cfg := workflow.Config{
-		Store: s, Records: e.records, Queue: e.queue, Mail: mail.New(mcfg), Logger: logger,
+		Store: s, Records: w.records, Queue: w.queue, Mail: mail.New(mcfg), Logger: logger,
 		HTTPClient:  netguard.NewClient(netguard.Options{AllowPrivate: o.private}),
 		RetryDelays: []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 30 * time.Millisecond},
 	}
 	if o.clock != nil {
 		cfg.Now = o.clock.Now
 	}
-	e.svc, err = workflow.New(cfg)
+	w.svc, err = workflow.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bus.Subscribe(e.svc.Subscriber())
-	if err := jobs.Register(e.queue.Registry(), &records.EventsWorker{Bus: bus}); err != nil {
+	bus.Subscribe(w.svc.Subscriber())
+	if err := jobs.Register(w.queue.Registry(), &records.EventsWorker{Bus: bus}); err != nil {
 		t.Fatal(err)
 	}
-	if err := workflow.Register(e.queue.Registry(), e.svc); err != nil {
+	if err := workflow.Register(w.queue.Registry(), w.svc); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.queue.Open(ctx); err != nil {
+	if err := w.queue.Open(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.queue.Start(ctx); err != nil {
+	if err := w.queue.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_ = e.queue.Stop(stop)
+		_ = w.queue.Stop(stop)
 	})
-	return e
+	return w
 }
 
 // draft creates a workflow whose draft version has the trigger and steps.

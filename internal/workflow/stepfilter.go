@@ -57,9 +57,11 @@ func canonicalOperand(op string) (string, bool) {
 	return c, ok
 }
 
-// parseFilterSet reads the filter groups and filters of an input (rendered
-// or not) and checks their structure; field names the offending key.
-func parseFilterSet(input map[string]any) (*filterSet, string, error) {
+// parseFilterSet reads the filter groups and filters of an input and checks
+// their structure; field names the offending key. written is true for the
+// input as written (at activation), where stepOutputKey must be a variable;
+// at run time it holds the variable's value.
+func parseFilterSet(input map[string]any, written bool) (*filterSet, string, error) {
 	fs := &filterSet{}
 	if err := remarshal(input["stepFilterGroups"], &fs.groups); err != nil {
 		return nil, "stepFilterGroups", fmt.Errorf("expected a list of {id, logicalOperator}")
@@ -89,7 +91,7 @@ func parseFilterSet(input map[string]any) (*filterSet, string, error) {
 		if f.GroupID != "" && !groups[f.GroupID] {
 			return nil, fmt.Sprintf("stepFilters[%d].stepFilterGroupId", i), fmt.Errorf("no group %q", f.GroupID)
 		}
-		if s, ok := f.Left.(string); ok && !strings.Contains(s, "{{") {
+		if key, ok := f.Left.(string); written && (!ok || !strings.Contains(key, "{{")) {
 			return nil, fmt.Sprintf("stepFilters[%d].stepOutputKey", i), fmt.Errorf("must be a variable such as {{trigger.object.city}}")
 		}
 	}
@@ -109,7 +111,7 @@ func remarshal(v any, dst any) error {
 
 // checkFilterInput validates a step's filters at activation.
 func checkFilterInput(c *Check) (*filterSet, error) {
-	fs, field, err := parseFilterSet(c.Step.Settings.Input)
+	fs, field, err := parseFilterSet(c.Step.Settings.Input, true)
 	if err != nil {
 		return nil, c.Errorf(field, crm.CodeInvalidValue, "%v", err)
 	}
