@@ -44,12 +44,8 @@ func (u *UI) webhookShowData(r *http.Request) (*webhookShowData, error) {
 	if err != nil {
 		return nil, err
 	}
-	var steps []string
-	for _, d := range webhooks.RetrySchedule {
-		steps = append(steps, d.String())
-	}
 	return &webhookShowData{
-		Webhook: hook, Log: log, Errors: map[string]string{}, Schedule: strings.Join(steps, ", "),
+		Webhook: hook, Log: log, Errors: map[string]string{}, Schedule: webhooks.ScheduleText(),
 		Form: webhookForm{TargetURL: hook.TargetURL, Operations: strings.Join(hook.Operations, ", "), Description: hook.Description, Enabled: hook.Enabled},
 	}, nil
 }

@@ -44,6 +44,24 @@ const MaxResponseLog = 1024
 // UserAgent identifies Roster's deliveries to the target.
 const UserAgent = "Roster-Webhooks/1"
 
+// ScheduleText is RetrySchedule as people read it: "5 s, 5 min, 30 min,
+// 2 h, 5 h, 10 h and 10 h".
+func ScheduleText() string {
+	parts := make([]string, len(RetrySchedule))
+	for i, d := range RetrySchedule {
+		switch {
+		case d >= time.Hour && d%time.Hour == 0:
+			parts[i] = fmt.Sprintf("%d h", d/time.Hour)
+		case d >= time.Minute && d%time.Minute == 0:
+			parts[i] = fmt.Sprintf("%d min", d/time.Minute)
+		default:
+			parts[i] = fmt.Sprintf("%d s", d/time.Second)
+		}
+	}
+	last := len(parts) - 1
+	return strings.Join(parts[:last], ", ") + " and " + parts[last]
+}
+
 // RetryDelay is the wait after failed attempt number attempt (1-based).
 func RetryDelay(attempt int) time.Duration {
 	if attempt < 1 {

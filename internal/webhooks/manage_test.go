@@ -371,3 +371,10 @@ func TestAuditTrail(t *testing.T) {
 		}
 	})
 }
+
+func TestScheduleText(t *testing.T) {
+	t.Parallel()
+	if got, want := webhooks.ScheduleText(), "5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h"; got != want {
+		t.Errorf("ScheduleText() = %q; want %q", got, want)
+	}
+}
