@@ -50,6 +50,10 @@
         cur.querySelectorAll("details[data-key]").forEach(function (d) { open[d.getAttribute("data-key")] = d.open; });
         if (!cur.contains(document.activeElement)) {
           cur.replaceWith(fresh);
+          if (!fresh.hasAttribute("data-live")) {
+            var controls = document.querySelector(".wf-refresh");
+            if (controls) controls.hidden = true;
+          }
           fresh.querySelectorAll("details[data-key]").forEach(function (d) {
             var k = d.getAttribute("data-key");
             if (k in open) d.open = open[k];
