@@ -20,7 +20,7 @@ type clock struct{ t time.Time }
 
 func (c *clock) Now() time.Time { return c.t }
 
-func newEnv(t *testing.T, s *store.Store) (*audit.Service, *clock, string, string) {
+func newEnv(t testing.TB, s *store.Store) (*audit.Service, *clock, string, string) {
 	t.Helper()
 	c := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 	var a, b string
@@ -42,7 +42,7 @@ func newEnv(t *testing.T, s *store.Store) (*audit.Service, *clock, string, strin
 
 var admin = audit.Member("member-1", "Ada")
 
-func list(t *testing.T, svc *audit.Service, ws string, p audit.ListParams) *audit.Page {
+func list(t testing.TB, svc *audit.Service, ws string, p audit.ListParams) *audit.Page {
 	t.Helper()
 	pg, err := svc.List(context.Background(), ws, p)
 	if err != nil {

@@ -105,8 +105,11 @@ func (s *Store) auditWhere(p *AuditListParams, withCursor bool) (string, []any) 
 		conds = append(conds, "at <= "+arg(s.Dialect.Time(*p.Until)))
 	}
 	if withCursor && p.After != nil {
-		at := arg(s.Dialect.Time(p.After.At))
-		conds = append(conds, "(at < "+at+" OR (at = "+at+" AND id < "+arg(p.After.ID)+"))")
+		// A row value comparison, which both databases answer from the
+		// (workspace_id, at, id) index; the OR form it replaces scanned
+		// everything newer than the cursor on PostgreSQL (29 ms 40,000
+		// entries in, now under a millisecond: bench/BENCHMARKS.md).
+		conds = append(conds, "(at, id) < ("+arg(s.Dialect.Time(p.After.At))+", "+arg(p.After.ID)+")")
 	}
 	return strings.Join(conds, " AND "), args
 }
@@ -156,27 +159,25 @@ func (s *Store) AuditGet(ctx context.Context, workspaceID, id string) (*AuditEnt
 }
 
 // AuditActors lists who appears as an actor in the workspace's log (ID and
-// the latest name each was recorded under), most recently active first, for
-// the log's actor filter. System actors, which have no ID, are left out.
+// the latest kind and name each was recorded under), most recently active
+// first, for the log's actor filter. System actors, which have no ID, are
+// left out. The recursive query skips from one actor ID to the next along
+// the (workspace_id, actor_id, at, id) index and reads each one's newest
+// entry there, so it costs a few index probes per actor, not a scan of the
+// log (a GROUP BY took 0.5 s over 100,000 entries on SQLite).
 func (s *Store) AuditActors(ctx context.Context, workspaceID string) ([]*AuditActor, error) {
-	rows, err := queryList(ctx, s.Read, "list audit actors", func(sc rowScanner) (*AuditActor, error) {
+	return queryList(ctx, s.Read, "list audit actors", func(sc rowScanner) (*AuditActor, error) {
 		a := &AuditActor{}
-		var last time.Time
-		return a, sc.Scan(&a.Kind, &a.ID, &a.Name, TimeScanner{&last})
-	}, `SELECT actor_kind, actor_id, actor_name, MAX(at) AS last FROM audit_log
-		WHERE workspace_id = $1 AND actor_id IS NOT NULL GROUP BY actor_kind, actor_id, actor_name ORDER BY last DESC, actor_id`, workspaceID)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	var out []*AuditActor
-	for _, a := range rows {
-		if !seen[a.ID] { // an older name of an actor already listed
-			seen[a.ID] = true
-			out = append(out, a)
-		}
-	}
-	return out, nil
+		return a, sc.Scan(&a.Kind, &a.ID, &a.Name)
+	}, `WITH RECURSIVE actors(id) AS (
+		SELECT MIN(actor_id) FROM audit_log WHERE workspace_id = $1
+		UNION ALL
+		SELECT (SELECT MIN(x.actor_id) FROM audit_log x WHERE x.workspace_id = $1 AND x.actor_id > actors.id)
+		FROM actors WHERE actors.id IS NOT NULL
+	)
+	SELECT l.actor_kind, l.actor_id, l.actor_name FROM actors JOIN audit_log l ON l.id = (
+		SELECT y.id FROM audit_log y WHERE y.workspace_id = $1 AND y.actor_id = actors.id ORDER BY y.at DESC, y.id DESC LIMIT 1)
+	ORDER BY l.at DESC, l.id DESC`, workspaceID)
 }
 
 // AuditActor is an actor of a workspace's log: kind, ID and name.

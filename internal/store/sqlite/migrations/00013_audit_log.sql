@@ -24,8 +24,10 @@ UPDATE audit_log SET actor_kind = CASE actor_source WHEN 'MANUAL' THEN 'member' 
 UPDATE audit_log SET actor_id = (SELECT m.id FROM workspace_members m WHERE m.workspace_id = audit_log.workspace_id AND m.user_id = audit_log.actor_id)
     WHERE actor_kind = 'member' AND actor_id IS NOT NULL;
 ALTER TABLE audit_log DROP COLUMN actor_source;
-CREATE INDEX audit_log_ws_action_idx ON audit_log (workspace_id, action, at);
-CREATE INDEX audit_log_ws_actor_idx ON audit_log (workspace_id, actor_id, at);
+DROP INDEX audit_log_ws_idx;
+CREATE INDEX audit_log_ws_at_idx ON audit_log (workspace_id, at, id);
+CREATE INDEX audit_log_ws_action_idx ON audit_log (workspace_id, action, at, id);
+CREATE INDEX audit_log_ws_actor_idx ON audit_log (workspace_id, actor_id, at, id);
 
 CREATE TABLE sign_in_places (
     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -40,6 +42,8 @@ CREATE INDEX sign_in_places_seen_idx ON sign_in_places (last_seen_at);
 DROP TABLE sign_in_places;
 DROP INDEX audit_log_ws_actor_idx;
 DROP INDEX audit_log_ws_action_idx;
+DROP INDEX audit_log_ws_at_idx;
+CREATE INDEX audit_log_ws_idx ON audit_log (workspace_id, at);
 ALTER TABLE audit_log ADD COLUMN actor_source TEXT NOT NULL DEFAULT '';
 UPDATE audit_log SET actor_source = CASE actor_kind WHEN 'member' THEN 'MANUAL' WHEN 'api_key' THEN 'API' ELSE 'SYSTEM' END;
 UPDATE audit_log SET actor_id = (SELECT m.user_id FROM workspace_members m WHERE m.workspace_id = audit_log.workspace_id AND m.id = audit_log.actor_id)
