@@ -52,6 +52,9 @@ func (a *App) seedDemo(ctx context.Context, out io.Writer) error {
 		if err := a.seedTeam(ctx, wsID); err != nil {
 			return err
 		}
+		if err := a.seedWorkflows(ctx, wsID); err != nil {
+			return err
+		}
 	} else if err := a.seedWebhook(ctx, wsID); err != nil {
 		return err
 	}

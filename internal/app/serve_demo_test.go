@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/roster-crm/roster/internal/poll"
+	"github.com/roster-crm/roster/internal/workflow"
 )
 
 // lockedBuffer is an io.Writer the server's goroutines can share.
@@ -115,6 +116,34 @@ func TestServeDemo(t *testing.T) {
 			t.Errorf("demo audit log (%d) lacks %s: %s", resp.StatusCode, action, body)
 		}
 	}
+	// Automations: the templates and the manual workflow are active, and
+	// the welcome runs the seeding started complete.
+	get := func(path string) string {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
+		req.Header.Set("Authorization", "Bearer "+key[1])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	workflows := get("/rest/workflows?limit=50")
+	for _, name := range []string{"Welcome a new member", "Failed payment follow-up", "Win-back 14 days after churn", demoVIPWorkflow} {
+		if !strings.Contains(workflows, `"name":"`+name+`"`) {
+			t.Errorf("demo workflows lack %q: %s", name, workflows)
+		}
+	}
+	if got := strings.Count(get("/rest/workflowVersions?limit=50&filter=status[eq]:ACTIVE"), `"status":"ACTIVE"`); got != len(workflow.Templates())+1 {
+		t.Errorf("active demo versions = %d; want every template and the manual workflow", got)
+	}
+	poll.Until(t, 60*time.Second, func() error {
+		if n := strings.Count(get("/rest/workflowRuns?limit=50&filter=status[eq]:COMPLETED"), `"status":"COMPLETED"`); n < 3 {
+			return fmt.Errorf("%d completed demo runs; want the 3 welcome runs", n)
+		}
+		return nil
+	})
 	if logs := stderr.String(); strings.Contains(logs, `"level":"ERROR"`) {
 		t.Errorf("serve logged an ERROR:\n%s", logs)
 	}
