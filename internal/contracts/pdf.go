@@ -72,54 +72,29 @@ func render(d document) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// body draws the merged markdown as blocks: headings (#, ##, ###), bullet
-// items (- or *), and paragraphs separated by blank lines. Emphasis markers
-// are dropped; the text is what matters in a contract.
+// body draws the merged text block by block.
 func body(f *fpdf.Fpdf, text string) {
-	var para []string
-	flush := func() {
-		if len(para) == 0 {
-			return
-		}
-		f.SetFont(font, "", 11)
-		f.MultiCell(0, 5.5, plain(strings.Join(para, " ")), "", "L", false)
-		f.Ln(2.5)
-		para = nil
-	}
-	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
-		t := strings.TrimSpace(line)
-		switch {
-		case t == "":
-			flush()
-		case strings.HasPrefix(t, "#"):
-			flush()
-			level := len(t) - len(strings.TrimLeft(t, "#"))
-			size := map[int]float64{1: 15, 2: 13}[level]
-			if size == 0 {
-				size = 11.5
-			}
+	for _, b := range Blocks(text) {
+		switch b.Kind {
+		case "heading":
+			size := map[int]float64{1: 15, 2: 13, 3: 11.5}[b.Level]
 			f.SetFont(font, "B", size)
 			f.Ln(1.5)
-			f.MultiCell(0, size*0.5, plain(strings.TrimSpace(strings.TrimLeft(t, "#"))), "", "L", false)
+			f.MultiCell(0, size*0.5, b.Text, "", "L", false)
 			f.Ln(1.5)
-		case strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "* "):
-			flush()
+		case "item":
 			f.SetFont(font, "", 11)
 			x := f.GetX()
 			f.CellFormat(6, 5.5, "•", "", 0, "L", false, 0, "")
-			f.MultiCell(0, 5.5, plain(t[2:]), "", "L", false)
+			f.MultiCell(0, 5.5, b.Text, "", "L", false)
 			f.SetX(x)
 			f.Ln(1)
 		default:
-			para = append(para, t)
+			f.SetFont(font, "", 11)
+			f.MultiCell(0, 5.5, b.Text, "", "L", false)
+			f.Ln(2.5)
 		}
 	}
-	flush()
-}
-
-// plain drops markdown emphasis.
-func plain(s string) string {
-	return strings.NewReplacer("**", "", "__", "", "`", "").Replace(s)
 }
 
 // signatures draws each signer's block: their fields, empty in the

@@ -21,9 +21,6 @@ import (
 	"github.com/digitorus/pdf"
 	"github.com/digitorus/pdfsign/sign"
 	"github.com/digitorus/pdfsign/verify"
-
-	"github.com/roster-crm/roster/internal/crm"
-	"github.com/roster-crm/roster/internal/store"
 )
 
 // documentSigningEKU is RFC 9336's Document Signing extended key usage,
@@ -203,7 +200,8 @@ type Verification struct {
 }
 
 // VerifyPDF checks a PDF's seal with pdfsign's verifier and whether the
-// workspace sealed exactly this file. A tampered file still parses: the
+// workspace (any workspace when workspaceID is empty: the public page)
+// sealed exactly this file. A tampered file still parses: the
 // verifier reports the broken digest in its response, which is read here,
 // never its error alone.
 func (s *Service) VerifyPDF(ctx context.Context, workspaceID string, file []byte) (*Verification, error) {
@@ -228,27 +226,15 @@ func (s *Service) VerifyPDF(ctx context.Context, workspaceID string, file []byte
 			}
 		}
 	}
-	list, err := s.cfg.Store.AttachmentList(ctx, &store.AttachmentListParams{WorkspaceID: workspaceID, SHA256: v.SHA256})
+	c, err := s.cfg.Store.ContractByFinalSHA(ctx, v.SHA256)
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range list {
-		if a.ContractID == nil {
-			continue
-		}
-		c, err := s.cfg.Store.ContractGet(ctx, nil, &store.ContractGetParams{WorkspaceID: workspaceID, ID: *a.ContractID})
-		if err != nil {
-			if errors.Is(err, crm.ErrNotFound) {
-				continue
-			}
-			return nil, err
-		}
-		if c.FinalSHA256 == v.SHA256 {
-			v.Known, v.ContractID, v.Name, v.CompletedAt = true, c.ID, c.Name, c.CompletedAt
-		}
+	if c != nil && (workspaceID == "" || c.WorkspaceID == workspaceID) {
+		v.Known, v.ContractID, v.Name, v.CompletedAt = true, c.ID, c.Name, c.CompletedAt
 	}
 	if v.Valid && !v.Known {
-		v.Problem = "the seal is intact, but this workspace did not seal this file"
+		v.Problem = "the seal is intact, but this is not a contract Roster sealed here"
 	}
 	return v, nil
 }

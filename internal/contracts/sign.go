@@ -371,3 +371,20 @@ func (s *Service) expireTx(ctx context.Context, tx *sql.Tx, c *Contract, now tim
 	}
 	return s.timeline(ctx, tx, c, "expired", crm.Actor{}, now)
 }
+
+// Document returns the original PDF to a signer whose link is usable, so
+// they can read exactly what they sign.
+func (s *Service) Document(ctx context.Context, token string) (*Attachment, error) {
+	var ws, id string
+	err := s.withLink(ctx, token, func(tx *sql.Tx, c *Contract, g *Signer, now time.Time) error {
+		if c.OriginalAttachmentID == nil {
+			return &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "this contract has no document"}
+		}
+		ws, id = c.WorkspaceID, *c.OriginalAttachmentID
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.cfg.Store.AttachmentGet(ctx, ws, id)
+}

@@ -386,3 +386,17 @@ func (s *Store) ContractEvents(ctx context.Context, q Querier, workspaceID, cont
 	}, `SELECT id, workspace_id, contract_id, signer_id, type, at, actor, ip, user_agent, detail FROM contract_events
 WHERE workspace_id = $1 AND contract_id = $2 ORDER BY at, id`, workspaceID, contractID)
 }
+
+// ContractByFinalSHA finds the signed contract whose sealed PDF has this
+// SHA-256, in any workspace (the public verification page: whoever holds
+// the whole file may learn that it is a sealed contract), or nil.
+func (s *Store) ContractByFinalSHA(ctx context.Context, sha string) (*Contract, error) {
+	c, err := scanContract(s.Read.QueryRowContext(ctx, `SELECT `+contractColumns+` FROM contracts WHERE final_sha256 = $1 AND final_sha256 <> ''`, sha))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: find contract by final hash: %w", err)
+	}
+	return c, nil
+}

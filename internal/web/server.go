@@ -11,6 +11,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/contracts"
 	"github.com/roster-crm/roster/internal/insights"
 	"github.com/roster-crm/roster/internal/mail"
 	"github.com/roster-crm/roster/internal/ratelimit"
@@ -34,6 +35,9 @@ type Config struct {
 	Whop     *whopsync.Service // nil when the integration is off
 	// Webhooks serves Settings -> Webhooks; nil when they are off.
 	Webhooks *webhooks.Service
+	// Contracts serves the contract pages and the public signing pages;
+	// nil when contracts are off (no encryption key).
+	Contracts *contracts.Service
 	// Audit records exports and serves Settings -> Audit log; nil means the
 	// auth service's.
 	Audit *audit.Service
@@ -131,7 +135,7 @@ func (u *UI) routes() []route {
 		// layout, title and language), not the mux's bare text.
 		{"/", u.notFound},
 	}
-	for _, area := range [][]route{u.tableRoutes(), u.recordRoutes(), u.settingsRoutes(), u.emailRoutes(), u.webhookRoutes(), u.workflowRoutes(), u.homeRoutes(), u.importRoutes()} {
+	for _, area := range [][]route{u.tableRoutes(), u.recordRoutes(), u.settingsRoutes(), u.emailRoutes(), u.webhookRoutes(), u.workflowRoutes(), u.contractRoutes(), u.homeRoutes(), u.importRoutes()} {
 		rs = append(rs, area...)
 	}
 	return rs
