@@ -25,16 +25,9 @@ const (
 // seedDemo makes sure a demo workspace exists (creating it with sample
 // records on the first run) and prints how to sign in and a fresh API key.
 func (a *App) seedDemo(ctx context.Context, out io.Writer) error {
-	list, err := a.Store.WorkspaceList(ctx)
+	wsID, err := a.demoWorkspaceID(ctx)
 	if err != nil {
 		return err
-	}
-	var wsID string
-	for _, w := range list {
-		if w.Name == demoWorkspace {
-			wsID = w.ID
-			break
-		}
 	}
 	if wsID == "" {
 		ws, _, err := a.Auth.CreateWorkspace(ctx, auth.CreateWorkspaceParams{Name: demoWorkspace, AdminEmail: demoEmail, AdminPassword: demoPassword, AdminName: "Demo Admin"})
@@ -72,10 +65,10 @@ func (a *App) seedDemo(ctx context.Context, out io.Writer) error {
 	fmt.Fprintf(out, "\nDemo workspace %s (connected to a simulated Whop company, %s)\n"+
 		"  admin login:     %s / %s\n  API key:         %s\n"+
 		"  Whop company:    %s\n  webhook URL:     %s\n  webhook secret:  %s\n"+
-		"  outgoing:        Settings → Webhooks posts record events to %s%s\n"+
+		"  outgoing:        Settings → Webhooks posts record events to %s in this process\n"+
 		"  try:             curl -H 'Authorization: Bearer %s' %s/rest/people\n\n",
 		wsID, a.Config.WhopAPIBaseURL, demoEmail, demoPassword, key,
-		simCompanyID, a.Whop.WebhookURL(wsID), simWebhookSecret, strings.TrimRight(a.Config.BaseURL, "/"), demoReceiverPath, key, a.Config.BaseURL)
+		simCompanyID, a.Whop.WebhookURL(wsID), simWebhookSecret, demoReceiverPath, key, a.Config.BaseURL)
 	return nil
 }
 
@@ -101,6 +94,20 @@ func (a *App) seedTeam(ctx context.Context, wsID string) error {
 	return err
 }
 
+// demoWorkspaceID finds the demo workspace, "" before the first run.
+func (a *App) demoWorkspaceID(ctx context.Context) (string, error) {
+	list, err := a.Store.WorkspaceList(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, w := range list {
+		if w.Name == demoWorkspace {
+			return w.ID, nil
+		}
+	}
+	return "", nil
+}
+
 // seedWebhook makes sure the demo workspace has an outgoing webhook to the
 // receiver in this process (demoReceiver), so Settings -> Webhooks shows a
 // delivery log: the sample records, then the simulated Whop company's
@@ -113,7 +120,7 @@ func (a *App) seedWebhook(ctx context.Context, wsID string) error {
 		return err
 	}
 	_, err = a.Webhooks.Create(ctx, admin, webhooks.CreateParams{
-		TargetURL:   strings.TrimRight(a.Config.BaseURL, "/") + demoReceiverPath,
+		TargetURL:   demoReceiverURL(a.Config.Addr),
 		Operations:  []string{"person.created", "person.updated", "opportunity.*"},
 		Description: "Demo receiver inside this process (serve --demo)",
 	})

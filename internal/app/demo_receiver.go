@@ -1,11 +1,16 @@
 package app
 
 import (
+	"context"
+	"fmt"
 	"hash/fnv"
 	"io"
+	"net"
 	"net/http"
+	"strings"
 	"sync"
 
+	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/webhooks"
 )
 
@@ -46,4 +51,44 @@ func demoReceiver() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"received":true}`)
 	})
+}
+
+// demoReceiverURL is the receiver's URL on the listen address addr, always
+// on this machine: an unspecified host (":8080", "0.0.0.0:8080") becomes
+// 127.0.0.1. ROSTER_BASE_URL is not used: it may name a public host, and
+// the demo makes no call off the machine.
+func demoReceiverURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		host, port = addr, "80"
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + demoReceiverPath
+}
+
+// pointDemoWebhook moves the demo workspace's webhook to the receiver on
+// the address the server actually bound (with ROSTER_ADDR port 0 it is
+// only known then). Deliveries read the URL at each attempt, so one that
+// failed before this is retried at the right place.
+func (a *App) pointDemoWebhook(ctx context.Context, target string) error {
+	wsID, err := a.demoWorkspaceID(ctx)
+	if err != nil || wsID == "" {
+		return err
+	}
+	key := "demo"
+	admin := &auth.Principal{WorkspaceID: wsID, APIKeyID: &key, Role: auth.RoleAdmin, Name: "Demo"}
+	pg, err := a.Webhooks.List(ctx, admin, webhooks.ListParams{})
+	if err != nil {
+		return err
+	}
+	for _, w := range pg.Webhooks {
+		if strings.HasSuffix(w.TargetURL, demoReceiverPath) && w.TargetURL != target {
+			if _, err := a.Webhooks.Update(ctx, admin, w.ID, webhooks.UpdateParams{TargetURL: &target}); err != nil {
+				return fmt.Errorf("demo webhook: %w", err)
+			}
+		}
+	}
+	return nil
 }

@@ -117,6 +117,11 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 			// "dev-<commit>", and "Roster dev listening" read like a
 			// development server.
 			fmt.Fprintf(env.stdout, "Roster listening on http://%s (%s, role %s, version %s)\n", srv.Addr(), a.Store.Dialect, *role, Version())
+			if *demo && *role != roleWorker {
+				if err := a.pointDemoWebhook(ctx, demoReceiverURL(srv.Addr())); err != nil {
+					logger.Error("demo: point the webhook at the receiver", "error", err)
+				}
+			}
 		case <-ctx.Done():
 		}
 	}()
