@@ -177,12 +177,24 @@ func (s *Service) saveConnection(ctx context.Context, p *auth.Principal, conn *s
 		if err := s.store.WhopConnectionSave(ctx, tx, conn); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, conn.WorkspaceID, audit.WhopConnected, p.AuditActor(), map[string]any{"method": conn.Method, "companyId": conn.CompanyID}); err != nil {
+		if err := s.auditConnection(ctx, tx, p, audit.WhopConnected, conn); err != nil {
 			return err
 		}
 		_, err = s.queueRun(ctx, tx, conn.WorkspaceID, RunFull)
 		return err
 	})
+}
+
+// auditConnection records a connect or disconnect in tx, naming the Whop
+// company as its target.
+func (s *Service) auditConnection(ctx context.Context, tx *sql.Tx, p *auth.Principal, action audit.Action, conn *store.WhopConnection) error {
+	label := conn.CompanyID
+	if conn.Handle != "" {
+		label = conn.Handle + " (" + conn.CompanyID + ")"
+	}
+	return s.auditLog.RecordTx(ctx, tx, p.WorkspaceID, audit.Entry{Action: action, Actor: p.AuditActor(),
+		Target:  audit.Target{Type: audit.TargetWhopCompany, ID: conn.CompanyID, Label: label},
+		Details: map[string]any{"method": conn.Method, "companyId": conn.CompanyID}})
 }
 
 // connectError explains why Whop refused a credential, without echoing it.
@@ -280,7 +292,7 @@ func (s *Service) Disconnect(ctx context.Context, p *auth.Principal) (bool, erro
 				return err
 			}
 		}
-		return s.audit(ctx, tx, p.WorkspaceID, audit.WhopDisconnected, p.AuditActor(), map[string]any{"method": conn.Method, "companyId": conn.CompanyID})
+		return s.auditConnection(ctx, tx, p, audit.WhopDisconnected, conn)
 	})
 	return err == nil, err
 }

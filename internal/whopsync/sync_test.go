@@ -211,6 +211,12 @@ func TestConnectErrors(t *testing.T) {
 		if len(entries) < 2 || entries[0].Action != "whop.disconnected" {
 			t.Fatalf("audit log = %v; want connected then disconnected", entries)
 		}
+		for _, en := range entries {
+			if (en.Action == "whop.connected" || en.Action == "whop.disconnected") &&
+				(en.Actor != e.admin.AuditActor() || en.Target.Type != "whop_company" || en.Target.ID != e.company) {
+				t.Errorf("%s: actor %+v, target %+v; want the admin and company %s", en.Action, en.Actor, en.Target, e.company)
+			}
+		}
 	})
 }
 
