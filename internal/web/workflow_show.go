@@ -147,7 +147,7 @@ func (u *UI) builderPage(r *http.Request, b *builder) (*builderData, error) {
 		return nil, err
 	}
 	ctx, svc, ws, wf, v := r.Context(), q.svc, q.ws, q.wf, q.v
-	d := &builderData{Tab: "builder", Choices: choices, Workflow: wf, Version: v, Admin: settingsIsAdmin(r), TriggerJSON: indentRaw(v.Trigger), StepJSON: indentRaw(v.Steps),
+	d := &builderData{Tab: "builder", Choices: choices, Workflow: wf, Version: v, Admin: canChangeWorkflows(r), TriggerJSON: indentRaw(v.Trigger), StepJSON: indentRaw(v.Steps),
 		WebhookURL: strings.TrimRight(u.cfg.BaseURL, "/") + "/webhooks/workflows/" + ws + "/" + wf.ID}
 	d.Editable = d.Admin && v.Status == workflow.VersionDraft
 	drafts, err := svc.Versions(ctx, ws, workflow.VersionFilter{WorkflowID: wf.ID, Status: workflow.VersionDraft}, workflow.ListParams{First: 1})

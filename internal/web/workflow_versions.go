@@ -25,5 +25,5 @@ func (u *UI) workflowVersions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return u.render(w, r, "workflow_versions", "Versions of "+wf.Name+" · Automations", workflowVersionsData{Tab: "versions", Workflow: wf, Versions: pg.Items, Admin: settingsIsAdmin(r)})
+	return u.render(w, r, "workflow_versions", "Versions of "+wf.Name+" · Automations", workflowVersionsData{Tab: "versions", Workflow: wf, Versions: pg.Items, Admin: canChangeWorkflows(r)})
 }

@@ -60,7 +60,7 @@ func (u *UI) workflowsData(r *http.Request) (*workflowsData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &workflowsData{Templates: workflow.Templates(), Admin: settingsIsAdmin(r), Errors: map[string]string{}}
+	d := &workflowsData{Templates: workflow.Templates(), Admin: canChangeWorkflows(r), Errors: map[string]string{}}
 	for _, wf := range pg.Items {
 		d.Rows = append(d.Rows, workflowRow{Workflow: wf, Summary: sums[wf.ID]})
 	}

@@ -86,6 +86,26 @@ func TestWorkflowBuilderErrors(t *testing.T) {
 			}
 		})
 
+		t.Run("the JSON editor saves what it can read and opens shapes the list cannot show", func(t *testing.T) {
+			code, body, _ := admin.settingsPost(page, page+"/json", url.Values{"trigger": {`{"type": "MANUAL"`}, "steps": {"[]"}})
+			if code != http.StatusBadRequest || !strings.Contains(body, `href="#json-trigger"`) {
+				t.Errorf("JSON editor with a broken trigger = %d; want 400 linking to the trigger", code)
+			}
+			parallel := `[{"id":"a","type":"DELAY","nextStepIds":["b","c"],"settings":{"input":{"delayType":"DURATION","duration":{"minutes":1}}}},
+				{"id":"b","type":"DELAY","settings":{"input":{"delayType":"DURATION","duration":{"minutes":1}}}},
+				{"id":"c","type":"DELAY","settings":{"input":{"delayType":"DURATION","duration":{"minutes":1}}}}]`
+			if code, _, _ := admin.settingsPost(page, page+"/json", url.Values{"trigger": {`{"type": "MANUAL", "settings": {}}`}, "steps": {parallel}}); code != http.StatusSeeOther {
+				t.Fatalf("JSON editor with a valid definition = %d; want 303", code)
+			}
+			_, body, _ = admin.get(page)
+			if !strings.Contains(body, "leads to several steps at once") || !strings.Contains(body, `id="json-steps"`) {
+				t.Error("a version with parallel steps does not open in the JSON editor saying why")
+			}
+			if v, _ := site.wf.Version(ctx, ws, vID); !strings.Contains(string(v.Steps), `"c"`) {
+				t.Errorf("steps after the JSON save = %s", v.Steps)
+			}
+		})
+
 		t.Run("members read but do not change workflows", func(t *testing.T) {
 			member := site.member(ws, "mo@acme.test", auth.RoleMember)
 			code, body, _ := member.get("/workflows")
