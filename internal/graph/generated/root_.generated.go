@@ -3797,7 +3797,7 @@ type AuditActor {
 }
 
 type AuditTarget {
-  "member, invite, api_key, workspace, object, database or whop_company."
+  "member, invite, api_key, workspace, object, database, whop_company or webhook."
   type: String!
   id: ID
   label: String!

@@ -78,7 +78,7 @@ type AuditLogFilterInput struct {
 }
 
 type AuditTarget struct {
-	// member, invite, api_key, workspace, object, database or whop_company.
+	// member, invite, api_key, workspace, object, database, whop_company or webhook.
 	Type  string  `json:"type"`
 	ID    *string `json:"id,omitempty"`
 	Label string  `json:"label"`
