@@ -337,3 +337,38 @@ func TestAuditRollsBackWithTheChange(t *testing.T) {
 		}, audit.SignInNewPlace)
 	})
 }
+
+// TestPasswordResetAuditedInEachWorkspace: an account shared by two
+// workspaces has its reset recorded in both, each naming its own member.
+func TestPasswordResetAuditedInEachWorkspace(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		ctx := from("203.0.113.9", firefox133)
+		svc, _ := newService(s)
+		l := auditLog{log: audit.New(audit.Config{Store: s})}
+		wsA, _ := mustWorkspace(t, svc, "Acme", "ada@acme.test")
+		wsB, _ := mustWorkspace(t, svc, "Bravo", "zed@bravo.test")
+		if _, err := svc.AddMember(ctx, auth.AddMemberParams{WorkspaceID: wsB.ID, Email: "ada@acme.test", Password: "password-ada@acme.test", Role: auth.RoleMember}); err != nil {
+			t.Fatal(err)
+		}
+		token, _, err := svc.RequestPasswordReset(ctx, "ada@acme.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var inB []*audit.Event
+		inA := l.step(t, "ResetPassword (A)", wsA.ID, func() error {
+			before := len(l.all(t, wsB.ID))
+			if _, err := svc.ResetPassword(ctx, token, "a-new-password"); err != nil {
+				return err
+			}
+			inB = l.all(t, wsB.ID)[:len(l.all(t, wsB.ID))-before]
+			return nil
+		}, audit.PasswordReset)
+		adaA, adaB := member(t, svc, wsA.ID, "ada@acme.test"), member(t, svc, wsB.ID, "ada@acme.test")
+		if inA[0].Target.ID != adaA.ID {
+			t.Errorf("A's entry names member %s; want %s", inA[0].Target.ID, adaA.ID)
+		}
+		if len(inB) != 1 || inB[0].Action != audit.PasswordReset || inB[0].Target.ID != adaB.ID || inB[0].Actor.ID != adaB.ID {
+			t.Errorf("B's new entries = %+v; want one password reset of Ada's member %s", inB, adaB.ID)
+		}
+	})
+}
