@@ -49,8 +49,12 @@ type App struct {
 	// Webhooks sends outgoing webhooks; nil when no encryption key is
 	// configured (their secrets are sealed).
 	Webhooks *webhooks.Service
-	// Workflows is the automation engine, fed by the records' event bus.
+	// Workflows is the automation engine, fed by the records' event bus
+	// and by WhopEvents.
 	Workflows *workflow.Service
+	// WhopEvents carries the Whop events whopsync applied to their
+	// consumers (WHOP_EVENT workflow triggers).
+	WhopEvents *whopsync.DomainEvents
 	// Contracts sends documents for signature; nil when no encryption key
 	// is configured (signing links and the seal key are sealed).
 	Contracts *contracts.Service
@@ -157,6 +161,11 @@ func (a *App) openWorkflows(reg *jobs.Registry) error {
 		return fmt.Errorf("app: workflows: %w", err)
 	}
 	a.Bus.Subscribe(a.Workflows.Subscriber())
+	a.WhopEvents = &whopsync.DomainEvents{}
+	a.WhopEvents.Subscribe(a.Workflows.WhopSubscriber())
+	if err := whopsync.RegisterDomainEvents(reg, a.WhopEvents); err != nil {
+		return err
+	}
 	return workflow.Register(reg, a.Workflows)
 }
 
@@ -180,7 +189,7 @@ func (a *App) newWhop(ctx context.Context) (*whopsync.Service, error) {
 		APIBaseURL: cfg.WhopAPIBaseURL, OAuthBaseURL: cfg.WhopOAuthBaseURL, APIVersionDate: cfg.WhopAPIVersionDate,
 		ClientID: cfg.WhopClientID, ClientSecret: cfg.WhopClientSecret, CallbackURL: cfg.WhopCallbackURL,
 		WebhookSecret: cfg.WhopWebhookSecret, BaseURL: cfg.BaseURL, AllowedWebhookCIDRs: cfg.WhopWebhookAllowedCIDRs,
-		RatePerMinute: cfg.WhopRatePerMinute, Metrics: a.Metrics, Cache: cache, Logger: a.Logger,
+		RatePerMinute: cfg.WhopRatePerMinute, Metrics: a.Metrics, Cache: cache, Logger: a.Logger, DomainEvents: a.WhopEvents,
 	})
 }
 

@@ -206,6 +206,11 @@ func (s *Service) finishEvent(ctx context.Context, tx *sql.Tx, ev *store.WhopInb
 	var q store.Querier = s.store.Write
 	if tx != nil {
 		q = tx
+		if status == store.InboxProcessed {
+			if err := s.emitDomainEvent(ctx, tx, ev); err != nil {
+				return err
+			}
+		}
 	}
 	return s.store.WhopInboxMark(ctx, q, ev)
 }

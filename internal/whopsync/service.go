@@ -60,8 +60,11 @@ type Config struct {
 	HTTPClient  *http.Client
 	Metrics     prometheus.Registerer
 	Cache       Cache
-	Logger      *slog.Logger
-	Now         func() time.Time
+	// DomainEvents, when set, receives every applied Whop event (see
+	// DomainEvent); workflow triggers subscribe to it.
+	DomainEvents *DomainEvents
+	Logger       *slog.Logger
+	Now          func() time.Time
 }
 
 // Service is the Whop integration. It is safe for concurrent use.
@@ -75,10 +78,12 @@ type Service struct {
 	cache    Cache
 	allowed  []netip.Prefix
 
-	queue    records.Enqueuer // nil: the CLI works syncs itself
-	triggers *ratelimit.Window
-	inbox    *inboxBatcher
-	clients  sync.Map // workspace ID -> *whop.Client (rebuilt when the connection changes)
+	queue records.Enqueuer // nil: the CLI works syncs itself
+	// domainEvents is cfg.DomainEvents: nil emits nothing.
+	domainEvents *DomainEvents
+	triggers     *ratelimit.Window
+	inbox        *inboxBatcher
+	clients      sync.Map // workspace ID -> *whop.Client (rebuilt when the connection changes)
 }
 
 // New returns a Service.
@@ -105,6 +110,7 @@ func New(cfg Config) (*Service, error) {
 		triggers: ratelimit.New(6, time.Minute),
 	}
 	s.inbox = &inboxBatcher{s: s}
+	s.domainEvents = cfg.DomainEvents
 	return s, nil
 }
 

@@ -44,6 +44,7 @@ func (w *MaintenanceWorker) Work(ctx context.Context, job *river.Job[Maintenance
 		}
 	}
 	keep(s.FireCron(ctx))
+	keep(s.FireComputedWhopEvents(ctx))
 	keep(s.RecoverStuck(ctx))
 	if _, err := s.store.WorkflowRunsPrune(ctx, KeepRuns); err != nil {
 		keep(err)
