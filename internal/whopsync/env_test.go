@@ -69,6 +69,8 @@ type envOpts struct {
 	simWrap func(http.Handler) http.Handler
 	// allowedCIDRs is the webhook allowlist (nil: everyone).
 	allowedCIDRs []string
+	// syncSlice is how long a sync job's attempt works (0: the default).
+	syncSlice time.Duration
 }
 
 func newEnv(t testing.TB, s *store.Store, o envOpts) *env {
@@ -119,7 +121,7 @@ func newEnv(t testing.TB, s *store.Store, o envOpts) *env {
 	e.records = records.New(records.Config{Store: s, Jobs: queue})
 	e.svc, err = whopsync.New(whopsync.Config{Store: s, Records: e.records, Queue: queue, Sealer: sealer, APIBaseURL: simSrv.URL + "/api/v1",
 		OAuthBaseURL: simSrv.URL, RatePerMinute: -1, BaseURL: e.roster.URL,
-		ClientID: e.clientID, ClientSecret: e.clientSecret, CallbackURL: callback, AllowedWebhookCIDRs: o.allowedCIDRs,
+		ClientID: e.clientID, ClientSecret: e.clientSecret, CallbackURL: callback, AllowedWebhookCIDRs: o.allowedCIDRs, SyncSlice: o.syncSlice,
 		BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Logger: slog.New(slog.DiscardHandler), Now: o.now})
 	if err != nil {
 		t.Fatal(err)

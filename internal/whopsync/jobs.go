@@ -60,7 +60,7 @@ type syncWorker struct {
 // run. A run another live worker holds is left to it; a takeover job (Resume
 // set) waits until the heartbeat it was queued for goes stale.
 func (w *syncWorker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
-	run, err := w.s.work(ctx, workParams{WorkspaceID: job.Args.WorkspaceID, RunID: job.Args.RunID, Lease: crm.NewID(), Until: w.s.now().Add(syncSlice)})
+	run, err := w.s.work(ctx, workParams{WorkspaceID: job.Args.WorkspaceID, RunID: job.Args.RunID, Lease: crm.NewID(), Until: w.s.now().Add(w.s.cfg.SyncSlice)})
 	switch {
 	case err == nil || run == nil:
 		return err

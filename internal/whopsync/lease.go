@@ -17,10 +17,11 @@ import (
 const (
 	heartbeatEvery = 5 * time.Second
 	staleRun       = 30 * time.Second
-	// syncSlice is how long one job attempt works a run before it lets go
-	// and continues in a fresh attempt (a snooze), so every attempt ends well
-	// within jobs.JobTimeout and River can rescue a dead one within a minute.
-	syncSlice = 30 * time.Second
+	// DefaultSyncSlice is how long one job attempt works a run before it
+	// lets go and continues in a fresh attempt (a snooze), so every attempt
+	// ends well within jobs.JobTimeout and River can rescue a dead one within
+	// a minute.
+	DefaultSyncSlice = 30 * time.Second
 )
 
 var (

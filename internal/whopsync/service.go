@@ -57,9 +57,12 @@ type Config struct {
 	// client's defaults); tests shorten them.
 	BaseBackoff time.Duration
 	MaxBackoff  time.Duration
-	HTTPClient  *http.Client
-	Metrics     prometheus.Registerer
-	Cache       Cache
+	// SyncSlice is how long a sync job's attempt works before continuing
+	// in a fresh one (zero: DefaultSyncSlice); tests shorten it.
+	SyncSlice  time.Duration
+	HTTPClient *http.Client
+	Metrics    prometheus.Registerer
+	Cache      Cache
 	// DomainEvents, when set, receives every applied Whop event (see
 	// DomainEvent); workflow triggers subscribe to it.
 	DomainEvents *DomainEvents
@@ -93,6 +96,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.SyncSlice <= 0 {
+		cfg.SyncSlice = DefaultSyncSlice
 	}
 	if cfg.Cache == nil {
 		cfg.Cache = NewMemoryCache(24*time.Hour, cfg.Now)
