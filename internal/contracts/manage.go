@@ -215,3 +215,6 @@ func (s *Service) Attachments(ctx context.Context, workspaceID string, object cr
 	}
 	return s.cfg.Store.AttachmentList(ctx, &store.AttachmentListParams{WorkspaceID: workspaceID, Column: col, ID: id})
 }
+
+// AttachmentURL is where a workspace member downloads a stored file.
+func (s *Service) AttachmentURL(id string) string { return s.cfg.BaseURL + "/attachments/" + id }

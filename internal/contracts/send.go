@@ -28,11 +28,11 @@ const (
 
 // SignerInput is one signer of sendContract.
 type SignerInput struct {
-	Name  string
-	Email string
-	Role  string
+	Name  string `json:"name"`
+	Email string `json:"email"`
+	Role  string `json:"role"`
 	// Order defaults to the role's order in the template.
-	Order int
+	Order int `json:"order"`
 }
 
 // SendInput is sendContract's input.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/contracts"
 	"github.com/roster-crm/roster/internal/graph/generated"
 	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/records"
@@ -33,6 +34,8 @@ type Config struct {
 	Webhooks *webhooks.Service
 	// Workflows serves the workflow operations; nil disables them.
 	Workflows *workflow.Service
+	// Contracts serves the contract operations; nil disables them.
+	Contracts *contracts.Service
 	// Audit serves the audit log (auditLogs, auditLog).
 	Audit *audit.Service
 	// Logger receives internal errors (once each); nil means slog.Default().
@@ -50,7 +53,7 @@ func NewHandler(cfg Config) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{records: cfg.Records, whop: cfg.Whop, webhooks: cfg.Webhooks, workflows: cfg.Workflows, audit: cfg.Audit, log: log}})
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{records: cfg.Records, whop: cfg.Whop, webhooks: cfg.Webhooks, workflows: cfg.Workflows, contracts: cfg.Contracts, audit: cfg.Audit, log: log}})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

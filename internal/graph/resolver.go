@@ -6,6 +6,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/contracts"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/webhooks"
 	"github.com/roster-crm/roster/internal/whopsync"
@@ -22,6 +23,8 @@ type Resolver struct {
 	// workflows is nil when a test builds the handler without them.
 	workflows *workflow.Service
 	audit     *audit.Service
+	// contracts is nil when the server runs without them.
+	contracts *contracts.Service
 	log       *slog.Logger
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/contracts"
 	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/records"
@@ -24,6 +25,9 @@ type Config struct {
 	// Workflows serves /rest/workflows, /rest/workflowVersions and
 	// /rest/workflowRuns; nil answers that they are off.
 	Workflows *workflow.Service
+	// Contracts serves /rest/contractTemplates and /rest/contracts; nil
+	// answers that they are off.
+	Contracts *contracts.Service
 	// Logger receives 5xx errors of requests not served through
 	// httpserver.Server (which has its own request-scoped logger); nil means
 	// slog.Default().
@@ -39,6 +43,7 @@ type handler struct {
 	webhooks  *webhooks.Service
 	audit     *audit.Service
 	workflows *workflow.Service
+	contracts *contracts.Service
 	logger    *slog.Logger
 	baseURL   string
 }
@@ -61,7 +66,7 @@ type Mux interface {
 // httpserver.Server directly (rather than NewHandler on "/rest/") labels
 // access logs and metrics per route ("GET /rest/{object}/{id}").
 func Register(mux Mux, cfg Config) {
-	h := &handler{records: cfg.Records, webhooks: cfg.Webhooks, audit: cfg.Audit, workflows: cfg.Workflows, logger: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
+	h := &handler{records: cfg.Records, webhooks: cfg.Webhooks, audit: cfg.Audit, workflows: cfg.Workflows, contracts: cfg.Contracts, logger: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}
@@ -76,6 +81,7 @@ func Register(mux Mux, cfg Config) {
 	h.registerWebhooks(mux)
 	mux.Handle("GET /rest/auditLogs", h.json(h.auditLogList))
 	h.registerWorkflows(mux)
+	h.registerContracts(mux)
 	mux.Handle("/rest/", h.json(func(w http.ResponseWriter, r *http.Request) error {
 		return &crm.Error{Cause: crm.ErrNotFound, Code: crm.CodeNotFound, Message: "no REST endpoint " + r.Method + " " + r.URL.Path + " (see /rest/openapi.json)"}
 	}))

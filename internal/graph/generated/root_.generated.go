@@ -24,6 +24,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Company() CompanyResolver
+	Contract() ContractResolver
 	FieldDefinition() FieldDefinitionResolver
 	Mutation() MutationResolver
 	Note() NoteResolver
@@ -140,6 +141,108 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Contract struct {
+		CompanyID         func(childComplexity int) int
+		CompletedAt       func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		Document          func(childComplexity int) int
+		Events            func(childComplexity int) int
+		ExpiresAt         func(childComplexity int) int
+		FinalSha256       func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Message           func(childComplexity int) int
+		Name              func(childComplexity int) int
+		OpportunityID     func(childComplexity int) int
+		OriginalPDFURL    func(childComplexity int) int
+		OriginalSha256    func(childComplexity int) int
+		PersonID          func(childComplexity int) int
+		Provider          func(childComplexity int) int
+		ProviderRequestID func(childComplexity int) int
+		SentAt            func(childComplexity int) int
+		SignedPDFURL      func(childComplexity int) int
+		Signers           func(childComplexity int) int
+		Status            func(childComplexity int) int
+		TemplateID        func(childComplexity int) int
+		TemplateVersion   func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+		VoidReason        func(childComplexity int) int
+	}
+
+	ContractEvent struct {
+		Actor     func(childComplexity int) int
+		At        func(childComplexity int) int
+		Detail    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		IP        func(childComplexity int) int
+		SignerID  func(childComplexity int) int
+		Type      func(childComplexity int) int
+		UserAgent func(childComplexity int) int
+	}
+
+	ContractField struct {
+		ID       func(childComplexity int) int
+		Label    func(childComplexity int) int
+		Required func(childComplexity int) int
+		Role     func(childComplexity int) int
+		Type     func(childComplexity int) int
+	}
+
+	ContractPreview struct {
+		Document func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
+	ContractSettings struct {
+		ConfiguredCertificate func(childComplexity int) int
+		ConsentText           func(childComplexity int) int
+		ConsentVersion        func(childComplexity int) int
+		Provider              func(childComplexity int) int
+		SealCertificate       func(childComplexity int) int
+		SignedStage           func(childComplexity int) int
+	}
+
+	ContractSigner struct {
+		DeclineReason func(childComplexity int) int
+		Email         func(childComplexity int) int
+		ID            func(childComplexity int) int
+		IP            func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Order         func(childComplexity int) int
+		Role          func(childComplexity int) int
+		SentAt        func(childComplexity int) int
+		SignedAt      func(childComplexity int) int
+		SigningURL    func(childComplexity int) int
+		Status        func(childComplexity int) int
+		UserAgent     func(childComplexity int) int
+		ViewedAt      func(childComplexity int) int
+	}
+
+	ContractSignerRole struct {
+		Order func(childComplexity int) int
+		Role  func(childComplexity int) int
+	}
+
+	ContractTemplate struct {
+		Body        func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Fields      func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		SignerRoles func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		Version     func(childComplexity int) int
+	}
+
+	ContractVerification struct {
+		CompletedAt func(childComplexity int) int
+		ContractID  func(childComplexity int) int
+		Known       func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Problem     func(childComplexity int) int
+		Sha256      func(childComplexity int) int
+		Valid       func(childComplexity int) int
+	}
+
 	Currency struct {
 		AmountMicros func(childComplexity int) int
 		CurrencyCode func(childComplexity int) int
@@ -184,6 +287,7 @@ type ComplexityRoot struct {
 		ConnectWhop                    func(childComplexity int, input whopsync.ConnectAPIKeyParams) int
 		CreateCompanies                func(childComplexity int, data []map[string]any, upsert *bool) int
 		CreateCompany                  func(childComplexity int, data map[string]any, upsert *bool) int
+		CreateContractTemplate         func(childComplexity int, data model.ContractTemplateInput) int
 		CreateDraftFromWorkflowVersion func(childComplexity int, input model.CreateDraftFromWorkflowVersionInput) int
 		CreateField                    func(childComplexity int, input model.CreateFieldInput) int
 		CreateNote                     func(childComplexity int, data map[string]any, upsert *bool) int
@@ -217,16 +321,20 @@ type ComplexityRoot struct {
 		DestroyTask                    func(childComplexity int, id string) int
 		DisconnectWhopAccount          func(childComplexity int) int
 		RedeliverWebhookDelivery       func(childComplexity int, id string) int
+		RemindContractSigners          func(childComplexity int, id string) int
 		RestoreCompany                 func(childComplexity int, id string) int
 		RestoreNote                    func(childComplexity int, id string) int
 		RestoreOpportunity             func(childComplexity int, id string) int
 		RestorePerson                  func(childComplexity int, id string) int
 		RestoreTask                    func(childComplexity int, id string) int
 		RunWorkflowVersion             func(childComplexity int, input model.RunWorkflowVersionInput) int
+		SendContract                   func(childComplexity int, input model.SendContractInput) int
 		SetWhopStageMapping            func(childComplexity int, mapping any) int
 		StopWorkflowRun                func(childComplexity int, id string) int
 		TriggerWhopSync                func(childComplexity int, wait *bool) int
 		UpdateCompany                  func(childComplexity int, id string, data map[string]any) int
+		UpdateContractSettings         func(childComplexity int, data model.ContractSettingsInput) int
+		UpdateContractTemplate         func(childComplexity int, id string, data model.ContractTemplateInput) int
 		UpdateField                    func(childComplexity int, id string, input model.UpdateFieldInput) int
 		UpdateNote                     func(childComplexity int, id string, data map[string]any) int
 		UpdateOpportunity              func(childComplexity int, id string, data map[string]any) int
@@ -234,6 +342,7 @@ type ComplexityRoot struct {
 		UpdateTask                     func(childComplexity int, id string, data map[string]any) int
 		UpdateWebhook                  func(childComplexity int, id string, data map[string]any) int
 		UpdateWorkflowVersion          func(childComplexity int, id string, data map[string]any) int
+		VoidContract                   func(childComplexity int, id string, reason string) int
 	}
 
 	Note struct {
@@ -367,6 +476,12 @@ type ComplexityRoot struct {
 		AuditLogs            func(childComplexity int, filter *model.AuditLogFilterInput, first *int, after *string) int
 		Companies            func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Company              func(childComplexity int, id *string, filter map[string]any) int
+		Contract             func(childComplexity int, id string) int
+		ContractMergeFields  func(childComplexity int) int
+		ContractSettings     func(childComplexity int) int
+		ContractTemplate     func(childComplexity int, id string, version *int) int
+		ContractTemplates    func(childComplexity int) int
+		Contracts            func(childComplexity int, filter *model.ContractFilter, first *int, before *string) int
 		Fields               func(childComplexity int, object *string) int
 		Note                 func(childComplexity int, id *string, filter map[string]any) int
 		Notes                func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
@@ -374,9 +489,11 @@ type ComplexityRoot struct {
 		Opportunity          func(childComplexity int, id *string, filter map[string]any) int
 		People               func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Person               func(childComplexity int, id *string, filter map[string]any) int
+		PreviewContract      func(childComplexity int, templateID string, recordIds []string) int
 		Task                 func(childComplexity int, id *string, filter map[string]any) int
 		Tasks                func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		TimelineActivities   func(childComplexity int, objectName string, recordID string, first *int, before *string) int
+		VerifyContractPDF    func(childComplexity int, pdfBase64 string) int
 		Webhook              func(childComplexity int, id string) int
 		WebhookDeliveries    func(childComplexity int, webhookID string, first *int, after *string) int
 		Webhooks             func(childComplexity int, first *int, after *string) int
@@ -1031,6 +1148,465 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CompanyEdge.Node(childComplexity), true
 
+	case "Contract.companyId":
+		if e.ComplexityRoot.Contract.CompanyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.CompanyID(childComplexity), true
+	case "Contract.completedAt":
+		if e.ComplexityRoot.Contract.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.CompletedAt(childComplexity), true
+	case "Contract.createdAt":
+		if e.ComplexityRoot.Contract.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.CreatedAt(childComplexity), true
+	case "Contract.document":
+		if e.ComplexityRoot.Contract.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.Document(childComplexity), true
+	case "Contract.events":
+		if e.ComplexityRoot.Contract.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.Events(childComplexity), true
+	case "Contract.expiresAt":
+		if e.ComplexityRoot.Contract.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.ExpiresAt(childComplexity), true
+	case "Contract.finalSha256":
+		if e.ComplexityRoot.Contract.FinalSha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.FinalSha256(childComplexity), true
+	case "Contract.id":
+		if e.ComplexityRoot.Contract.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.ID(childComplexity), true
+	case "Contract.message":
+		if e.ComplexityRoot.Contract.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.Message(childComplexity), true
+	case "Contract.name":
+		if e.ComplexityRoot.Contract.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.Name(childComplexity), true
+	case "Contract.opportunityId":
+		if e.ComplexityRoot.Contract.OpportunityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.OpportunityID(childComplexity), true
+	case "Contract.originalPdfUrl":
+		if e.ComplexityRoot.Contract.OriginalPDFURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.OriginalPDFURL(childComplexity), true
+	case "Contract.originalSha256":
+		if e.ComplexityRoot.Contract.OriginalSha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.OriginalSha256(childComplexity), true
+	case "Contract.personId":
+		if e.ComplexityRoot.Contract.PersonID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.PersonID(childComplexity), true
+	case "Contract.provider":
+		if e.ComplexityRoot.Contract.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.Provider(childComplexity), true
+	case "Contract.providerRequestId":
+		if e.ComplexityRoot.Contract.ProviderRequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.ProviderRequestID(childComplexity), true
+	case "Contract.sentAt":
+		if e.ComplexityRoot.Contract.SentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.SentAt(childComplexity), true
+	case "Contract.signedPdfUrl":
+		if e.ComplexityRoot.Contract.SignedPDFURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.SignedPDFURL(childComplexity), true
+	case "Contract.signers":
+		if e.ComplexityRoot.Contract.Signers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.Signers(childComplexity), true
+	case "Contract.status":
+		if e.ComplexityRoot.Contract.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.Status(childComplexity), true
+	case "Contract.templateId":
+		if e.ComplexityRoot.Contract.TemplateID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.TemplateID(childComplexity), true
+	case "Contract.templateVersion":
+		if e.ComplexityRoot.Contract.TemplateVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.TemplateVersion(childComplexity), true
+	case "Contract.updatedAt":
+		if e.ComplexityRoot.Contract.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.UpdatedAt(childComplexity), true
+	case "Contract.voidReason":
+		if e.ComplexityRoot.Contract.VoidReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.VoidReason(childComplexity), true
+
+	case "ContractEvent.actor":
+		if e.ComplexityRoot.ContractEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractEvent.Actor(childComplexity), true
+	case "ContractEvent.at":
+		if e.ComplexityRoot.ContractEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractEvent.At(childComplexity), true
+	case "ContractEvent.detail":
+		if e.ComplexityRoot.ContractEvent.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractEvent.Detail(childComplexity), true
+	case "ContractEvent.id":
+		if e.ComplexityRoot.ContractEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractEvent.ID(childComplexity), true
+	case "ContractEvent.ip":
+		if e.ComplexityRoot.ContractEvent.IP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractEvent.IP(childComplexity), true
+	case "ContractEvent.signerId":
+		if e.ComplexityRoot.ContractEvent.SignerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractEvent.SignerID(childComplexity), true
+	case "ContractEvent.type":
+		if e.ComplexityRoot.ContractEvent.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractEvent.Type(childComplexity), true
+	case "ContractEvent.userAgent":
+		if e.ComplexityRoot.ContractEvent.UserAgent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractEvent.UserAgent(childComplexity), true
+
+	case "ContractField.id":
+		if e.ComplexityRoot.ContractField.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractField.ID(childComplexity), true
+	case "ContractField.label":
+		if e.ComplexityRoot.ContractField.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractField.Label(childComplexity), true
+	case "ContractField.required":
+		if e.ComplexityRoot.ContractField.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractField.Required(childComplexity), true
+	case "ContractField.role":
+		if e.ComplexityRoot.ContractField.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractField.Role(childComplexity), true
+	case "ContractField.type":
+		if e.ComplexityRoot.ContractField.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractField.Type(childComplexity), true
+
+	case "ContractPreview.document":
+		if e.ComplexityRoot.ContractPreview.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractPreview.Document(childComplexity), true
+	case "ContractPreview.name":
+		if e.ComplexityRoot.ContractPreview.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractPreview.Name(childComplexity), true
+
+	case "ContractSettings.configuredCertificate":
+		if e.ComplexityRoot.ContractSettings.ConfiguredCertificate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSettings.ConfiguredCertificate(childComplexity), true
+	case "ContractSettings.consentText":
+		if e.ComplexityRoot.ContractSettings.ConsentText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSettings.ConsentText(childComplexity), true
+	case "ContractSettings.consentVersion":
+		if e.ComplexityRoot.ContractSettings.ConsentVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSettings.ConsentVersion(childComplexity), true
+	case "ContractSettings.provider":
+		if e.ComplexityRoot.ContractSettings.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSettings.Provider(childComplexity), true
+	case "ContractSettings.sealCertificate":
+		if e.ComplexityRoot.ContractSettings.SealCertificate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSettings.SealCertificate(childComplexity), true
+	case "ContractSettings.signedStage":
+		if e.ComplexityRoot.ContractSettings.SignedStage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSettings.SignedStage(childComplexity), true
+
+	case "ContractSigner.declineReason":
+		if e.ComplexityRoot.ContractSigner.DeclineReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSigner.DeclineReason(childComplexity), true
+	case "ContractSigner.email":
+		if e.ComplexityRoot.ContractSigner.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSigner.Email(childComplexity), true
+	case "ContractSigner.id":
+		if e.ComplexityRoot.ContractSigner.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSigner.ID(childComplexity), true
+	case "ContractSigner.ip":
+		if e.ComplexityRoot.ContractSigner.IP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSigner.IP(childComplexity), true
+	case "ContractSigner.name":
+		if e.ComplexityRoot.ContractSigner.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSigner.Name(childComplexity), true
+	case "ContractSigner.order":
+		if e.ComplexityRoot.ContractSigner.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSigner.Order(childComplexity), true
+	case "ContractSigner.role":
+		if e.ComplexityRoot.ContractSigner.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSigner.Role(childComplexity), true
+	case "ContractSigner.sentAt":
+		if e.ComplexityRoot.ContractSigner.SentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSigner.SentAt(childComplexity), true
+	case "ContractSigner.signedAt":
+		if e.ComplexityRoot.ContractSigner.SignedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSigner.SignedAt(childComplexity), true
+	case "ContractSigner.signingUrl":
+		if e.ComplexityRoot.ContractSigner.SigningURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSigner.SigningURL(childComplexity), true
+	case "ContractSigner.status":
+		if e.ComplexityRoot.ContractSigner.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSigner.Status(childComplexity), true
+	case "ContractSigner.userAgent":
+		if e.ComplexityRoot.ContractSigner.UserAgent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSigner.UserAgent(childComplexity), true
+	case "ContractSigner.viewedAt":
+		if e.ComplexityRoot.ContractSigner.ViewedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSigner.ViewedAt(childComplexity), true
+
+	case "ContractSignerRole.order":
+		if e.ComplexityRoot.ContractSignerRole.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSignerRole.Order(childComplexity), true
+	case "ContractSignerRole.role":
+		if e.ComplexityRoot.ContractSignerRole.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractSignerRole.Role(childComplexity), true
+
+	case "ContractTemplate.body":
+		if e.ComplexityRoot.ContractTemplate.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTemplate.Body(childComplexity), true
+	case "ContractTemplate.createdAt":
+		if e.ComplexityRoot.ContractTemplate.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTemplate.CreatedAt(childComplexity), true
+	case "ContractTemplate.fields":
+		if e.ComplexityRoot.ContractTemplate.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTemplate.Fields(childComplexity), true
+	case "ContractTemplate.id":
+		if e.ComplexityRoot.ContractTemplate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTemplate.ID(childComplexity), true
+	case "ContractTemplate.name":
+		if e.ComplexityRoot.ContractTemplate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTemplate.Name(childComplexity), true
+	case "ContractTemplate.signerRoles":
+		if e.ComplexityRoot.ContractTemplate.SignerRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTemplate.SignerRoles(childComplexity), true
+	case "ContractTemplate.updatedAt":
+		if e.ComplexityRoot.ContractTemplate.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTemplate.UpdatedAt(childComplexity), true
+	case "ContractTemplate.version":
+		if e.ComplexityRoot.ContractTemplate.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTemplate.Version(childComplexity), true
+
+	case "ContractVerification.completedAt":
+		if e.ComplexityRoot.ContractVerification.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractVerification.CompletedAt(childComplexity), true
+	case "ContractVerification.contractId":
+		if e.ComplexityRoot.ContractVerification.ContractID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractVerification.ContractID(childComplexity), true
+	case "ContractVerification.known":
+		if e.ComplexityRoot.ContractVerification.Known == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractVerification.Known(childComplexity), true
+	case "ContractVerification.name":
+		if e.ComplexityRoot.ContractVerification.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractVerification.Name(childComplexity), true
+	case "ContractVerification.problem":
+		if e.ComplexityRoot.ContractVerification.Problem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractVerification.Problem(childComplexity), true
+	case "ContractVerification.sha256":
+		if e.ComplexityRoot.ContractVerification.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractVerification.Sha256(childComplexity), true
+	case "ContractVerification.valid":
+		if e.ComplexityRoot.ContractVerification.Valid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractVerification.Valid(childComplexity), true
+
 	case "Currency.amountMicros":
 		if e.ComplexityRoot.Currency.AmountMicros == nil {
 			break
@@ -1207,6 +1783,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCompany(childComplexity, args["data"].(map[string]any), args["upsert"].(*bool)), true
+	case "Mutation.createContractTemplate":
+		if e.ComplexityRoot.Mutation.CreateContractTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createContractTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateContractTemplate(childComplexity, args["data"].(model.ContractTemplateInput)), true
 	case "Mutation.createDraftFromWorkflowVersion":
 		if e.ComplexityRoot.Mutation.CreateDraftFromWorkflowVersion == nil {
 			break
@@ -1565,6 +2152,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RedeliverWebhookDelivery(childComplexity, args["id"].(string)), true
+	case "Mutation.remindContractSigners":
+		if e.ComplexityRoot.Mutation.RemindContractSigners == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_remindContractSigners_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemindContractSigners(childComplexity, args["id"].(string)), true
 	case "Mutation.restoreCompany":
 		if e.ComplexityRoot.Mutation.RestoreCompany == nil {
 			break
@@ -1631,6 +2229,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RunWorkflowVersion(childComplexity, args["input"].(model.RunWorkflowVersionInput)), true
+	case "Mutation.sendContract":
+		if e.ComplexityRoot.Mutation.SendContract == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendContract_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendContract(childComplexity, args["input"].(model.SendContractInput)), true
 	case "Mutation.setWhopStageMapping":
 		if e.ComplexityRoot.Mutation.SetWhopStageMapping == nil {
 			break
@@ -1675,6 +2284,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateCompany(childComplexity, args["id"].(string), args["data"].(map[string]any)), true
+	case "Mutation.updateContractSettings":
+		if e.ComplexityRoot.Mutation.UpdateContractSettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateContractSettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateContractSettings(childComplexity, args["data"].(model.ContractSettingsInput)), true
+	case "Mutation.updateContractTemplate":
+		if e.ComplexityRoot.Mutation.UpdateContractTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateContractTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateContractTemplate(childComplexity, args["id"].(string), args["data"].(model.ContractTemplateInput)), true
 	case "Mutation.updateField":
 		if e.ComplexityRoot.Mutation.UpdateField == nil {
 			break
@@ -1752,6 +2383,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateWorkflowVersion(childComplexity, args["id"].(string), args["data"].(map[string]any)), true
+	case "Mutation.voidContract":
+		if e.ComplexityRoot.Mutation.VoidContract == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_voidContract_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VoidContract(childComplexity, args["id"].(string), args["reason"].(string)), true
 
 	case "Note.bodyV2":
 		if e.ComplexityRoot.Note.BodyV2 == nil {
@@ -2364,6 +3006,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Company(childComplexity, args["id"].(*string), args["filter"].(map[string]any)), true
+	case "Query.contract":
+		if e.ComplexityRoot.Query.Contract == nil {
+			break
+		}
+
+		args, err := ec.field_Query_contract_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Contract(childComplexity, args["id"].(string)), true
+	case "Query.contractMergeFields":
+		if e.ComplexityRoot.Query.ContractMergeFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ContractMergeFields(childComplexity), true
+	case "Query.contractSettings":
+		if e.ComplexityRoot.Query.ContractSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ContractSettings(childComplexity), true
+	case "Query.contractTemplate":
+		if e.ComplexityRoot.Query.ContractTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_contractTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ContractTemplate(childComplexity, args["id"].(string), args["version"].(*int)), true
+	case "Query.contractTemplates":
+		if e.ComplexityRoot.Query.ContractTemplates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ContractTemplates(childComplexity), true
+	case "Query.contracts":
+		if e.ComplexityRoot.Query.Contracts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_contracts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Contracts(childComplexity, args["filter"].(*model.ContractFilter), args["first"].(*int), args["before"].(*string)), true
 	case "Query.fields":
 		if e.ComplexityRoot.Query.Fields == nil {
 			break
@@ -2442,6 +3135,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Person(childComplexity, args["id"].(*string), args["filter"].(map[string]any)), true
+	case "Query.previewContract":
+		if e.ComplexityRoot.Query.PreviewContract == nil {
+			break
+		}
+
+		args, err := ec.field_Query_previewContract_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PreviewContract(childComplexity, args["templateId"].(string), args["recordIds"].([]string)), true
 	case "Query.task":
 		if e.ComplexityRoot.Query.Task == nil {
 			break
@@ -2475,6 +3179,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TimelineActivities(childComplexity, args["objectName"].(string), args["recordId"].(string), args["first"].(*int), args["before"].(*string)), true
+	case "Query.verifyContractPdf":
+		if e.ComplexityRoot.Query.VerifyContractPDF == nil {
+			break
+		}
+
+		args, err := ec.field_Query_verifyContractPdf_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VerifyContractPDF(childComplexity, args["pdfBase64"].(string)), true
 	case "Query.webhook":
 		if e.ComplexityRoot.Query.Webhook == nil {
 			break
@@ -3580,6 +4295,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CompanyOrderByInput", ec.unmarshalInputCompanyOrderByInput),
 			graphql.NewInputUnmarshaler("CompanyUpdateInput", ec.unmarshalInputCompanyUpdateInput),
 			graphql.NewInputUnmarshaler("ConnectWhopInput", ec.unmarshalInputConnectWhopInput),
+			graphql.NewInputUnmarshaler("ContractFieldInput", ec.unmarshalInputContractFieldInput),
+			graphql.NewInputUnmarshaler("ContractFilter", ec.unmarshalInputContractFilter),
+			graphql.NewInputUnmarshaler("ContractSettingsInput", ec.unmarshalInputContractSettingsInput),
+			graphql.NewInputUnmarshaler("ContractSignerInput", ec.unmarshalInputContractSignerInput),
+			graphql.NewInputUnmarshaler("ContractSignerRoleInput", ec.unmarshalInputContractSignerRoleInput),
+			graphql.NewInputUnmarshaler("ContractTemplateInput", ec.unmarshalInputContractTemplateInput),
 			graphql.NewInputUnmarshaler("CreateDraftFromWorkflowVersionInput", ec.unmarshalInputCreateDraftFromWorkflowVersionInput),
 			graphql.NewInputUnmarshaler("CreateFieldInput", ec.unmarshalInputCreateFieldInput),
 			graphql.NewInputUnmarshaler("CreateWorkflowInput", ec.unmarshalInputCreateWorkflowInput),
@@ -3619,6 +4340,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RichTextV2Input", ec.unmarshalInputRichTextV2Input),
 			graphql.NewInputUnmarshaler("RichTextV2OrderBy", ec.unmarshalInputRichTextV2OrderBy),
 			graphql.NewInputUnmarshaler("RunWorkflowVersionInput", ec.unmarshalInputRunWorkflowVersionInput),
+			graphql.NewInputUnmarshaler("SendContractInput", ec.unmarshalInputSendContractInput),
 			graphql.NewInputUnmarshaler("StringFilter", ec.unmarshalInputStringFilter),
 			graphql.NewInputUnmarshaler("TaskCreateInput", ec.unmarshalInputTaskCreateInput),
 			graphql.NewInputUnmarshaler("TaskFilterInput", ec.unmarshalInputTaskFilterInput),
@@ -4231,6 +4953,239 @@ extend type Mutation {
   restoreCompany(id: UUID!): Company
   "Deletes a company permanently."
   destroyCompany(id: UUID!): Company
+}
+`, BuiltIn: false},
+	{Name: "../schema/contracts.graphqls", Input: `extend type Query {
+  "The workspace's contract templates at their current versions, by name."
+  contractTemplates: [ContractTemplate!]!
+  "One template, at a version (default: its current one)."
+  contractTemplate(id: ID!, version: Int): ContractTemplate
+  "A template merged with records: recordIds name a person, a company and/or an opportunity."
+  previewContract(templateId: ID!, recordIds: [ID!]!): ContractPreview!
+  "Contracts, newest first (at most 200; page back with before, the last contract's id)."
+  contracts(filter: ContractFilter, first: Int, before: ID): [Contract!]!
+  "One contract with its signers and audit trail."
+  contract(id: ID!): Contract
+  "The merge fields a template may use ({{person.name}} and so on)."
+  contractMergeFields: [String!]!
+  "Settings -> Contracts."
+  contractSettings: ContractSettings!
+  "Checks a PDF (base64): is its seal intact, and did this workspace seal exactly this file?"
+  verifyContractPdf(pdfBase64: String!): ContractVerification!
+}
+
+extend type Mutation {
+  "Makes version 1 of a template. name, body and signerRoles are required."
+  createContractTemplate(data: ContractTemplateInput!): ContractTemplate!
+  "Changes a template; a version a contract was sent from is kept and the change becomes the next version."
+  updateContractTemplate(id: ID!, data: ContractTemplateInput!): ContractTemplate!
+  "Merges the template with the records, renders and hashes the PDF, and invites the first signers."
+  sendContract(input: SendContractInput!): Contract!
+  "Cancels a contract still out for signature; its links stop working."
+  voidContract(id: ID!, reason: String!): Contract!
+  "Emails the signers whose turn it is their link again."
+  remindContractSigners(id: ID!): Contract!
+  "Changes Settings -> Contracts. Admins only."
+  updateContractSettings(data: ContractSettingsInput!): ContractSettings!
+}
+
+enum ContractStatus {
+  DRAFT
+  SENT
+  VIEWED
+  PARTIALLY_SIGNED
+  SIGNED
+  DECLINED
+  EXPIRED
+  VOIDED
+}
+
+enum ContractSignerStatus {
+  PENDING
+  SENT
+  VIEWED
+  SIGNED
+  DECLINED
+}
+
+enum ContractFieldType {
+  SIGNATURE
+  INITIALS
+  DATE_SIGNED
+  TEXT
+  CHECKBOX
+}
+
+type ContractSignerRole {
+  role: String!
+  "Signers of a lower order sign first; equal orders sign in parallel."
+  order: Int!
+}
+
+type ContractField {
+  id: String!
+  role: String!
+  type: ContractFieldType!
+  label: String!
+  required: Boolean!
+}
+
+type ContractTemplate {
+  id: ID!
+  name: String!
+  "Markdown with merge fields: {{person.name.firstName}}, {{opportunity.amount}}, {{company.name}}, {{today}}."
+  body: String!
+  signerRoles: [ContractSignerRole!]!
+  fields: [ContractField!]!
+  version: Int!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}
+
+input ContractSignerRoleInput {
+  role: String!
+  order: Int!
+}
+
+input ContractFieldInput {
+  "Defaults to f<n>."
+  id: String
+  role: String!
+  type: ContractFieldType!
+  label: String
+  required: Boolean
+}
+
+input ContractTemplateInput {
+  name: String
+  body: String
+  signerRoles: [ContractSignerRoleInput!]
+  fields: [ContractFieldInput!]
+}
+
+type ContractPreview {
+  name: String!
+  "The merged markdown."
+  document: String!
+}
+
+input ContractSignerInput {
+  name: String!
+  email: String!
+  role: String!
+  "Defaults to the role's order."
+  order: Int
+}
+
+input SendContractInput {
+  templateId: ID!
+  personId: ID
+  opportunityId: ID
+  companyId: ID
+  "Defaults to the person (or the opportunity's point of contact) when the template has one role."
+  signers: [ContractSignerInput!]
+  "builtin, docusign or dropboxsign; defaults to Settings -> Contracts."
+  provider: String
+  "Defaults to 30."
+  expiresInDays: Int
+  message: String
+}
+
+input ContractFilter {
+  status: [ContractStatus!]
+  personId: ID
+  companyId: ID
+  opportunityId: ID
+}
+
+type ContractSigner {
+  id: ID!
+  name: String!
+  email: String!
+  role: String!
+  order: Int!
+  status: ContractSignerStatus!
+  sentAt: DateTime
+  viewedAt: DateTime
+  signedAt: DateTime
+  declineReason: String
+  "The address and browser the signer last acted from."
+  ip: String
+  userAgent: String
+  "The signer's single-use link: for admins, while the signer can still use it; null otherwise."
+  signingUrl: String
+}
+
+type ContractEvent {
+  id: ID!
+  type: String!
+  at: DateTime!
+  signerId: ID
+  actor: String!
+  ip: String!
+  userAgent: String!
+  detail: String!
+}
+
+type Contract {
+  id: ID!
+  name: String!
+  templateId: ID
+  templateVersion: Int!
+  status: ContractStatus!
+  provider: String!
+  providerRequestId: String
+  personId: ID
+  companyId: ID
+  opportunityId: ID
+  message: String!
+  "The merged text sent; it never changes after sending."
+  document: String!
+  signers: [ContractSigner!]!
+  "SHA-256 of the PDF sent."
+  originalSha256: String!
+  "SHA-256 of the sealed, signed PDF."
+  finalSha256: String
+  "Download links for workspace members."
+  originalPdfUrl: String
+  signedPdfUrl: String
+  voidReason: String
+  sentAt: DateTime
+  completedAt: DateTime
+  expiresAt: DateTime
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  "The audit trail, oldest first."
+  events: [ContractEvent!]!
+}
+
+type ContractSettings {
+  "builtin, docusign or dropboxsign."
+  provider: String!
+  "The stage a signed contract moves its opportunity to."
+  signedStage: String!
+  consentText: String!
+  consentVersion: String!
+  "The PEM certificate PDFs are sealed with (empty until the first seal)."
+  sealCertificate: String!
+  "True when the server's configured certificate is used."
+  configuredCertificate: Boolean!
+}
+
+input ContractSettingsInput {
+  provider: String
+  signedStage: String
+  consentText: String
+}
+
+type ContractVerification {
+  valid: Boolean!
+  known: Boolean!
+  sha256: String!
+  contractId: ID
+  name: String
+  completedAt: DateTime
+  problem: String
 }
 `, BuiltIn: false},
 	{Name: "../schema/metadata.graphqls", Input: `# Custom field metadata. Values of custom fields travel in each record's
@@ -5487,6 +6442,210 @@ func (ec *executionContext) childFields_CompanyEdge(ctx context.Context, field g
 		return ec.fieldContext_CompanyEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CompanyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Contract(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Contract_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Contract_name(ctx, field)
+	case "templateId":
+		return ec.fieldContext_Contract_templateId(ctx, field)
+	case "templateVersion":
+		return ec.fieldContext_Contract_templateVersion(ctx, field)
+	case "status":
+		return ec.fieldContext_Contract_status(ctx, field)
+	case "provider":
+		return ec.fieldContext_Contract_provider(ctx, field)
+	case "providerRequestId":
+		return ec.fieldContext_Contract_providerRequestId(ctx, field)
+	case "personId":
+		return ec.fieldContext_Contract_personId(ctx, field)
+	case "companyId":
+		return ec.fieldContext_Contract_companyId(ctx, field)
+	case "opportunityId":
+		return ec.fieldContext_Contract_opportunityId(ctx, field)
+	case "message":
+		return ec.fieldContext_Contract_message(ctx, field)
+	case "document":
+		return ec.fieldContext_Contract_document(ctx, field)
+	case "signers":
+		return ec.fieldContext_Contract_signers(ctx, field)
+	case "originalSha256":
+		return ec.fieldContext_Contract_originalSha256(ctx, field)
+	case "finalSha256":
+		return ec.fieldContext_Contract_finalSha256(ctx, field)
+	case "originalPdfUrl":
+		return ec.fieldContext_Contract_originalPdfUrl(ctx, field)
+	case "signedPdfUrl":
+		return ec.fieldContext_Contract_signedPdfUrl(ctx, field)
+	case "voidReason":
+		return ec.fieldContext_Contract_voidReason(ctx, field)
+	case "sentAt":
+		return ec.fieldContext_Contract_sentAt(ctx, field)
+	case "completedAt":
+		return ec.fieldContext_Contract_completedAt(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Contract_expiresAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Contract_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Contract_updatedAt(ctx, field)
+	case "events":
+		return ec.fieldContext_Contract_events(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Contract", field.Name)
+}
+
+func (ec *executionContext) childFields_ContractEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ContractEvent_id(ctx, field)
+	case "type":
+		return ec.fieldContext_ContractEvent_type(ctx, field)
+	case "at":
+		return ec.fieldContext_ContractEvent_at(ctx, field)
+	case "signerId":
+		return ec.fieldContext_ContractEvent_signerId(ctx, field)
+	case "actor":
+		return ec.fieldContext_ContractEvent_actor(ctx, field)
+	case "ip":
+		return ec.fieldContext_ContractEvent_ip(ctx, field)
+	case "userAgent":
+		return ec.fieldContext_ContractEvent_userAgent(ctx, field)
+	case "detail":
+		return ec.fieldContext_ContractEvent_detail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContractEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_ContractField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ContractField_id(ctx, field)
+	case "role":
+		return ec.fieldContext_ContractField_role(ctx, field)
+	case "type":
+		return ec.fieldContext_ContractField_type(ctx, field)
+	case "label":
+		return ec.fieldContext_ContractField_label(ctx, field)
+	case "required":
+		return ec.fieldContext_ContractField_required(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContractField", field.Name)
+}
+
+func (ec *executionContext) childFields_ContractPreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ContractPreview_name(ctx, field)
+	case "document":
+		return ec.fieldContext_ContractPreview_document(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContractPreview", field.Name)
+}
+
+func (ec *executionContext) childFields_ContractSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provider":
+		return ec.fieldContext_ContractSettings_provider(ctx, field)
+	case "signedStage":
+		return ec.fieldContext_ContractSettings_signedStage(ctx, field)
+	case "consentText":
+		return ec.fieldContext_ContractSettings_consentText(ctx, field)
+	case "consentVersion":
+		return ec.fieldContext_ContractSettings_consentVersion(ctx, field)
+	case "sealCertificate":
+		return ec.fieldContext_ContractSettings_sealCertificate(ctx, field)
+	case "configuredCertificate":
+		return ec.fieldContext_ContractSettings_configuredCertificate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContractSettings", field.Name)
+}
+
+func (ec *executionContext) childFields_ContractSigner(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ContractSigner_id(ctx, field)
+	case "name":
+		return ec.fieldContext_ContractSigner_name(ctx, field)
+	case "email":
+		return ec.fieldContext_ContractSigner_email(ctx, field)
+	case "role":
+		return ec.fieldContext_ContractSigner_role(ctx, field)
+	case "order":
+		return ec.fieldContext_ContractSigner_order(ctx, field)
+	case "status":
+		return ec.fieldContext_ContractSigner_status(ctx, field)
+	case "sentAt":
+		return ec.fieldContext_ContractSigner_sentAt(ctx, field)
+	case "viewedAt":
+		return ec.fieldContext_ContractSigner_viewedAt(ctx, field)
+	case "signedAt":
+		return ec.fieldContext_ContractSigner_signedAt(ctx, field)
+	case "declineReason":
+		return ec.fieldContext_ContractSigner_declineReason(ctx, field)
+	case "ip":
+		return ec.fieldContext_ContractSigner_ip(ctx, field)
+	case "userAgent":
+		return ec.fieldContext_ContractSigner_userAgent(ctx, field)
+	case "signingUrl":
+		return ec.fieldContext_ContractSigner_signingUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContractSigner", field.Name)
+}
+
+func (ec *executionContext) childFields_ContractSignerRole(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_ContractSignerRole_role(ctx, field)
+	case "order":
+		return ec.fieldContext_ContractSignerRole_order(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContractSignerRole", field.Name)
+}
+
+func (ec *executionContext) childFields_ContractTemplate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ContractTemplate_id(ctx, field)
+	case "name":
+		return ec.fieldContext_ContractTemplate_name(ctx, field)
+	case "body":
+		return ec.fieldContext_ContractTemplate_body(ctx, field)
+	case "signerRoles":
+		return ec.fieldContext_ContractTemplate_signerRoles(ctx, field)
+	case "fields":
+		return ec.fieldContext_ContractTemplate_fields(ctx, field)
+	case "version":
+		return ec.fieldContext_ContractTemplate_version(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ContractTemplate_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ContractTemplate_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContractTemplate", field.Name)
+}
+
+func (ec *executionContext) childFields_ContractVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "valid":
+		return ec.fieldContext_ContractVerification_valid(ctx, field)
+	case "known":
+		return ec.fieldContext_ContractVerification_known(ctx, field)
+	case "sha256":
+		return ec.fieldContext_ContractVerification_sha256(ctx, field)
+	case "contractId":
+		return ec.fieldContext_ContractVerification_contractId(ctx, field)
+	case "name":
+		return ec.fieldContext_ContractVerification_name(ctx, field)
+	case "completedAt":
+		return ec.fieldContext_ContractVerification_completedAt(ctx, field)
+	case "problem":
+		return ec.fieldContext_ContractVerification_problem(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContractVerification", field.Name)
 }
 
 func (ec *executionContext) childFields_Currency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -102,6 +102,164 @@ type CompanyEdge struct {
 	Cursor string       `json:"cursor"`
 }
 
+type Contract struct {
+	ID                string         `json:"id"`
+	Name              string         `json:"name"`
+	TemplateID        *string        `json:"templateId,omitempty"`
+	TemplateVersion   int            `json:"templateVersion"`
+	Status            ContractStatus `json:"status"`
+	Provider          string         `json:"provider"`
+	ProviderRequestID *string        `json:"providerRequestId,omitempty"`
+	PersonID          *string        `json:"personId,omitempty"`
+	CompanyID         *string        `json:"companyId,omitempty"`
+	OpportunityID     *string        `json:"opportunityId,omitempty"`
+	Message           string         `json:"message"`
+	// The merged text sent; it never changes after sending.
+	Document string            `json:"document"`
+	Signers  []*ContractSigner `json:"signers"`
+	// SHA-256 of the PDF sent.
+	OriginalSha256 string `json:"originalSha256"`
+	// SHA-256 of the sealed, signed PDF.
+	FinalSha256 *string `json:"finalSha256,omitempty"`
+	// Download links for workspace members.
+	OriginalPDFURL *string    `json:"originalPdfUrl,omitempty"`
+	SignedPDFURL   *string    `json:"signedPdfUrl,omitempty"`
+	VoidReason     *string    `json:"voidReason,omitempty"`
+	SentAt         *time.Time `json:"sentAt,omitempty"`
+	CompletedAt    *time.Time `json:"completedAt,omitempty"`
+	ExpiresAt      *time.Time `json:"expiresAt,omitempty"`
+	CreatedAt      time.Time  `json:"createdAt"`
+	UpdatedAt      time.Time  `json:"updatedAt"`
+	// The audit trail, oldest first.
+	Events []*ContractEvent `json:"events"`
+}
+
+type ContractEvent struct {
+	ID        string    `json:"id"`
+	Type      string    `json:"type"`
+	At        time.Time `json:"at"`
+	SignerID  *string   `json:"signerId,omitempty"`
+	Actor     string    `json:"actor"`
+	IP        string    `json:"ip"`
+	UserAgent string    `json:"userAgent"`
+	Detail    string    `json:"detail"`
+}
+
+type ContractField struct {
+	ID       string            `json:"id"`
+	Role     string            `json:"role"`
+	Type     ContractFieldType `json:"type"`
+	Label    string            `json:"label"`
+	Required bool              `json:"required"`
+}
+
+type ContractFieldInput struct {
+	// Defaults to f<n>.
+	ID       *string           `json:"id,omitempty"`
+	Role     string            `json:"role"`
+	Type     ContractFieldType `json:"type"`
+	Label    *string           `json:"label,omitempty"`
+	Required *bool             `json:"required,omitempty"`
+}
+
+type ContractFilter struct {
+	Status        []ContractStatus `json:"status,omitempty"`
+	PersonID      *string          `json:"personId,omitempty"`
+	CompanyID     *string          `json:"companyId,omitempty"`
+	OpportunityID *string          `json:"opportunityId,omitempty"`
+}
+
+type ContractPreview struct {
+	Name string `json:"name"`
+	// The merged markdown.
+	Document string `json:"document"`
+}
+
+type ContractSettings struct {
+	// builtin, docusign or dropboxsign.
+	Provider string `json:"provider"`
+	// The stage a signed contract moves its opportunity to.
+	SignedStage    string `json:"signedStage"`
+	ConsentText    string `json:"consentText"`
+	ConsentVersion string `json:"consentVersion"`
+	// The PEM certificate PDFs are sealed with (empty until the first seal).
+	SealCertificate string `json:"sealCertificate"`
+	// True when the server's configured certificate is used.
+	ConfiguredCertificate bool `json:"configuredCertificate"`
+}
+
+type ContractSettingsInput struct {
+	Provider    *string `json:"provider,omitempty"`
+	SignedStage *string `json:"signedStage,omitempty"`
+	ConsentText *string `json:"consentText,omitempty"`
+}
+
+type ContractSigner struct {
+	ID            string               `json:"id"`
+	Name          string               `json:"name"`
+	Email         string               `json:"email"`
+	Role          string               `json:"role"`
+	Order         int                  `json:"order"`
+	Status        ContractSignerStatus `json:"status"`
+	SentAt        *time.Time           `json:"sentAt,omitempty"`
+	ViewedAt      *time.Time           `json:"viewedAt,omitempty"`
+	SignedAt      *time.Time           `json:"signedAt,omitempty"`
+	DeclineReason *string              `json:"declineReason,omitempty"`
+	// The address and browser the signer last acted from.
+	IP        *string `json:"ip,omitempty"`
+	UserAgent *string `json:"userAgent,omitempty"`
+	// The signer's single-use link: for admins, while the signer can still use it; null otherwise.
+	SigningURL *string `json:"signingUrl,omitempty"`
+}
+
+type ContractSignerInput struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+	Role  string `json:"role"`
+	// Defaults to the role's order.
+	Order *int `json:"order,omitempty"`
+}
+
+type ContractSignerRole struct {
+	Role string `json:"role"`
+	// Signers of a lower order sign first; equal orders sign in parallel.
+	Order int `json:"order"`
+}
+
+type ContractSignerRoleInput struct {
+	Role  string `json:"role"`
+	Order int    `json:"order"`
+}
+
+type ContractTemplate struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Markdown with merge fields: {{person.name.firstName}}, {{opportunity.amount}}, {{company.name}}, {{today}}.
+	Body        string                `json:"body"`
+	SignerRoles []*ContractSignerRole `json:"signerRoles"`
+	Fields      []*ContractField      `json:"fields"`
+	Version     int                   `json:"version"`
+	CreatedAt   time.Time             `json:"createdAt"`
+	UpdatedAt   time.Time             `json:"updatedAt"`
+}
+
+type ContractTemplateInput struct {
+	Name        *string                    `json:"name,omitempty"`
+	Body        *string                    `json:"body,omitempty"`
+	SignerRoles []*ContractSignerRoleInput `json:"signerRoles,omitempty"`
+	Fields      []*ContractFieldInput      `json:"fields,omitempty"`
+}
+
+type ContractVerification struct {
+	Valid       bool       `json:"valid"`
+	Known       bool       `json:"known"`
+	Sha256      string     `json:"sha256"`
+	ContractID  *string    `json:"contractId,omitempty"`
+	Name        *string    `json:"name,omitempty"`
+	CompletedAt *time.Time `json:"completedAt,omitempty"`
+	Problem     *string    `json:"problem,omitempty"`
+}
+
 type CreateDraftFromWorkflowVersionInput struct {
 	WorkflowID              string `json:"workflowId"`
 	WorkflowVersionIDToCopy string `json:"workflowVersionIdToCopy"`
@@ -191,6 +349,20 @@ type RunWorkflowVersionInput struct {
 
 type RunWorkflowVersionOutput struct {
 	WorkflowRunID string `json:"workflowRunId"`
+}
+
+type SendContractInput struct {
+	TemplateID    string  `json:"templateId"`
+	PersonID      *string `json:"personId,omitempty"`
+	OpportunityID *string `json:"opportunityId,omitempty"`
+	CompanyID     *string `json:"companyId,omitempty"`
+	// Defaults to the person (or the opportunity's point of contact) when the template has one role.
+	Signers []*ContractSignerInput `json:"signers,omitempty"`
+	// builtin, docusign or dropboxsign; defaults to Settings -> Contracts.
+	Provider *string `json:"provider,omitempty"`
+	// Defaults to 30.
+	ExpiresInDays *int    `json:"expiresInDays,omitempty"`
+	Message       *string `json:"message,omitempty"`
 }
 
 type TaskConnection struct {
@@ -405,6 +577,195 @@ func (e *AuditActorKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e AuditActorKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ContractFieldType string
+
+const (
+	ContractFieldTypeSignature  ContractFieldType = "SIGNATURE"
+	ContractFieldTypeInitials   ContractFieldType = "INITIALS"
+	ContractFieldTypeDateSigned ContractFieldType = "DATE_SIGNED"
+	ContractFieldTypeText       ContractFieldType = "TEXT"
+	ContractFieldTypeCheckbox   ContractFieldType = "CHECKBOX"
+)
+
+var AllContractFieldType = []ContractFieldType{
+	ContractFieldTypeSignature,
+	ContractFieldTypeInitials,
+	ContractFieldTypeDateSigned,
+	ContractFieldTypeText,
+	ContractFieldTypeCheckbox,
+}
+
+func (e ContractFieldType) IsValid() bool {
+	switch e {
+	case ContractFieldTypeSignature, ContractFieldTypeInitials, ContractFieldTypeDateSigned, ContractFieldTypeText, ContractFieldTypeCheckbox:
+		return true
+	}
+	return false
+}
+
+func (e ContractFieldType) String() string {
+	return string(e)
+}
+
+func (e *ContractFieldType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ContractFieldType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ContractFieldType", str)
+	}
+	return nil
+}
+
+func (e ContractFieldType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ContractFieldType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ContractFieldType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ContractSignerStatus string
+
+const (
+	ContractSignerStatusPending  ContractSignerStatus = "PENDING"
+	ContractSignerStatusSent     ContractSignerStatus = "SENT"
+	ContractSignerStatusViewed   ContractSignerStatus = "VIEWED"
+	ContractSignerStatusSigned   ContractSignerStatus = "SIGNED"
+	ContractSignerStatusDeclined ContractSignerStatus = "DECLINED"
+)
+
+var AllContractSignerStatus = []ContractSignerStatus{
+	ContractSignerStatusPending,
+	ContractSignerStatusSent,
+	ContractSignerStatusViewed,
+	ContractSignerStatusSigned,
+	ContractSignerStatusDeclined,
+}
+
+func (e ContractSignerStatus) IsValid() bool {
+	switch e {
+	case ContractSignerStatusPending, ContractSignerStatusSent, ContractSignerStatusViewed, ContractSignerStatusSigned, ContractSignerStatusDeclined:
+		return true
+	}
+	return false
+}
+
+func (e ContractSignerStatus) String() string {
+	return string(e)
+}
+
+func (e *ContractSignerStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ContractSignerStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ContractSignerStatus", str)
+	}
+	return nil
+}
+
+func (e ContractSignerStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ContractSignerStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ContractSignerStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ContractStatus string
+
+const (
+	ContractStatusDraft           ContractStatus = "DRAFT"
+	ContractStatusSent            ContractStatus = "SENT"
+	ContractStatusViewed          ContractStatus = "VIEWED"
+	ContractStatusPartiallySigned ContractStatus = "PARTIALLY_SIGNED"
+	ContractStatusSigned          ContractStatus = "SIGNED"
+	ContractStatusDeclined        ContractStatus = "DECLINED"
+	ContractStatusExpired         ContractStatus = "EXPIRED"
+	ContractStatusVoided          ContractStatus = "VOIDED"
+)
+
+var AllContractStatus = []ContractStatus{
+	ContractStatusDraft,
+	ContractStatusSent,
+	ContractStatusViewed,
+	ContractStatusPartiallySigned,
+	ContractStatusSigned,
+	ContractStatusDeclined,
+	ContractStatusExpired,
+	ContractStatusVoided,
+}
+
+func (e ContractStatus) IsValid() bool {
+	switch e {
+	case ContractStatusDraft, ContractStatusSent, ContractStatusViewed, ContractStatusPartiallySigned, ContractStatusSigned, ContractStatusDeclined, ContractStatusExpired, ContractStatusVoided:
+		return true
+	}
+	return false
+}
+
+func (e ContractStatus) String() string {
+	return string(e)
+}
+
+func (e *ContractStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ContractStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ContractStatus", str)
+	}
+	return nil
+}
+
+func (e ContractStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ContractStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ContractStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
