@@ -49,7 +49,7 @@ func (s *Service) work(ctx context.Context, workspaceID, runID string) error {
 		}
 		return nil // another worker has it
 	case store.ClaimCapped:
-		return river.JobSnooze(250*time.Millisecond + rand.N(500*time.Millisecond))
+		return river.JobSnooze(time.Second + rand.N(time.Second))
 	}
 	r, err := s.newRunner(row)
 	if err != nil {
@@ -142,6 +142,10 @@ func (r *runner) loop(ctx context.Context) error {
 		}
 		if err := r.step(ctx, step, info); err != nil && !errors.Is(err, errWaiting) {
 			return err
+		}
+		if r.row.Status == RunCompleted {
+			r.s.metrics.ended(RunCompleted)
+			return nil
 		}
 		if r.row.Status != RunRunning || r.waiting {
 			return nil
@@ -274,6 +278,11 @@ func (r *runner) applyAndSave(ctx context.Context, tx *sql.Tx, step *Step, res *
 	default:
 		info.Status, info.EndedAt = StepSuccess, &now
 		r.push(r.follow(step))
+	}
+	if len(r.prog.Stack) == 0 {
+		// The last step: the run completes in the same transaction.
+		r.row.Status, r.row.EndedAt = RunCompleted, &now
+		r.state.WorkflowRunError = nil
 	}
 	return r.saveTx(ctx, tx, nil)
 }

@@ -28,7 +28,7 @@ import (
 // env is one workspace with the records service, the workflow engine and a
 // job queue working jobs, on a real database.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	s       *store.Store
 	ws      string
@@ -48,6 +48,8 @@ type envOpts struct {
 	noWork bool
 	// now, when set, is the engine's clock.
 	clock *clock
+	// maxRuns is the per-workspace concurrency cap (0: the default).
+	maxRuns int
 }
 
 // clock is a settable clock for cron tests.
@@ -98,7 +100,7 @@ type worker struct {
 	sink    *mailtest.Sink
 }
 
-func startWorker(t *testing.T, s *store.Store, o envOpts) *worker {
+func startWorker(t testing.TB, s *store.Store, o envOpts) *worker {
 	t.Helper()
 	ctx := context.Background()
 	w := &worker{}
@@ -115,8 +117,9 @@ func startWorker(t *testing.T, s *store.Store, o envOpts) *worker {
 	}
 	cfg := workflow.Config{
 		Store: s, Records: w.records, Queue: w.queue, Mail: mail.New(mcfg), Logger: logger,
-		HTTPClient:  netguard.NewClient(netguard.Options{AllowPrivate: o.private}),
-		RetryDelays: []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 30 * time.Millisecond},
+		HTTPClient:        netguard.NewClient(netguard.Options{AllowPrivate: o.private}),
+		RetryDelays:       []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 30 * time.Millisecond},
+		MaxConcurrentRuns: o.maxRuns,
 	}
 	if o.clock != nil {
 		cfg.Now = o.clock.Now

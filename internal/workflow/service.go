@@ -25,8 +25,10 @@ type Enqueuer interface {
 // Limits and defaults of the engine.
 const (
 	// DefaultMaxConcurrentRuns is how many runs of one workspace execute at
-	// once; the others wait their turn.
-	DefaultMaxConcurrentRuns = 20
+	// once across every replica (a process works 50 jobs at once); the
+	// others wait their turn, so one busy workspace cannot take every
+	// worker of a cluster.
+	DefaultMaxConcurrentRuns = 50
 	// MaxChainDepth is how many runs may trigger each other in a chain: a
 	// run that would be the sixth level is refused and recorded as FAILED.
 	MaxChainDepth = 5
