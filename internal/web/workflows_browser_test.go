@@ -55,6 +55,19 @@ func TestAutomationsInBrowser(t *testing.T) {
 	if got := browsertest.Eval[string](p, `document.activeElement.id`); got != "s0-record" {
 		t.Errorf("focus after inserting = %q; want back in the field", got)
 	}
+	// An If / else with a step in its "then" branch: the branch is nested
+	// under it, and adding steps saved the typed text.
+	p.Select(browsertest.Label("Step type"), "IF_ELSE")
+	p.ClickNav(browsertest.Label("Add step"))
+	p.Select(browsertest.Label("Step type"), "FILTER")
+	p.Select(browsertest.Label("In"), "step2:then")
+	p.ClickNav(browsertest.Label("Add step"))
+	if got := browsertest.Eval[string](p, `document.querySelector("#s0-record").value`); got != "title: Say hello to {{trigger.object.name.firstName}}" {
+		t.Errorf("after adding steps the first step's fields hold %q", got)
+	}
+	if got := browsertest.Eval[string](p, `[...document.querySelectorAll("[data-testid=steps] > li")].map(li => (li.dataset.step || "branch") + "@" + li.className.match(/wf-depth-(\d)/)[1]).join(" ")`); got != "step1@0 step2@0 branch@1 step3@1 branch@1" {
+		t.Errorf("the list reads %q; want the filter nested in the if branch", got)
+	}
 	checkPage(t, p, "automations-builder")
 	p.DocsImageOf("automations-builder", 1280, "#steps")
 	p.ClickNav(browsertest.Label("Save and activate"))
