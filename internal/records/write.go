@@ -272,42 +272,40 @@ func (s *Service) lifecycle(ctx context.Context, ref Ref, kind string) (crm.Reco
 }
 
 func (s *Service) lifecycleTx(ctx context.Context, tx *sql.Tx, ref Ref, kind string) (crm.Record, error) {
-	var out crm.Record
-	err := func() error {
-		r, err := s.store.RecordGet(ctx, tx, &store.RecordGetParams{Object: ref.Object, WorkspaceID: ref.WorkspaceID, ID: ref.ID, IncludeDeleted: true})
-		if err != nil {
-			return err
+	r, err := s.store.RecordGet(ctx, tx, &store.RecordGetParams{Object: ref.Object, WorkspaceID: ref.WorkspaceID, ID: ref.ID, IncludeDeleted: true})
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	m := r.Meta()
+	switch kind {
+	case crm.EventDeleted:
+		if m.DeletedAt != nil {
+			return nil, crm.NotFound(ref.Object.Name, ref.ID)
 		}
-		now := s.now()
-		m := r.Meta()
-		switch kind {
-		case crm.EventDeleted:
-			if m.DeletedAt != nil {
-				return crm.NotFound(ref.Object.Name, ref.ID)
-			}
-			m.DeletedAt, m.UpdatedAt = &now, now
-			err = s.store.RecordSetDeleted(ctx, tx, ref.Object, ref.WorkspaceID, ref.ID, &now, now)
-		case crm.EventRestored:
-			if m.DeletedAt == nil {
-				return crm.Invalid("id", crm.CodeInvalidValue, "%s %q is not deleted", ref.Object.Name, ref.ID)
-			}
-			m.DeletedAt, m.UpdatedAt = nil, now
-			err = s.store.RecordSetDeleted(ctx, tx, ref.Object, ref.WorkspaceID, ref.ID, nil, now)
-		case crm.EventDestroyed:
-			err = s.store.RecordDestroy(ctx, tx, ref.Object, ref.WorkspaceID, ref.ID)
+		m.DeletedAt, m.UpdatedAt = &now, now
+		err = s.store.RecordSetDeleted(ctx, tx, ref.Object, ref.WorkspaceID, ref.ID, &now, now)
+	case crm.EventRestored:
+		if m.DeletedAt == nil {
+			return nil, crm.Invalid("id", crm.CodeInvalidValue, "%s %q is not deleted", ref.Object.Name, ref.ID)
 		}
-		if err != nil {
-			return err
+		m.DeletedAt, m.UpdatedAt = nil, now
+		err = s.store.RecordSetDeleted(ctx, tx, ref.Object, ref.WorkspaceID, ref.ID, nil, now)
+	case crm.EventDestroyed:
+		err = s.store.RecordDestroy(ctx, tx, ref.Object, ref.WorkspaceID, ref.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if kind != crm.EventDestroyed {
+		if err := s.store.TimelineInsert(ctx, tx, []*crm.TimelineActivity{activity(ref.Object, r, kind, nil, ref.Actor, now)}); err != nil {
+			return nil, err
 		}
-		if kind != crm.EventDestroyed {
-			if err := s.store.TimelineInsert(ctx, tx, []*crm.TimelineActivity{activity(ref.Object, r, kind, nil, ref.Actor, now)}); err != nil {
-				return err
-			}
-		}
-		out = r
-		return s.emit(ctx, tx, []crm.Event{event(ref.Object, r, kind, nil, ref.Actor, now)})
-	}()
-	return out, err
+	}
+	if err := s.emit(ctx, tx, []crm.Event{event(ref.Object, r, kind, nil, ref.Actor, now)}); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // checkRefs verifies that every record reference points at a live record of
