@@ -71,6 +71,8 @@ type envOpts struct {
 	allowedCIDRs []string
 	// syncSlice is how long a sync job's attempt works (0: the default).
 	syncSlice time.Duration
+	// domainEvents, when set, receives the applied Whop events.
+	domainEvents *whopsync.DomainEvents
 }
 
 func newEnv(t testing.TB, s *store.Store, o envOpts) *env {
@@ -122,7 +124,7 @@ func newEnv(t testing.TB, s *store.Store, o envOpts) *env {
 	e.svc, err = whopsync.New(whopsync.Config{Store: s, Records: e.records, Queue: queue, Sealer: sealer, APIBaseURL: simSrv.URL + "/api/v1",
 		OAuthBaseURL: simSrv.URL, RatePerMinute: -1, BaseURL: e.roster.URL,
 		ClientID: e.clientID, ClientSecret: e.clientSecret, CallbackURL: callback, AllowedWebhookCIDRs: o.allowedCIDRs, SyncSlice: o.syncSlice,
-		BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Logger: slog.New(slog.DiscardHandler), Now: o.now})
+		BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Logger: slog.New(slog.DiscardHandler), Now: o.now, DomainEvents: o.domainEvents})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,6 +134,11 @@ func newEnv(t testing.TB, s *store.Store, o envOpts) *env {
 		}
 		if err := whopsync.Register(e.queue.Registry(), e.svc, time.Hour); err != nil {
 			t.Fatal(err)
+		}
+		if o.domainEvents != nil {
+			if err := whopsync.RegisterDomainEvents(e.queue.Registry(), o.domainEvents); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if err := e.queue.Open(ctx); err != nil {
 			t.Fatal(err)
