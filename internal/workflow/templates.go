@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"encoding/json"
+	"sync"
 
 	"github.com/roster-crm/roster/internal/crm"
 )
@@ -115,16 +116,38 @@ var templates = []Template{
 	},
 }
 
+// extraTemplates are templates added at start-up by packages that bring
+// their own step types (the AI steps): they can only activate where those
+// steps are registered, so they are not in the built-in list.
+var (
+	extraMu        sync.RWMutex
+	extraTemplates []Template
+)
+
+// RegisterTemplate adds a template whose steps another package provides
+// (ai.RegisterSteps). Registering a key again replaces it.
+func RegisterTemplate(t Template) {
+	extraMu.Lock()
+	defer extraMu.Unlock()
+	for i, x := range extraTemplates {
+		if x.Key == t.Key {
+			extraTemplates[i] = t
+			return
+		}
+	}
+	extraTemplates = append(extraTemplates, t)
+}
+
 // Templates lists the templates to start a workflow from.
 func Templates() []Template {
-	out := make([]Template, len(templates))
-	copy(out, templates)
-	return out
+	extraMu.RLock()
+	defer extraMu.RUnlock()
+	return append(append(make([]Template, 0, len(templates)+len(extraTemplates)), templates...), extraTemplates...)
 }
 
 // TemplateByKey returns one template.
 func TemplateByKey(key string) (Template, bool) {
-	for _, t := range templates {
+	for _, t := range Templates() {
 		if t.Key == key {
 			return t, true
 		}
