@@ -169,6 +169,7 @@ type NotesSummary struct {
 // SummarizeNotes summarises a record's notes, newest first, cut to fit.
 func (s *Service) SummarizeNotes(ctx context.Context, c Call, objectName, recordID string) (*NotesSummary, error) {
 	if objectName == string(crm.ObjectCompany) {
+		// Companies have notes but no lead facts of their own.
 		if err := checkID(recordID); err != nil {
 			return nil, err
 		}
@@ -206,6 +207,11 @@ func (s *Service) summarize(ctx context.Context, c Call, f *Facts) (*NotesSummar
 // guess, an empty objectName finds the record among people, then
 // opportunities.
 func (s *Service) recordFacts(ctx context.Context, ws, objectName, recordID string, guess bool) (*Facts, error) {
+	switch objectName {
+	case string(crm.ObjectPerson), string(crm.ObjectOpportunity), "":
+	default:
+		return nil, crm.Invalid("objectName", crm.CodeInvalidEnum, "must be person or opportunity, got %q", objectName)
+	}
 	if err := checkID(recordID); err != nil {
 		return nil, err
 	}
@@ -220,9 +226,8 @@ func (s *Service) recordFacts(ctx context.Context, ws, objectName, recordID stri
 			}
 			return f, err
 		}
-		return nil, crm.Invalid("objectName", crm.CodeRequired, "is required: person or opportunity")
 	}
-	return nil, crm.Invalid("objectName", crm.CodeInvalidEnum, "must be person or opportunity, got %q", objectName)
+	return nil, crm.Invalid("objectName", crm.CodeRequired, "is required: person or opportunity")
 }
 
 func checkID(id string) error {

@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"github.com/roster-crm/roster/internal/ai"
 	"log/slog"
 	"time"
 
@@ -55,6 +56,9 @@ type App struct {
 	// WhopEvents carries the Whop events whopsync applied to their
 	// consumers (WHOP_EVENT workflow triggers).
 	WhopEvents *whopsync.DomainEvents
+	// AI runs the AI actions (also as workflow steps); workspace API keys
+	// can only be stored when an encryption key is configured.
+	AI *ai.Service
 	// Contracts sends documents for signature; nil when no encryption key
 	// is configured (signing links and the seal key are sealed).
 	Contracts *contracts.Service
@@ -153,6 +157,9 @@ func open(ctx context.Context, cfg config.Config, logger *slog.Logger, p openPar
 // private addresses).
 func (a *App) openWorkflows(reg *jobs.Registry) error {
 	var err error
+	if a.AI, err = a.newAI(); err != nil {
+		return err
+	}
 	a.Workflows, err = workflow.New(workflow.Config{
 		Store: a.Store, Records: a.Records, Queue: a.Queue, Mail: a.Mail, Metrics: a.Metrics, Logger: a.Logger,
 		HTTPClient: netguard.NewClient(netguard.Options{AllowPrivate: netguard.AllowPrivateFromEnv()}),
@@ -160,6 +167,10 @@ func (a *App) openWorkflows(reg *jobs.Registry) error {
 	if err != nil {
 		return fmt.Errorf("app: workflows: %w", err)
 	}
+	if err := ai.RegisterSteps(a.Workflows.Registry(), a.AI); err != nil {
+		return fmt.Errorf("app: ai steps: %w", err)
+	}
+	ai.RegisterTemplates()
 	a.Bus.Subscribe(a.Workflows.Subscriber())
 	a.WhopEvents = &whopsync.DomainEvents{}
 	a.WhopEvents.Subscribe(a.Workflows.WhopSubscriber())
@@ -167,6 +178,22 @@ func (a *App) openWorkflows(reg *jobs.Registry) error {
 		return err
 	}
 	return workflow.Register(reg, a.Workflows)
+}
+
+// newAI builds the AI service from AI_PROVIDER and the provider keys.
+// Provider calls go to the configured base URLs only (set by the operator,
+// so a local OPENAI_BASE_URL such as Ollama's is allowed).
+func (a *App) newAI() (*ai.Service, error) {
+	cfg := ai.Config{Store: a.Store, Records: a.Records, AI: a.Config.AI, Logger: a.Logger}
+	if len(a.Config.EncryptionKey) > 0 {
+		sealer, err := a.sealer()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Sealer = sealer
+	}
+	a.Logger.Info("ai", "config", a.Config.AI)
+	return ai.New(cfg), nil
 }
 
 // newWhop builds the Whop integration from the configuration.

@@ -40,6 +40,11 @@ func cmdSecrets(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	n += hooks
+	keys, err := a.AI.RotateKeys(ctx)
+	if err != nil {
+		return err
+	}
+	n += keys
 	fmt.Fprintf(env.stdout, "re-sealed %d secret(s) under the current key\n", n)
 	return nil
 }

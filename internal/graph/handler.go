@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"github.com/roster-crm/roster/internal/ai"
 	"io"
 	"log/slog"
 	"net/http"
@@ -32,6 +33,9 @@ type Config struct {
 	Whop *whopsync.Service
 	// Webhooks serves the outgoing webhook operations; nil disables them.
 	Webhooks *webhooks.Service
+	// AI serves the AI actions, templates, settings and usage; nil
+	// disables them.
+	AI *ai.Service
 	// Workflows serves the workflow operations; nil disables them.
 	Workflows *workflow.Service
 	// Contracts serves the contract operations; nil disables them.
@@ -53,7 +57,7 @@ func NewHandler(cfg Config) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{records: cfg.Records, whop: cfg.Whop, webhooks: cfg.Webhooks, workflows: cfg.Workflows, contracts: cfg.Contracts, audit: cfg.Audit, log: log}})
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{records: cfg.Records, whop: cfg.Whop, webhooks: cfg.Webhooks, workflows: cfg.Workflows, contracts: cfg.Contracts, ai: cfg.AI, audit: cfg.Audit, log: log}})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

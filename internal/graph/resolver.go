@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"github.com/roster-crm/roster/internal/ai"
 	"log/slog"
 
 	"github.com/roster-crm/roster/internal/audit"
@@ -20,6 +21,8 @@ type Resolver struct {
 	whop    *whopsync.Service // nil when the integration is off
 	// webhooks is nil when the server runs without them (no encryption key).
 	webhooks *webhooks.Service
+	// ai is nil when a test builds the handler without it.
+	ai *ai.Service
 	// workflows is nil when a test builds the handler without them.
 	workflows *workflow.Service
 	audit     *audit.Service

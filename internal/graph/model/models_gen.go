@@ -14,6 +14,158 @@ import (
 	"github.com/roster-crm/roster/internal/workflow"
 )
 
+type AIEmailDraft struct {
+	Subject  string `json:"subject"`
+	Body     string `json:"body"`
+	Provider string `json:"provider"`
+	Model    string `json:"model"`
+	UsageID  string `json:"usageId"`
+}
+
+type AIGeneratedText struct {
+	Text string `json:"text"`
+	// Set when no model wrote the text (the offline provider).
+	Note     *string `json:"note,omitempty"`
+	Provider string  `json:"provider"`
+	Model    string  `json:"model"`
+	UsageID  string  `json:"usageId"`
+}
+
+type AILeadScore struct {
+	// From 0 to 100.
+	Score int        `json:"score"`
+	Tier  AILeadTier `json:"tier"`
+	// Each names the fact it rests on.
+	Reasons  []string `json:"reasons"`
+	Provider string   `json:"provider"`
+	Model    string   `json:"model"`
+	UsageID  string   `json:"usageId"`
+}
+
+type AINotesSummary struct {
+	Summary   string   `json:"summary"`
+	KeyPoints []string `json:"keyPoints"`
+	Provider  string   `json:"provider"`
+	Model     string   `json:"model"`
+	UsageID   string   `json:"usageId"`
+}
+
+type AIPromptTemplate struct {
+	// builtin:<ACTION> for the defaults.
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Action string `json:"action"`
+	// 0 for the built-in defaults; saving makes the next version.
+	Version int `json:"version"`
+	// Instructions: no {{variables}}.
+	System string `json:"system"`
+	// The data message with {{variable}} placeholders.
+	User        string   `json:"user"`
+	Model       *string  `json:"model,omitempty"`
+	Temperature *float64 `json:"temperature,omitempty"`
+	MaxTokens   *int     `json:"maxTokens,omitempty"`
+	// The {{variables}} the user message may use.
+	Variables []string `json:"variables"`
+}
+
+type AIPromptTemplateInput struct {
+	ID          *string  `json:"id,omitempty"`
+	Name        string   `json:"name"`
+	Action      string   `json:"action"`
+	System      string   `json:"system"`
+	User        string   `json:"user"`
+	Model       *string  `json:"model,omitempty"`
+	Temperature *float64 `json:"temperature,omitempty"`
+	MaxTokens   *int     `json:"maxTokens,omitempty"`
+}
+
+type AISentiment struct {
+	Label AISentimentLabel `json:"label"`
+	// From -1 (very negative) to 1 (very positive).
+	Score float64 `json:"score"`
+	// From 0 to 1: an estimate, not a measurement.
+	Confidence float64 `json:"confidence"`
+	Provider   string  `json:"provider"`
+	Model      string  `json:"model"`
+	UsageID    string  `json:"usageId"`
+}
+
+type AISettings struct {
+	// The workspace's override: openai, anthropic, offline, or null for the server's setting.
+	Provider *string `json:"provider,omitempty"`
+	Model    *string `json:"model,omitempty"`
+	// Whether the workspace has its own API key (never shown again).
+	HasAPIKey bool `json:"hasApiKey"`
+	// The key's last four characters.
+	APIKeyHint        *string `json:"apiKeyHint,omitempty"`
+	EffectiveProvider string  `json:"effectiveProvider"`
+	EffectiveModel    string  `json:"effectiveModel"`
+	// The monthly budget in USD; null for none.
+	MonthlyBudgetUsd *float64 `json:"monthlyBudgetUsd,omitempty"`
+	RatePerMinute    int      `json:"ratePerMinute"`
+	// Emails and phone numbers are replaced by placeholders before a cloud call.
+	RedactPii bool `json:"redactPii"`
+}
+
+type AISettingsInput struct {
+	// openai, anthropic, offline, or an empty string for the server's setting.
+	Provider *string `json:"provider,omitempty"`
+	Model    *string `json:"model,omitempty"`
+	// A new API key; an empty string removes the workspace's key.
+	APIKey *string `json:"apiKey,omitempty"`
+	// 0 removes the budget.
+	MonthlyBudgetUsd *float64 `json:"monthlyBudgetUsd,omitempty"`
+	// 0 restores the default of 60.
+	RatePerMinute *int  `json:"ratePerMinute,omitempty"`
+	RedactPii     *bool `json:"redactPii,omitempty"`
+}
+
+type AIUsageFilter struct {
+	// Inclusive.
+	From *time.Time `json:"from,omitempty"`
+	// Exclusive.
+	To       *time.Time     `json:"to,omitempty"`
+	Action   *string        `json:"action,omitempty"`
+	Status   *AIUsageStatus `json:"status,omitempty"`
+	Provider *string        `json:"provider,omitempty"`
+	Model    *string        `json:"model,omitempty"`
+	UserID   *string        `json:"userId,omitempty"`
+}
+
+type AIUsageGroup struct {
+	Key          string `json:"key"`
+	Calls        int    `json:"calls"`
+	InputTokens  int    `json:"inputTokens"`
+	OutputTokens int    `json:"outputTokens"`
+	// Null when no call in the group had a price.
+	CostMicros *int `json:"costMicros,omitempty"`
+}
+
+type AIUsageOrderBy struct {
+	CreatedAt *string `json:"createdAt,omitempty"`
+}
+
+// One provider call, successful or not.
+type AIUsageRecord struct {
+	ID                string    `json:"id"`
+	CreatedAt         time.Time `json:"createdAt"`
+	UserID            *string   `json:"userId,omitempty"`
+	WorkflowRunID     *string   `json:"workflowRunId,omitempty"`
+	Action            string    `json:"action"`
+	TemplateID        string    `json:"templateId"`
+	TemplateVersion   int       `json:"templateVersion"`
+	Provider          string    `json:"provider"`
+	Model             string    `json:"model"`
+	InputTokens       int       `json:"inputTokens"`
+	CachedInputTokens int       `json:"cachedInputTokens"`
+	OutputTokens      int       `json:"outputTokens"`
+	// USD micros; null for a model without a price (never 0 for one).
+	CostMicros *int          `json:"costMicros,omitempty"`
+	LatencyMs  int           `json:"latencyMs"`
+	Status     AIUsageStatus `json:"status"`
+	ErrorCode  *string       `json:"errorCode,omitempty"`
+}
+
 // One of eq (one action) and in (any of several); the actions are listed in docs/admin.md.
 type AuditActionFilter struct {
 	Eq *string  `json:"eq,omitempty"`
@@ -520,6 +672,242 @@ type WorkflowVersionFilterInput struct {
 
 type WorkflowVersionStatusFilter struct {
 	Eq *string `json:"eq,omitempty"`
+}
+
+type AILeadTier string
+
+const (
+	AILeadTierHot  AILeadTier = "HOT"
+	AILeadTierWarm AILeadTier = "WARM"
+	AILeadTierCold AILeadTier = "COLD"
+)
+
+var AllAILeadTier = []AILeadTier{
+	AILeadTierHot,
+	AILeadTierWarm,
+	AILeadTierCold,
+}
+
+func (e AILeadTier) IsValid() bool {
+	switch e {
+	case AILeadTierHot, AILeadTierWarm, AILeadTierCold:
+		return true
+	}
+	return false
+}
+
+func (e AILeadTier) String() string {
+	return string(e)
+}
+
+func (e *AILeadTier) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AILeadTier(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AILeadTier", str)
+	}
+	return nil
+}
+
+func (e AILeadTier) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AILeadTier) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AILeadTier) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AISentimentLabel string
+
+const (
+	AISentimentLabelPositive AISentimentLabel = "POSITIVE"
+	AISentimentLabelNeutral  AISentimentLabel = "NEUTRAL"
+	AISentimentLabelNegative AISentimentLabel = "NEGATIVE"
+)
+
+var AllAISentimentLabel = []AISentimentLabel{
+	AISentimentLabelPositive,
+	AISentimentLabelNeutral,
+	AISentimentLabelNegative,
+}
+
+func (e AISentimentLabel) IsValid() bool {
+	switch e {
+	case AISentimentLabelPositive, AISentimentLabelNeutral, AISentimentLabelNegative:
+		return true
+	}
+	return false
+}
+
+func (e AISentimentLabel) String() string {
+	return string(e)
+}
+
+func (e *AISentimentLabel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AISentimentLabel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AISentimentLabel", str)
+	}
+	return nil
+}
+
+func (e AISentimentLabel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AISentimentLabel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AISentimentLabel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AIUsageGroupBy string
+
+const (
+	AIUsageGroupByDay    AIUsageGroupBy = "DAY"
+	AIUsageGroupByAction AIUsageGroupBy = "ACTION"
+	AIUsageGroupByModel  AIUsageGroupBy = "MODEL"
+	AIUsageGroupByUser   AIUsageGroupBy = "USER"
+)
+
+var AllAIUsageGroupBy = []AIUsageGroupBy{
+	AIUsageGroupByDay,
+	AIUsageGroupByAction,
+	AIUsageGroupByModel,
+	AIUsageGroupByUser,
+}
+
+func (e AIUsageGroupBy) IsValid() bool {
+	switch e {
+	case AIUsageGroupByDay, AIUsageGroupByAction, AIUsageGroupByModel, AIUsageGroupByUser:
+		return true
+	}
+	return false
+}
+
+func (e AIUsageGroupBy) String() string {
+	return string(e)
+}
+
+func (e *AIUsageGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AIUsageGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AIUsageGroupBy", str)
+	}
+	return nil
+}
+
+func (e AIUsageGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AIUsageGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AIUsageGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AIUsageStatus string
+
+const (
+	AIUsageStatusSuccess        AIUsageStatus = "SUCCESS"
+	AIUsageStatusError          AIUsageStatus = "ERROR"
+	AIUsageStatusRefused        AIUsageStatus = "REFUSED"
+	AIUsageStatusTruncated      AIUsageStatus = "TRUNCATED"
+	AIUsageStatusBudgetExceeded AIUsageStatus = "BUDGET_EXCEEDED"
+	AIUsageStatusRateLimited    AIUsageStatus = "RATE_LIMITED"
+)
+
+var AllAIUsageStatus = []AIUsageStatus{
+	AIUsageStatusSuccess,
+	AIUsageStatusError,
+	AIUsageStatusRefused,
+	AIUsageStatusTruncated,
+	AIUsageStatusBudgetExceeded,
+	AIUsageStatusRateLimited,
+}
+
+func (e AIUsageStatus) IsValid() bool {
+	switch e {
+	case AIUsageStatusSuccess, AIUsageStatusError, AIUsageStatusRefused, AIUsageStatusTruncated, AIUsageStatusBudgetExceeded, AIUsageStatusRateLimited:
+		return true
+	}
+	return false
+}
+
+func (e AIUsageStatus) String() string {
+	return string(e)
+}
+
+func (e *AIUsageStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AIUsageStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AIUsageStatus", str)
+	}
+	return nil
+}
+
+func (e AIUsageStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AIUsageStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AIUsageStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type AuditActorKind string
