@@ -7,10 +7,10 @@ package graph
 
 import (
 	"context"
-	"github.com/roster-crm/roster/internal/ai"
-	"github.com/roster-crm/roster/internal/crm"
 	"time"
 
+	"github.com/roster-crm/roster/internal/ai"
+	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/graph/model"
 )
 
