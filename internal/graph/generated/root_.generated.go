@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/roster-crm/roster/internal/graph/model"
@@ -47,6 +48,100 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AIEmailDraft struct {
+		Body     func(childComplexity int) int
+		Model    func(childComplexity int) int
+		Provider func(childComplexity int) int
+		Subject  func(childComplexity int) int
+		UsageID  func(childComplexity int) int
+	}
+
+	AIGeneratedText struct {
+		Model    func(childComplexity int) int
+		Note     func(childComplexity int) int
+		Provider func(childComplexity int) int
+		Text     func(childComplexity int) int
+		UsageID  func(childComplexity int) int
+	}
+
+	AILeadScore struct {
+		Model    func(childComplexity int) int
+		Provider func(childComplexity int) int
+		Reasons  func(childComplexity int) int
+		Score    func(childComplexity int) int
+		Tier     func(childComplexity int) int
+		UsageID  func(childComplexity int) int
+	}
+
+	AINotesSummary struct {
+		KeyPoints func(childComplexity int) int
+		Model     func(childComplexity int) int
+		Provider  func(childComplexity int) int
+		Summary   func(childComplexity int) int
+		UsageID   func(childComplexity int) int
+	}
+
+	AIPromptTemplate struct {
+		Action      func(childComplexity int) int
+		ID          func(childComplexity int) int
+		MaxTokens   func(childComplexity int) int
+		Model       func(childComplexity int) int
+		Name        func(childComplexity int) int
+		System      func(childComplexity int) int
+		Temperature func(childComplexity int) int
+		User        func(childComplexity int) int
+		Variables   func(childComplexity int) int
+		Version     func(childComplexity int) int
+	}
+
+	AISentiment struct {
+		Confidence func(childComplexity int) int
+		Label      func(childComplexity int) int
+		Model      func(childComplexity int) int
+		Provider   func(childComplexity int) int
+		Score      func(childComplexity int) int
+		UsageID    func(childComplexity int) int
+	}
+
+	AISettings struct {
+		APIKeyHint        func(childComplexity int) int
+		EffectiveModel    func(childComplexity int) int
+		EffectiveProvider func(childComplexity int) int
+		HasAPIKey         func(childComplexity int) int
+		Model             func(childComplexity int) int
+		MonthlyBudgetUsd  func(childComplexity int) int
+		Provider          func(childComplexity int) int
+		RatePerMinute     func(childComplexity int) int
+		RedactPii         func(childComplexity int) int
+	}
+
+	AIUsageGroup struct {
+		Calls        func(childComplexity int) int
+		CostMicros   func(childComplexity int) int
+		InputTokens  func(childComplexity int) int
+		Key          func(childComplexity int) int
+		OutputTokens func(childComplexity int) int
+	}
+
+	AIUsageRecord struct {
+		Action            func(childComplexity int) int
+		CachedInputTokens func(childComplexity int) int
+		CostMicros        func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		ErrorCode         func(childComplexity int) int
+		ID                func(childComplexity int) int
+		InputTokens       func(childComplexity int) int
+		LatencyMs         func(childComplexity int) int
+		Model             func(childComplexity int) int
+		OutputTokens      func(childComplexity int) int
+		Provider          func(childComplexity int) int
+		Status            func(childComplexity int) int
+		TemplateID        func(childComplexity int) int
+		TemplateVersion   func(childComplexity int) int
+		UserID            func(childComplexity int) int
+		WorkflowRunID     func(childComplexity int) int
+	}
+
 	Actor struct {
 		Name              func(childComplexity int) int
 		Source            func(childComplexity int) int
@@ -284,6 +379,11 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		ActivateWorkflowVersion        func(childComplexity int, workflowVersionID string) int
+		AiAnalyzeSentiment             func(childComplexity int, text string) int
+		AiDraftEmail                   func(childComplexity int, recordID string, goal string, tone *string) int
+		AiGenerateText                 func(childComplexity int, prompt *string, templateID *string, variables any) int
+		AiScoreLead                    func(childComplexity int, objectName string, recordID string) int
+		AiSummarizeNotes               func(childComplexity int, objectName string, recordID string) int
 		ConnectWhop                    func(childComplexity int, input whopsync.ConnectAPIKeyParams) int
 		CreateCompanies                func(childComplexity int, data []map[string]any, upsert *bool) int
 		CreateCompany                  func(childComplexity int, data map[string]any, upsert *bool) int
@@ -328,10 +428,12 @@ type ComplexityRoot struct {
 		RestorePerson                  func(childComplexity int, id string) int
 		RestoreTask                    func(childComplexity int, id string) int
 		RunWorkflowVersion             func(childComplexity int, input model.RunWorkflowVersionInput) int
+		SaveAIPromptTemplate           func(childComplexity int, data model.AIPromptTemplateInput) int
 		SendContract                   func(childComplexity int, input model.SendContractInput) int
 		SetWhopStageMapping            func(childComplexity int, mapping any) int
 		StopWorkflowRun                func(childComplexity int, id string) int
 		TriggerWhopSync                func(childComplexity int, wait *bool) int
+		UpdateAISettings               func(childComplexity int, data model.AISettingsInput) int
 		UpdateCompany                  func(childComplexity int, id string, data map[string]any) int
 		UpdateContractSettings         func(childComplexity int, data model.ContractSettingsInput) int
 		UpdateContractTemplate         func(childComplexity int, id string, data model.ContractTemplateInput) int
@@ -472,6 +574,10 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AiPromptTemplates    func(childComplexity int) int
+		AiSettings           func(childComplexity int) int
+		AiUsageRecords       func(childComplexity int, filter *model.AIUsageFilter, orderBy *model.AIUsageOrderBy, first *int) int
+		AiUsageSummary       func(childComplexity int, from *time.Time, to *time.Time, groupBy model.AIUsageGroupBy) int
 		AuditLog             func(childComplexity int, action *string, first *int, before *string) int
 		AuditLogs            func(childComplexity int, filter *model.AuditLogFilterInput, first *int, after *string) int
 		Companies            func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
@@ -755,6 +861,417 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AIEmailDraft.body":
+		if e.ComplexityRoot.AIEmailDraft.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIEmailDraft.Body(childComplexity), true
+	case "AIEmailDraft.model":
+		if e.ComplexityRoot.AIEmailDraft.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIEmailDraft.Model(childComplexity), true
+	case "AIEmailDraft.provider":
+		if e.ComplexityRoot.AIEmailDraft.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIEmailDraft.Provider(childComplexity), true
+	case "AIEmailDraft.subject":
+		if e.ComplexityRoot.AIEmailDraft.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIEmailDraft.Subject(childComplexity), true
+	case "AIEmailDraft.usageId":
+		if e.ComplexityRoot.AIEmailDraft.UsageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIEmailDraft.UsageID(childComplexity), true
+
+	case "AIGeneratedText.model":
+		if e.ComplexityRoot.AIGeneratedText.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIGeneratedText.Model(childComplexity), true
+	case "AIGeneratedText.note":
+		if e.ComplexityRoot.AIGeneratedText.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIGeneratedText.Note(childComplexity), true
+	case "AIGeneratedText.provider":
+		if e.ComplexityRoot.AIGeneratedText.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIGeneratedText.Provider(childComplexity), true
+	case "AIGeneratedText.text":
+		if e.ComplexityRoot.AIGeneratedText.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIGeneratedText.Text(childComplexity), true
+	case "AIGeneratedText.usageId":
+		if e.ComplexityRoot.AIGeneratedText.UsageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIGeneratedText.UsageID(childComplexity), true
+
+	case "AILeadScore.model":
+		if e.ComplexityRoot.AILeadScore.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AILeadScore.Model(childComplexity), true
+	case "AILeadScore.provider":
+		if e.ComplexityRoot.AILeadScore.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AILeadScore.Provider(childComplexity), true
+	case "AILeadScore.reasons":
+		if e.ComplexityRoot.AILeadScore.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AILeadScore.Reasons(childComplexity), true
+	case "AILeadScore.score":
+		if e.ComplexityRoot.AILeadScore.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AILeadScore.Score(childComplexity), true
+	case "AILeadScore.tier":
+		if e.ComplexityRoot.AILeadScore.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AILeadScore.Tier(childComplexity), true
+	case "AILeadScore.usageId":
+		if e.ComplexityRoot.AILeadScore.UsageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AILeadScore.UsageID(childComplexity), true
+
+	case "AINotesSummary.keyPoints":
+		if e.ComplexityRoot.AINotesSummary.KeyPoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AINotesSummary.KeyPoints(childComplexity), true
+	case "AINotesSummary.model":
+		if e.ComplexityRoot.AINotesSummary.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AINotesSummary.Model(childComplexity), true
+	case "AINotesSummary.provider":
+		if e.ComplexityRoot.AINotesSummary.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AINotesSummary.Provider(childComplexity), true
+	case "AINotesSummary.summary":
+		if e.ComplexityRoot.AINotesSummary.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AINotesSummary.Summary(childComplexity), true
+	case "AINotesSummary.usageId":
+		if e.ComplexityRoot.AINotesSummary.UsageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AINotesSummary.UsageID(childComplexity), true
+
+	case "AIPromptTemplate.action":
+		if e.ComplexityRoot.AIPromptTemplate.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIPromptTemplate.Action(childComplexity), true
+	case "AIPromptTemplate.id":
+		if e.ComplexityRoot.AIPromptTemplate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIPromptTemplate.ID(childComplexity), true
+	case "AIPromptTemplate.maxTokens":
+		if e.ComplexityRoot.AIPromptTemplate.MaxTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIPromptTemplate.MaxTokens(childComplexity), true
+	case "AIPromptTemplate.model":
+		if e.ComplexityRoot.AIPromptTemplate.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIPromptTemplate.Model(childComplexity), true
+	case "AIPromptTemplate.name":
+		if e.ComplexityRoot.AIPromptTemplate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIPromptTemplate.Name(childComplexity), true
+	case "AIPromptTemplate.system":
+		if e.ComplexityRoot.AIPromptTemplate.System == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIPromptTemplate.System(childComplexity), true
+	case "AIPromptTemplate.temperature":
+		if e.ComplexityRoot.AIPromptTemplate.Temperature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIPromptTemplate.Temperature(childComplexity), true
+	case "AIPromptTemplate.user":
+		if e.ComplexityRoot.AIPromptTemplate.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIPromptTemplate.User(childComplexity), true
+	case "AIPromptTemplate.variables":
+		if e.ComplexityRoot.AIPromptTemplate.Variables == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIPromptTemplate.Variables(childComplexity), true
+	case "AIPromptTemplate.version":
+		if e.ComplexityRoot.AIPromptTemplate.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIPromptTemplate.Version(childComplexity), true
+
+	case "AISentiment.confidence":
+		if e.ComplexityRoot.AISentiment.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AISentiment.Confidence(childComplexity), true
+	case "AISentiment.label":
+		if e.ComplexityRoot.AISentiment.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AISentiment.Label(childComplexity), true
+	case "AISentiment.model":
+		if e.ComplexityRoot.AISentiment.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AISentiment.Model(childComplexity), true
+	case "AISentiment.provider":
+		if e.ComplexityRoot.AISentiment.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AISentiment.Provider(childComplexity), true
+	case "AISentiment.score":
+		if e.ComplexityRoot.AISentiment.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AISentiment.Score(childComplexity), true
+	case "AISentiment.usageId":
+		if e.ComplexityRoot.AISentiment.UsageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AISentiment.UsageID(childComplexity), true
+
+	case "AISettings.apiKeyHint":
+		if e.ComplexityRoot.AISettings.APIKeyHint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AISettings.APIKeyHint(childComplexity), true
+	case "AISettings.effectiveModel":
+		if e.ComplexityRoot.AISettings.EffectiveModel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AISettings.EffectiveModel(childComplexity), true
+	case "AISettings.effectiveProvider":
+		if e.ComplexityRoot.AISettings.EffectiveProvider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AISettings.EffectiveProvider(childComplexity), true
+	case "AISettings.hasApiKey":
+		if e.ComplexityRoot.AISettings.HasAPIKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AISettings.HasAPIKey(childComplexity), true
+	case "AISettings.model":
+		if e.ComplexityRoot.AISettings.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AISettings.Model(childComplexity), true
+	case "AISettings.monthlyBudgetUsd":
+		if e.ComplexityRoot.AISettings.MonthlyBudgetUsd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AISettings.MonthlyBudgetUsd(childComplexity), true
+	case "AISettings.provider":
+		if e.ComplexityRoot.AISettings.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AISettings.Provider(childComplexity), true
+	case "AISettings.ratePerMinute":
+		if e.ComplexityRoot.AISettings.RatePerMinute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AISettings.RatePerMinute(childComplexity), true
+	case "AISettings.redactPii":
+		if e.ComplexityRoot.AISettings.RedactPii == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AISettings.RedactPii(childComplexity), true
+
+	case "AIUsageGroup.calls":
+		if e.ComplexityRoot.AIUsageGroup.Calls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageGroup.Calls(childComplexity), true
+	case "AIUsageGroup.costMicros":
+		if e.ComplexityRoot.AIUsageGroup.CostMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageGroup.CostMicros(childComplexity), true
+	case "AIUsageGroup.inputTokens":
+		if e.ComplexityRoot.AIUsageGroup.InputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageGroup.InputTokens(childComplexity), true
+	case "AIUsageGroup.key":
+		if e.ComplexityRoot.AIUsageGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageGroup.Key(childComplexity), true
+	case "AIUsageGroup.outputTokens":
+		if e.ComplexityRoot.AIUsageGroup.OutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageGroup.OutputTokens(childComplexity), true
+
+	case "AIUsageRecord.action":
+		if e.ComplexityRoot.AIUsageRecord.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.Action(childComplexity), true
+	case "AIUsageRecord.cachedInputTokens":
+		if e.ComplexityRoot.AIUsageRecord.CachedInputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.CachedInputTokens(childComplexity), true
+	case "AIUsageRecord.costMicros":
+		if e.ComplexityRoot.AIUsageRecord.CostMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.CostMicros(childComplexity), true
+	case "AIUsageRecord.createdAt":
+		if e.ComplexityRoot.AIUsageRecord.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.CreatedAt(childComplexity), true
+	case "AIUsageRecord.errorCode":
+		if e.ComplexityRoot.AIUsageRecord.ErrorCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.ErrorCode(childComplexity), true
+	case "AIUsageRecord.id":
+		if e.ComplexityRoot.AIUsageRecord.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.ID(childComplexity), true
+	case "AIUsageRecord.inputTokens":
+		if e.ComplexityRoot.AIUsageRecord.InputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.InputTokens(childComplexity), true
+	case "AIUsageRecord.latencyMs":
+		if e.ComplexityRoot.AIUsageRecord.LatencyMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.LatencyMs(childComplexity), true
+	case "AIUsageRecord.model":
+		if e.ComplexityRoot.AIUsageRecord.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.Model(childComplexity), true
+	case "AIUsageRecord.outputTokens":
+		if e.ComplexityRoot.AIUsageRecord.OutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.OutputTokens(childComplexity), true
+	case "AIUsageRecord.provider":
+		if e.ComplexityRoot.AIUsageRecord.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.Provider(childComplexity), true
+	case "AIUsageRecord.status":
+		if e.ComplexityRoot.AIUsageRecord.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.Status(childComplexity), true
+	case "AIUsageRecord.templateId":
+		if e.ComplexityRoot.AIUsageRecord.TemplateID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.TemplateID(childComplexity), true
+	case "AIUsageRecord.templateVersion":
+		if e.ComplexityRoot.AIUsageRecord.TemplateVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.TemplateVersion(childComplexity), true
+	case "AIUsageRecord.userId":
+		if e.ComplexityRoot.AIUsageRecord.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.UserID(childComplexity), true
+	case "AIUsageRecord.workflowRunId":
+		if e.ComplexityRoot.AIUsageRecord.WorkflowRunID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIUsageRecord.WorkflowRunID(childComplexity), true
 
 	case "Actor.name":
 		if e.ComplexityRoot.Actor.Name == nil {
@@ -1750,6 +2267,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ActivateWorkflowVersion(childComplexity, args["workflowVersionId"].(string)), true
+	case "Mutation.aiAnalyzeSentiment":
+		if e.ComplexityRoot.Mutation.AiAnalyzeSentiment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_aiAnalyzeSentiment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AiAnalyzeSentiment(childComplexity, args["text"].(string)), true
+	case "Mutation.aiDraftEmail":
+		if e.ComplexityRoot.Mutation.AiDraftEmail == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_aiDraftEmail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AiDraftEmail(childComplexity, args["recordId"].(string), args["goal"].(string), args["tone"].(*string)), true
+	case "Mutation.aiGenerateText":
+		if e.ComplexityRoot.Mutation.AiGenerateText == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_aiGenerateText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AiGenerateText(childComplexity, args["prompt"].(*string), args["templateId"].(*string), args["variables"].(any)), true
+	case "Mutation.aiScoreLead":
+		if e.ComplexityRoot.Mutation.AiScoreLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_aiScoreLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AiScoreLead(childComplexity, args["objectName"].(string), args["recordId"].(string)), true
+	case "Mutation.aiSummarizeNotes":
+		if e.ComplexityRoot.Mutation.AiSummarizeNotes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_aiSummarizeNotes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AiSummarizeNotes(childComplexity, args["objectName"].(string), args["recordId"].(string)), true
 	case "Mutation.connectWhop":
 		if e.ComplexityRoot.Mutation.ConnectWhop == nil {
 			break
@@ -2229,6 +2801,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RunWorkflowVersion(childComplexity, args["input"].(model.RunWorkflowVersionInput)), true
+	case "Mutation.saveAIPromptTemplate":
+		if e.ComplexityRoot.Mutation.SaveAIPromptTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveAIPromptTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveAIPromptTemplate(childComplexity, args["data"].(model.AIPromptTemplateInput)), true
 	case "Mutation.sendContract":
 		if e.ComplexityRoot.Mutation.SendContract == nil {
 			break
@@ -2273,6 +2856,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.TriggerWhopSync(childComplexity, args["wait"].(*bool)), true
+	case "Mutation.updateAISettings":
+		if e.ComplexityRoot.Mutation.UpdateAISettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAISettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAISettings(childComplexity, args["data"].(model.AISettingsInput)), true
 	case "Mutation.updateCompany":
 		if e.ComplexityRoot.Mutation.UpdateCompany == nil {
 			break
@@ -2962,6 +3556,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Phones.PrimaryPhoneNumber(childComplexity), true
 
+	case "Query.aiPromptTemplates":
+		if e.ComplexityRoot.Query.AiPromptTemplates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.AiPromptTemplates(childComplexity), true
+	case "Query.aiSettings":
+		if e.ComplexityRoot.Query.AiSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.AiSettings(childComplexity), true
+	case "Query.aiUsageRecords":
+		if e.ComplexityRoot.Query.AiUsageRecords == nil {
+			break
+		}
+
+		args, err := ec.field_Query_aiUsageRecords_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AiUsageRecords(childComplexity, args["filter"].(*model.AIUsageFilter), args["orderBy"].(*model.AIUsageOrderBy), args["first"].(*int)), true
+	case "Query.aiUsageSummary":
+		if e.ComplexityRoot.Query.AiUsageSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_aiUsageSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AiUsageSummary(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time), args["groupBy"].(model.AIUsageGroupBy)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -4278,6 +4906,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AIPromptTemplateInput", ec.unmarshalInputAIPromptTemplateInput),
+			graphql.NewInputUnmarshaler("AISettingsInput", ec.unmarshalInputAISettingsInput),
+			graphql.NewInputUnmarshaler("AIUsageFilter", ec.unmarshalInputAIUsageFilter),
+			graphql.NewInputUnmarshaler("AIUsageOrderBy", ec.unmarshalInputAIUsageOrderBy),
 			graphql.NewInputUnmarshaler("ActorFilter", ec.unmarshalInputActorFilter),
 			graphql.NewInputUnmarshaler("ActorOrderBy", ec.unmarshalInputActorOrderBy),
 			graphql.NewInputUnmarshaler("AddressFilter", ec.unmarshalInputAddressFilter),
@@ -4438,6 +5070,226 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/ai.graphqls", Input: `# AI actions (issue 9): the five actions as mutations, prompt templates,
+# settings and the usage ledger. Every result names the provider and model
+# that produced it and the usage row it wrote (usageId).
+
+extend type Mutation {
+  """
+  Writes free text from a prompt or a saved AI_GENERATE_TEXT template, with
+  {{name}} placeholders filled from variables. On the offline provider the
+  text is the rendered prompt and note says no model was used.
+  """
+  aiGenerateText(prompt: String, templateId: String, variables: JSON): AIGeneratedText!
+  "Rates a text POSITIVE, NEUTRAL or NEGATIVE with a score from -1 to 1."
+  aiAnalyzeSentiment(text: String!): AISentiment!
+  "Scores a person or opportunity from 0 to 100 from its record, company, notes, tasks, timeline and Whop facts."
+  aiScoreLead(objectName: String!, recordId: ID!): AILeadScore!
+  "Drafts an email to a person's (or an opportunity's contact's) for a goal in a tone. A draft only: nothing is sent."
+  aiDraftEmail(recordId: ID!, goal: String!, tone: String): AIEmailDraft!
+  "Summarises the notes of a person, company or opportunity, newest first."
+  aiSummarizeNotes(objectName: String!, recordId: ID!): AINotesSummary!
+  """
+  Saves a prompt template: a new one (no id, or a builtin:<ACTION> id to
+  copy the default) or the next version of a saved one. The action uses its
+  workspace's most recently saved template. Admins only.
+  """
+  saveAIPromptTemplate(data: AIPromptTemplateInput!): AIPromptTemplate!
+  "Overrides the server's provider, model or API key for this workspace, and sets the budget, rate limit and redaction. Admins only."
+  updateAISettings(data: AISettingsInput!): AISettings!
+}
+
+extend type Query {
+  "The workspace's AI calls, newest first unless orderBy says otherwise (first: at most 1000, default 100). Admins only."
+  aiUsageRecords(filter: AIUsageFilter, orderBy: AIUsageOrderBy, first: Int): [AIUsageRecord!]!
+  "The workspace's AI calls summed over [from, to) by day (UTC), action, model or user. Admins only."
+  aiUsageSummary(from: DateTime, to: DateTime, groupBy: AIUsageGroupBy!): [AIUsageGroup!]!
+  "The built-in templates of the five actions, then the latest version of each saved template."
+  aiPromptTemplates: [AIPromptTemplate!]!
+  "The workspace's AI settings; the API key is never returned. Admins only."
+  aiSettings: AISettings!
+}
+
+type AIGeneratedText {
+  text: String!
+  "Set when no model wrote the text (the offline provider)."
+  note: String
+  provider: String!
+  model: String!
+  usageId: ID!
+}
+
+enum AISentimentLabel {
+  POSITIVE
+  NEUTRAL
+  NEGATIVE
+}
+
+type AISentiment {
+  label: AISentimentLabel!
+  "From -1 (very negative) to 1 (very positive)."
+  score: Float!
+  "From 0 to 1: an estimate, not a measurement."
+  confidence: Float!
+  provider: String!
+  model: String!
+  usageId: ID!
+}
+
+enum AILeadTier {
+  HOT
+  WARM
+  COLD
+}
+
+type AILeadScore {
+  "From 0 to 100."
+  score: Int!
+  tier: AILeadTier!
+  "Each names the fact it rests on."
+  reasons: [String!]!
+  provider: String!
+  model: String!
+  usageId: ID!
+}
+
+type AIEmailDraft {
+  subject: String!
+  body: String!
+  provider: String!
+  model: String!
+  usageId: ID!
+}
+
+type AINotesSummary {
+  summary: String!
+  keyPoints: [String!]!
+  provider: String!
+  model: String!
+  usageId: ID!
+}
+
+type AIPromptTemplate {
+  "builtin:<ACTION> for the defaults."
+  id: ID!
+  name: String!
+  action: String!
+  "0 for the built-in defaults; saving makes the next version."
+  version: Int!
+  "Instructions: no {{variables}}."
+  system: String!
+  "The data message with {{variable}} placeholders."
+  user: String!
+  model: String
+  temperature: Float
+  maxTokens: Int
+  "The {{variables}} the user message may use."
+  variables: [String!]!
+}
+
+input AIPromptTemplateInput {
+  id: ID
+  name: String!
+  action: String!
+  system: String!
+  user: String!
+  model: String
+  temperature: Float
+  maxTokens: Int
+}
+
+type AISettings {
+  "The workspace's override: openai, anthropic, offline, or null for the server's setting."
+  provider: String
+  model: String
+  "Whether the workspace has its own API key (never shown again)."
+  hasApiKey: Boolean!
+  "The key's last four characters."
+  apiKeyHint: String
+  effectiveProvider: String!
+  effectiveModel: String!
+  "The monthly budget in USD; null for none."
+  monthlyBudgetUsd: Float
+  ratePerMinute: Int!
+  "Emails and phone numbers are replaced by placeholders before a cloud call."
+  redactPii: Boolean!
+}
+
+input AISettingsInput {
+  "openai, anthropic, offline, or an empty string for the server's setting."
+  provider: String
+  model: String
+  "A new API key; an empty string removes the workspace's key."
+  apiKey: String
+  "0 removes the budget."
+  monthlyBudgetUsd: Float
+  "0 restores the default of 60."
+  ratePerMinute: Int
+  redactPii: Boolean
+}
+
+enum AIUsageGroupBy {
+  DAY
+  ACTION
+  MODEL
+  USER
+}
+
+enum AIUsageStatus {
+  SUCCESS
+  ERROR
+  REFUSED
+  TRUNCATED
+  BUDGET_EXCEEDED
+  RATE_LIMITED
+}
+
+input AIUsageFilter {
+  "Inclusive."
+  from: DateTime
+  "Exclusive."
+  to: DateTime
+  action: String
+  status: AIUsageStatus
+  provider: String
+  model: String
+  userId: ID
+}
+
+input AIUsageOrderBy {
+  createdAt: OrderByDirection
+}
+
+"One provider call, successful or not."
+type AIUsageRecord {
+  id: ID!
+  createdAt: DateTime!
+  userId: ID
+  workflowRunId: ID
+  action: String!
+  templateId: String!
+  templateVersion: Int!
+  provider: String!
+  model: String!
+  inputTokens: Int!
+  cachedInputTokens: Int!
+  outputTokens: Int!
+  "USD micros; null for a model without a price (never 0 for one)."
+  costMicros: Int
+  latencyMs: Int!
+  status: AIUsageStatus!
+  errorCode: String
+}
+
+type AIUsageGroup {
+  key: String!
+  calls: Int!
+  inputTokens: Int!
+  outputTokens: Int!
+  "Null when no call in the group had a price."
+  costMicros: Int
+}
+`, BuiltIn: false},
 	{Name: "../schema/audit.graphqls", Input: `extend type Query {
   """
   The workspace's audit log, newest first: member role changes and removals,
@@ -6255,6 +7107,194 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AIEmailDraft(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_AIEmailDraft_subject(ctx, field)
+	case "body":
+		return ec.fieldContext_AIEmailDraft_body(ctx, field)
+	case "provider":
+		return ec.fieldContext_AIEmailDraft_provider(ctx, field)
+	case "model":
+		return ec.fieldContext_AIEmailDraft_model(ctx, field)
+	case "usageId":
+		return ec.fieldContext_AIEmailDraft_usageId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AIEmailDraft", field.Name)
+}
+
+func (ec *executionContext) childFields_AIGeneratedText(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "text":
+		return ec.fieldContext_AIGeneratedText_text(ctx, field)
+	case "note":
+		return ec.fieldContext_AIGeneratedText_note(ctx, field)
+	case "provider":
+		return ec.fieldContext_AIGeneratedText_provider(ctx, field)
+	case "model":
+		return ec.fieldContext_AIGeneratedText_model(ctx, field)
+	case "usageId":
+		return ec.fieldContext_AIGeneratedText_usageId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AIGeneratedText", field.Name)
+}
+
+func (ec *executionContext) childFields_AILeadScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "score":
+		return ec.fieldContext_AILeadScore_score(ctx, field)
+	case "tier":
+		return ec.fieldContext_AILeadScore_tier(ctx, field)
+	case "reasons":
+		return ec.fieldContext_AILeadScore_reasons(ctx, field)
+	case "provider":
+		return ec.fieldContext_AILeadScore_provider(ctx, field)
+	case "model":
+		return ec.fieldContext_AILeadScore_model(ctx, field)
+	case "usageId":
+		return ec.fieldContext_AILeadScore_usageId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AILeadScore", field.Name)
+}
+
+func (ec *executionContext) childFields_AINotesSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "summary":
+		return ec.fieldContext_AINotesSummary_summary(ctx, field)
+	case "keyPoints":
+		return ec.fieldContext_AINotesSummary_keyPoints(ctx, field)
+	case "provider":
+		return ec.fieldContext_AINotesSummary_provider(ctx, field)
+	case "model":
+		return ec.fieldContext_AINotesSummary_model(ctx, field)
+	case "usageId":
+		return ec.fieldContext_AINotesSummary_usageId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AINotesSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_AIPromptTemplate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AIPromptTemplate_id(ctx, field)
+	case "name":
+		return ec.fieldContext_AIPromptTemplate_name(ctx, field)
+	case "action":
+		return ec.fieldContext_AIPromptTemplate_action(ctx, field)
+	case "version":
+		return ec.fieldContext_AIPromptTemplate_version(ctx, field)
+	case "system":
+		return ec.fieldContext_AIPromptTemplate_system(ctx, field)
+	case "user":
+		return ec.fieldContext_AIPromptTemplate_user(ctx, field)
+	case "model":
+		return ec.fieldContext_AIPromptTemplate_model(ctx, field)
+	case "temperature":
+		return ec.fieldContext_AIPromptTemplate_temperature(ctx, field)
+	case "maxTokens":
+		return ec.fieldContext_AIPromptTemplate_maxTokens(ctx, field)
+	case "variables":
+		return ec.fieldContext_AIPromptTemplate_variables(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AIPromptTemplate", field.Name)
+}
+
+func (ec *executionContext) childFields_AISentiment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "label":
+		return ec.fieldContext_AISentiment_label(ctx, field)
+	case "score":
+		return ec.fieldContext_AISentiment_score(ctx, field)
+	case "confidence":
+		return ec.fieldContext_AISentiment_confidence(ctx, field)
+	case "provider":
+		return ec.fieldContext_AISentiment_provider(ctx, field)
+	case "model":
+		return ec.fieldContext_AISentiment_model(ctx, field)
+	case "usageId":
+		return ec.fieldContext_AISentiment_usageId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AISentiment", field.Name)
+}
+
+func (ec *executionContext) childFields_AISettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provider":
+		return ec.fieldContext_AISettings_provider(ctx, field)
+	case "model":
+		return ec.fieldContext_AISettings_model(ctx, field)
+	case "hasApiKey":
+		return ec.fieldContext_AISettings_hasApiKey(ctx, field)
+	case "apiKeyHint":
+		return ec.fieldContext_AISettings_apiKeyHint(ctx, field)
+	case "effectiveProvider":
+		return ec.fieldContext_AISettings_effectiveProvider(ctx, field)
+	case "effectiveModel":
+		return ec.fieldContext_AISettings_effectiveModel(ctx, field)
+	case "monthlyBudgetUsd":
+		return ec.fieldContext_AISettings_monthlyBudgetUsd(ctx, field)
+	case "ratePerMinute":
+		return ec.fieldContext_AISettings_ratePerMinute(ctx, field)
+	case "redactPii":
+		return ec.fieldContext_AISettings_redactPii(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AISettings", field.Name)
+}
+
+func (ec *executionContext) childFields_AIUsageGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_AIUsageGroup_key(ctx, field)
+	case "calls":
+		return ec.fieldContext_AIUsageGroup_calls(ctx, field)
+	case "inputTokens":
+		return ec.fieldContext_AIUsageGroup_inputTokens(ctx, field)
+	case "outputTokens":
+		return ec.fieldContext_AIUsageGroup_outputTokens(ctx, field)
+	case "costMicros":
+		return ec.fieldContext_AIUsageGroup_costMicros(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AIUsageGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_AIUsageRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AIUsageRecord_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AIUsageRecord_createdAt(ctx, field)
+	case "userId":
+		return ec.fieldContext_AIUsageRecord_userId(ctx, field)
+	case "workflowRunId":
+		return ec.fieldContext_AIUsageRecord_workflowRunId(ctx, field)
+	case "action":
+		return ec.fieldContext_AIUsageRecord_action(ctx, field)
+	case "templateId":
+		return ec.fieldContext_AIUsageRecord_templateId(ctx, field)
+	case "templateVersion":
+		return ec.fieldContext_AIUsageRecord_templateVersion(ctx, field)
+	case "provider":
+		return ec.fieldContext_AIUsageRecord_provider(ctx, field)
+	case "model":
+		return ec.fieldContext_AIUsageRecord_model(ctx, field)
+	case "inputTokens":
+		return ec.fieldContext_AIUsageRecord_inputTokens(ctx, field)
+	case "cachedInputTokens":
+		return ec.fieldContext_AIUsageRecord_cachedInputTokens(ctx, field)
+	case "outputTokens":
+		return ec.fieldContext_AIUsageRecord_outputTokens(ctx, field)
+	case "costMicros":
+		return ec.fieldContext_AIUsageRecord_costMicros(ctx, field)
+	case "latencyMs":
+		return ec.fieldContext_AIUsageRecord_latencyMs(ctx, field)
+	case "status":
+		return ec.fieldContext_AIUsageRecord_status(ctx, field)
+	case "errorCode":
+		return ec.fieldContext_AIUsageRecord_errorCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AIUsageRecord", field.Name)
+}
 
 func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
