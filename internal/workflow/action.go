@@ -150,7 +150,9 @@ func isPermanent(err error) bool {
 	return errors.Is(err, errPermanent) || errors.Is(err, crm.ErrInvalid) || errors.Is(err, crm.ErrNotFound) || errors.Is(err, crm.ErrConflict)
 }
 
-// Registry holds the step types a Service knows.
+// Registry holds the step types a Service knows. The composition root adds
+// the step types of other packages (AI, contracts) to Service.Registry()
+// before the job queue starts; it is not safe to change while runs execute.
 type Registry struct {
 	actions map[string]Action
 }

@@ -263,9 +263,9 @@ func (d *definition) cycle() string {
 	return ""
 }
 
-// ancestors maps each step to the steps that run before it on every path
-// that leads to it from the trigger... approximated, as Twenty's variable
-// picker does, by the steps from which it can be reached.
+// ancestors maps each step to the steps it can be reached from: the steps
+// whose outputs its variables may use (as in Twenty's variable picker). A
+// step on another branch is not among them.
 func (d *definition) ancestors() map[string]map[string]bool {
 	out := make(map[string]map[string]bool, len(d.steps))
 	for _, s := range d.steps {

@@ -284,7 +284,9 @@ type RunArgs struct {
 // Kind implements river.JobArgs.
 func (RunArgs) Kind() string { return "workflow_run" }
 
-// InsertOpts keeps run jobs from piling up: one pending job per run.
+// InsertOpts gives a run job more attempts than River's default: an
+// attempt that fails (the database was briefly unreachable) is retried with
+// River's backoff, while step failures are the engine's own retries.
 func (a RunArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 25}
 }
