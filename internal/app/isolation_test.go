@@ -200,7 +200,59 @@ func TestWorkspaceIsolationWalk(t *testing.T) {
 					t.Errorf("B's %s after A's walk = %d %v; want unchanged", o.Name, code, rec)
 				}
 			}
+			walkWorkflows(t, A, B)
 		})
+	}
+}
+
+// walkWorkflows gives B a workflow with a version and a run, then walks
+// every workflow operation with A's key: each answers NOT_FOUND (or an
+// empty list), and B's workflow is still there.
+func walkWorkflows(t *testing.T, A, B client) {
+	t.Helper()
+	out := B.gql(`mutation { createWorkflow(data: {name: "B flow"}) { id } }`, nil)
+	wf := out["data"].(map[string]any)["createWorkflow"].(map[string]any)["id"].(string)
+	out = B.gql(`query($w: ID) { workflowVersions(filter: {workflowId: {eq: $w}}) { edges { node { id } } } }`, map[string]any{"w": wf})
+	v := out["data"].(map[string]any)["workflowVersions"].(map[string]any)["edges"].([]any)[0].(map[string]any)["node"].(map[string]any)["id"].(string)
+	steps := []any{map[string]any{"id": "n", "type": "CREATE_RECORD", "settings": map[string]any{"input": map[string]any{"objectName": "note", "objectRecord": map[string]any{"title": "x"}}}}}
+	B.gql(`mutation($v: ID!, $s: JSON) { updateWorkflowVersion(id: $v, data: {trigger: {type: "MANUAL", settings: {}}, steps: $s}) { id } }`, map[string]any{"v": v, "s": steps})
+	out = B.gql(`mutation($v: ID!) { runWorkflowVersion(input: {workflowVersionId: $v}) { workflowRunId } }`, map[string]any{"v": v})
+	run, _ := out["data"].(map[string]any)["runWorkflowVersion"].(map[string]any)["workflowRunId"].(string)
+	if run == "" {
+		t.Fatalf("B's test run: %v", out)
+	}
+	for _, op := range []struct{ q, id string }{
+		{`query($id: ID!) { r: workflow(id: $id) { id } }`, wf},
+		{`mutation($id: ID!) { r: deleteWorkflow(id: $id) { id } }`, wf},
+		{`query($id: ID!) { r: workflowVersion(id: $id) { id } }`, v},
+		{`mutation($id: ID!) { r: updateWorkflowVersion(id: $id, data: {name: "mine"}) { id } }`, v},
+		{`mutation($id: ID!) { r: activateWorkflowVersion(workflowVersionId: $id) }`, v},
+		{`mutation($id: ID!) { r: createDraftFromWorkflowVersion(input: {workflowId: $id, workflowVersionIdToCopy: $id}) { id } }`, v},
+		{`mutation($id: ID!) { r: runWorkflowVersion(input: {workflowVersionId: $id}) { workflowRunId } }`, v},
+		{`query($id: ID!) { r: workflowRun(id: $id) { id } }`, run},
+		{`mutation($id: ID!) { r: stopWorkflowRun(id: $id) { id } }`, run},
+	} {
+		out := A.gql(op.q, map[string]any{"id": op.id})
+		if data, _ := out["data"].(map[string]any); data != nil && data["r"] != nil {
+			t.Errorf("A %s on B's workflow returned %v; want nothing", op.q, data["r"])
+		}
+		if !hasCode(out, "NOT_FOUND") {
+			t.Errorf("A %s errors = %v; want NOT_FOUND", op.q, out["errors"])
+		}
+	}
+	for _, path := range []string{"/rest/workflows/" + wf, "/rest/workflowVersions/" + v, "/rest/workflowRuns/" + run} {
+		if code, out := A.do("GET", path, nil); code != 404 {
+			t.Errorf("A GET %s = %d %v; want 404", path, code, out)
+		}
+	}
+	for _, q := range []string{`{ r: workflows { totalCount } }`, `{ r: workflowVersions { totalCount } }`, `{ r: workflowRuns { totalCount } }`} {
+		out := A.gql(q, nil)
+		if n := out["data"].(map[string]any)["r"].(map[string]any)["totalCount"]; n != float64(0) {
+			t.Errorf("A %s = %v; want 0", q, n)
+		}
+	}
+	if out := B.gql(`query($id: ID!) { workflow(id: $id) { name } }`, map[string]any{"id": wf}); out["errors"] != nil {
+		t.Errorf("B's workflow after A's walk: %v", out["errors"])
 	}
 }
 
