@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,9 +15,6 @@ import (
 
 	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
-	"github.com/roster-crm/roster/internal/config"
-	"github.com/roster-crm/roster/internal/httpserver"
-	"github.com/roster-crm/roster/internal/store/storetest"
 )
 
 // TestContractsEndToEnd runs the composed application: an admin's key
@@ -31,20 +27,7 @@ func TestContractsEndToEnd(t *testing.T) {
 	for _, d := range dialects(t) {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
-			cfg := config.Config{DataDir: t.TempDir(), Addr: "127.0.0.1:0", BaseURL: "http://roster.test", EncryptionKey: bytes.Repeat([]byte{3}, 32)}
-			if d == "postgres" {
-				cfg.DatabaseURL = storetest.PostgresURL(t)
-			}
-			a, err := open(ctx, cfg, slog.New(slog.DiscardHandler), openParams{Migrate: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { a.Close() })
-			srv := httpserver.New(httpserver.Config{Logger: slog.New(slog.DiscardHandler), Store: a.Store})
-			if err := a.mount(srv); err != nil {
-				t.Fatal(err)
-			}
-			h := srv.Handler()
+			a, h := startApp(t, d, bytes.Repeat([]byte{3}, 32), false)
 			keys := map[string]string{}
 			for _, name := range []string{"A", "B"} {
 				ws, _, err := a.Auth.CreateWorkspace(ctx, auth.CreateWorkspaceParams{Name: name, AdminEmail: strings.ToLower(name) + "@x.io", AdminPassword: "password-" + name})

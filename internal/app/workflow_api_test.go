@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,41 +13,14 @@ import (
 
 	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
-	"github.com/roster-crm/roster/internal/config"
-	"github.com/roster-crm/roster/internal/httpserver"
 	"github.com/roster-crm/roster/internal/poll"
-	"github.com/roster-crm/roster/internal/store/storetest"
 )
 
 // workingApp is testApp with the job queue working jobs, so workflow runs
 // execute.
 func workingApp(t *testing.T, dialect string) (*App, http.Handler) {
 	t.Helper()
-	cfg := config.Config{DataDir: t.TempDir(), Addr: "127.0.0.1:0", BaseURL: "http://roster.test"}
-	if dialect == "postgres" {
-		cfg.DatabaseURL = storetest.PostgresURL(t)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := open(ctx, cfg, slog.New(slog.DiscardHandler), openParams{Migrate: true, WorkJobs: true})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	srv := httpserver.New(httpserver.Config{Logger: slog.New(slog.DiscardHandler), Store: a.Store})
-	if err := a.mount(srv); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Queue.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		stop, done := context.WithTimeout(context.Background(), 10*time.Second)
-		defer done()
-		_ = a.Queue.Stop(stop)
-		cancel()
-		a.Close()
-	})
-	return a, srv.Handler()
+	return startApp(t, dialect, nil, true)
 }
 
 // raw sends a request with an optional bearer key and returns the status

@@ -367,3 +367,25 @@ func TestTemplateVersions(t *testing.T) {
 		}
 	})
 }
+
+func TestSendWithIdempotencyKeySendsOnce(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		h := newHarness(t, s)
+		tpl := h.template()
+		in := contracts.SendInput{TemplateID: tpl.ID, OpportunityID: &h.opp, IdempotencyKey: "workflow:run-1:send"}
+		first, err := h.svc.Send(ctx, h.ws, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := h.svc.Send(ctx, h.ws, in)
+		if err != nil || again.ID != first.ID {
+			t.Fatalf("second Send with the same key = %v, %v; want contract %s", again, err, first.ID)
+		}
+		list, _ := h.svc.List(ctx, h.ws, contracts.Filter{}, "", 0)
+		emails, _ := h.mail.List(ctx, h.ws)
+		if len(list) != 1 || len(emails) != 1 {
+			t.Errorf("after two sends with one key: %d contracts, %d emails; want 1 and 1", len(list), len(emails))
+		}
+	})
+}

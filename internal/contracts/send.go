@@ -49,6 +49,10 @@ type SendInput struct {
 	ExpiresInDays *int
 	Message       string
 	Actor         crm.Actor
+	// IdempotencyKey, when set, makes Send return the contract an earlier
+	// Send with the same key made instead of sending again (a workflow
+	// step retried after a crash).
+	IdempotencyKey string
 }
 
 // Send merges the template with the records, renders and hashes the PDF,
@@ -56,6 +60,11 @@ type SendInput struct {
 // document changes after this: completion re-renders the same text with
 // the values stamped in.
 func (s *Service) Send(ctx context.Context, workspaceID string, in SendInput) (*Contract, error) {
+	if in.IdempotencyKey != "" {
+		if c, err := s.cfg.Store.ContractByIdempotencyKey(ctx, workspaceID, in.IdempotencyKey); err != nil || c != nil {
+			return c, err
+		}
+	}
 	st, err := s.settingsTx(ctx, nil, workspaceID)
 	if err != nil {
 		return nil, err
@@ -112,6 +121,9 @@ func (s *Service) Send(ctx context.Context, workspaceID string, in SendInput) (*
 		Status: StatusSent, Provider: provider, PersonID: ids.PersonID, CompanyID: ids.CompanyID, OpportunityID: ids.OpportunityID,
 		Message: in.Message, Document: merge(t.Body, data, now), Fields: t.Fields, ConsentVersion: st.ConsentVersion,
 		SentAt: &now, CreatedAt: now, UpdatedAt: now,
+	}
+	if in.IdempotencyKey != "" {
+		c.IdempotencyKey = &in.IdempotencyKey
 	}
 	expires := now.Add(time.Duration(days) * 24 * time.Hour)
 	c.ExpiresAt = &expires
@@ -170,6 +182,10 @@ func (s *Service) Send(ctx context.Context, workspaceID string, in SendInput) (*
 		}
 		return s.timeline(ctx, tx, c, "sent", in.Actor, now)
 	})
+	if _, dup := store.IsUniqueViolation(err); dup && in.IdempotencyKey != "" {
+		// A concurrent Send with the same key won.
+		return s.cfg.Store.ContractByIdempotencyKey(ctx, workspaceID, in.IdempotencyKey)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -106,6 +106,9 @@ func (s *Service) notify(ctx context.Context, ns []Notice) {
 	if s.cfg.OnEvent == nil {
 		return
 	}
+	// The change is committed: telling the triggers outlives a request
+	// the signer abandoned.
+	ctx = context.WithoutCancel(ctx)
 	for _, n := range ns {
 		s.cfg.OnEvent(ctx, n)
 	}

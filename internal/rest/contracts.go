@@ -12,12 +12,13 @@ import (
 	"github.com/roster-crm/roster/internal/httpserver"
 )
 
-// contractJSON renders a contract as GraphQL's Contract, with its audit
-// trail; a signer's signingUrl only for admins, while usable.
+// contractJSON renders a contract as GraphQL's Contract (contracts'
+// JSON), with a signer's signingUrl for admins while usable, and the audit
+// trail when events is not nil.
 func contractJSON(svc *contracts.Service, p *auth.Principal, c *contracts.Contract, events []*contracts.Event) (map[string]any, error) {
+	out := svc.JSON(c)
 	admin := auth.RequireAdmin(p) == nil
-	signers := make([]map[string]any, 0, len(c.Signers))
-	for _, g := range c.Signers {
+	for i, g := range c.Signers {
 		var link *string
 		if admin {
 			u, err := svc.SignerURL(c, g)
@@ -26,23 +27,8 @@ func contractJSON(svc *contracts.Service, p *auth.Principal, c *contracts.Contra
 			}
 			link = u
 		}
-		signers = append(signers, map[string]any{"id": g.ID, "name": g.Name, "email": g.Email, "role": g.Role, "order": g.Order,
-			"status": g.Status, "sentAt": timeJSON(g.SentAt), "viewedAt": timeJSON(g.ViewedAt), "signedAt": timeJSON(g.SignedAt),
-			"declineReason": nullableString(g.DeclineReason), "ip": nullableString(g.IP), "userAgent": nullableString(g.UserAgent), "signingUrl": link})
+		out["signers"].([]any)[i].(map[string]any)["signingUrl"] = link
 	}
-	url := func(id *string) any {
-		if id == nil {
-			return nil
-		}
-		return svc.AttachmentURL(*id)
-	}
-	out := map[string]any{"id": c.ID, "name": c.Name, "templateId": c.TemplateID, "templateVersion": c.TemplateVersion,
-		"status": c.Status, "provider": c.Provider, "providerRequestId": c.ProviderRequestID, "personId": c.PersonID,
-		"companyId": c.CompanyID, "opportunityId": c.OpportunityID, "message": c.Message, "document": c.Document, "signers": signers,
-		"originalSha256": c.OriginalSHA256, "finalSha256": nullableString(c.FinalSHA256), "originalPdfUrl": url(c.OriginalAttachmentID),
-		"signedPdfUrl": url(c.SignedAttachmentID), "voidReason": nullableString(c.VoidReason), "sentAt": timeJSON(c.SentAt),
-		"completedAt": timeJSON(c.CompletedAt), "expiresAt": timeJSON(c.ExpiresAt), "createdAt": timeJSON(&c.CreatedAt),
-		"updatedAt": timeJSON(&c.UpdatedAt)}
 	if events != nil {
 		list := make([]map[string]any, 0, len(events))
 		for _, e := range events {

@@ -37,7 +37,10 @@ type Contract struct {
 	VoidReason           string
 	// StageMoved is set by the completion that moved the opportunity, so a
 	// second completion event moves nothing.
-	StageMoved     bool
+	StageMoved bool
+	// IdempotencyKey, when set, makes a second send with the same key find
+	// this contract (workflow steps).
+	IdempotencyKey *string
 	SentAt         *time.Time
 	CompletedAt    *time.Time
 	ExpiresAt      *time.Time
@@ -98,13 +101,13 @@ func contractNotFound(id string) error {
 
 const contractColumns = `id, workspace_id, name, template_id, template_version, status, provider, provider_request_id, person_id, company_id,
 opportunity_id, message, document, fields, consent_version, original_sha256, final_sha256, original_attachment_id, signed_attachment_id,
-void_reason, stage_moved, sent_at, completed_at, expires_at, last_reminded_at, created_at, updated_at`
+void_reason, stage_moved, idempotency_key, sent_at, completed_at, expires_at, last_reminded_at, created_at, updated_at`
 
 func scanContract(sc rowScanner) (*Contract, error) {
 	c := &Contract{}
 	err := sc.Scan(&c.ID, &c.WorkspaceID, &c.Name, &c.TemplateID, &c.TemplateVersion, &c.Status, &c.Provider, &c.ProviderRequestID,
 		&c.PersonID, &c.CompanyID, &c.OpportunityID, &c.Message, &c.Document, jsonScanner{&c.Fields}, &c.ConsentVersion,
-		&c.OriginalSHA256, &c.FinalSHA256, &c.OriginalAttachmentID, &c.SignedAttachmentID, &c.VoidReason, &c.StageMoved,
+		&c.OriginalSHA256, &c.FinalSHA256, &c.OriginalAttachmentID, &c.SignedAttachmentID, &c.VoidReason, &c.StageMoved, &c.IdempotencyKey,
 		NullTimeScanner{&c.SentAt}, NullTimeScanner{&c.CompletedAt}, NullTimeScanner{&c.ExpiresAt}, NullTimeScanner{&c.LastRemindedAt},
 		TimeScanner{&c.CreatedAt}, TimeScanner{&c.UpdatedAt})
 	return c, err
@@ -133,7 +136,7 @@ func (s *Store) contractArgs(c *Contract) ([]any, error) {
 	d := s.Dialect
 	return []any{c.ID, c.WorkspaceID, c.Name, c.TemplateID, c.TemplateVersion, c.Status, c.Provider, c.ProviderRequestID,
 		c.PersonID, c.CompanyID, c.OpportunityID, c.Message, c.Document, string(fields), c.ConsentVersion,
-		c.OriginalSHA256, c.FinalSHA256, c.OriginalAttachmentID, c.SignedAttachmentID, c.VoidReason, c.StageMoved,
+		c.OriginalSHA256, c.FinalSHA256, c.OriginalAttachmentID, c.SignedAttachmentID, c.VoidReason, c.StageMoved, c.IdempotencyKey,
 		d.NullTime(c.SentAt), d.NullTime(c.CompletedAt), d.NullTime(c.ExpiresAt), d.NullTime(c.LastRemindedAt),
 		d.Time(c.CreatedAt), d.Time(c.UpdatedAt)}, nil
 }
@@ -399,4 +402,17 @@ func (s *Store) ContractByFinalSHA(ctx context.Context, sha string) (*Contract, 
 		return nil, fmt.Errorf("store: find contract by final hash: %w", err)
 	}
 	return c, nil
+}
+
+// ContractByIdempotencyKey returns the contract sent with this key, or nil.
+func (s *Store) ContractByIdempotencyKey(ctx context.Context, workspaceID, key string) (*Contract, error) {
+	var id string
+	err := s.Read.QueryRowContext(ctx, `SELECT id FROM contracts WHERE workspace_id = $1 AND idempotency_key = $2`, workspaceID, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: find contract by idempotency key: %w", err)
+	}
+	return s.ContractGet(ctx, nil, &ContractGetParams{WorkspaceID: workspaceID, ID: id})
 }

@@ -16,6 +16,7 @@ const (
 	TriggerWebhook       = "WEBHOOK"
 	TriggerCron          = "CRON"
 	TriggerWhopEvent     = "WHOP_EVENT"
+	TriggerContractEvent = "CONTRACT_EVENT"
 )
 
 // triggerKind is one trigger type: how its settings are checked at
@@ -31,6 +32,7 @@ var triggerKinds = map[string]triggerKind{
 	TriggerWebhook:       webhookTrigger{},
 	TriggerCron:          cronTrigger{},
 	TriggerWhopEvent:     whopEventTrigger{},
+	TriggerContractEvent: contractEventTrigger{},
 }
 
 func triggerTypes() string {
