@@ -46,6 +46,12 @@ func OpenAPI(baseURL string, defs []*crm.FieldDefinition) map[string]any {
 	for path, item := range webhookPaths() {
 		paths[path] = item
 	}
+	for name, schema := range workflowSchemas() {
+		schemas[name] = schema
+	}
+	for path, item := range workflowPaths() {
+		paths[path] = item
+	}
 	for _, o := range crm.Objects() {
 		s := crm.NewSchema(o, defs)
 		schemas[o.Label] = recordSchema(s)
@@ -83,12 +89,25 @@ func tags() []any {
 	for _, o := range crm.Objects() {
 		out = append(out, obj{"name": o.Plural})
 	}
-	return append(out, obj{"name": "auditLogs"}, obj{"name": "webhooks"}, obj{"name": "meta"})
+	return append(out, obj{"name": "auditLogs"}, obj{"name": "webhooks"}, obj{"name": "workflows"}, obj{"name": "meta"})
 }
 
 func ref(kind, name string) obj { return obj{"$ref": "#/components/" + kind + "/" + name} }
 
 func jsonContent(schema obj) obj { return obj{"application/json": obj{"schema": schema}} }
+
+// listPage describes a list answer: {"data": {key: [item]}, "pageInfo",
+// "totalCount"}.
+func listPage(key string, item obj) obj {
+	return obj{"description": "A page, newest or oldest first", "content": jsonContent(obj{
+		"type": "object", "required": []string{"data", "pageInfo", "totalCount"},
+		"properties": obj{
+			"data":       obj{"type": "object", "properties": obj{key: obj{"type": "array", "items": item}}},
+			"pageInfo":   ref("schemas", "PageInfo"),
+			"totalCount": obj{"type": "integer"},
+		},
+	})}
+}
 
 // dataResponse describes {"data": {key: schema}}.
 func dataResponse(desc, key string, schema obj) obj {

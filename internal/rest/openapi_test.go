@@ -38,6 +38,16 @@ func TestOpenAPI(t *testing.T) {
 		methods["/webhooks/{id}"] = []string{"get", "patch", "delete"}
 		methods["/webhooks/{id}/deliveries"] = []string{"get"}
 		methods["/webhooks/{id}/deliveries/{deliveryId}/redeliver"] = []string{"post"}
+		methods["/workflows"] = []string{"get", "post"}
+		methods["/workflows/{id}"] = []string{"get", "delete"}
+		methods["/workflowVersions"] = []string{"get", "post"}
+		methods["/workflowVersions/{id}"] = []string{"get", "patch"}
+		for _, action := range []string{"activate", "deactivate", "draft", "run"} {
+			methods["/workflowVersions/{id}/"+action] = []string{"post"}
+		}
+		methods["/workflowRuns"] = []string{"get"}
+		methods["/workflowRuns/{id}"] = []string{"get"}
+		methods["/workflowRuns/{id}/stop"] = []string{"post"}
 		paths, _ := doc["paths"].(map[string]any)
 		if len(paths) != len(methods) {
 			t.Errorf("document has %d paths; want %d", len(paths), len(methods))

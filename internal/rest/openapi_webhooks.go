@@ -34,23 +34,13 @@ func webhookSchemas() obj {
 func webhookPaths() obj {
 	tag := []string{"webhooks"}
 	hook, input := ref("schemas", "Webhook"), obj{"required": true, "content": jsonContent(ref("schemas", "WebhookInput"))}
-	page := func(key string, item obj) obj {
-		return obj{"description": "A page, newest or oldest first", "content": jsonContent(obj{
-			"type": "object", "required": []string{"data", "pageInfo", "totalCount"},
-			"properties": obj{
-				"data":       obj{"type": "object", "properties": obj{key: obj{"type": "array", "items": item}}},
-				"pageInfo":   ref("schemas", "PageInfo"),
-				"totalCount": obj{"type": "integer"},
-			},
-		})}
-	}
 	idParam := obj{"name": "id", "in": "path", "required": true, "schema": obj{"type": "string", "format": "uuid"}}
 	return obj{
 		"/webhooks": obj{
 			"get": obj{
 				"summary": "List outgoing webhooks", "operationId": "findWebhooks", "tags": tag,
 				"parameters": paramRefs("limit", "starting_after"),
-				"responses":  withErrors(obj{"200": page("webhooks", hook)}, "400", "401", "403"),
+				"responses":  withErrors(obj{"200": listPage("webhooks", hook)}, "400", "401", "403"),
 			},
 			"post": obj{
 				"summary": "Create an outgoing webhook", "description": "The answer holds the signing secret, shown this once.",
@@ -72,7 +62,7 @@ func webhookPaths() obj {
 			"parameters": []any{idParam},
 			"get": obj{"summary": "A webhook's deliveries with their attempts, newest first", "operationId": "findWebhookDeliveries", "tags": tag,
 				"parameters": paramRefs("limit", "starting_after"),
-				"responses":  withErrors(obj{"200": page("webhookDeliveries", ref("schemas", "WebhookDelivery"))}, "400", "401", "403", "404")},
+				"responses":  withErrors(obj{"200": listPage("webhookDeliveries", ref("schemas", "WebhookDelivery"))}, "400", "401", "403", "404")},
 		},
 		"/webhooks/{id}/deliveries/{deliveryId}/redeliver": obj{
 			"parameters": []any{idParam, obj{"name": "deliveryId", "in": "path", "required": true, "schema": obj{"type": "string"}}},
