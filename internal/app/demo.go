@@ -48,6 +48,9 @@ func (a *App) seedDemo(ctx context.Context, out io.Writer) error {
 		if err := a.seedWorkflows(ctx, wsID); err != nil {
 			return err
 		}
+		if err := a.seedAI(ctx, wsID); err != nil {
+			return err
+		}
 	} else if err := a.seedWebhook(ctx, wsID); err != nil {
 		return err
 	}

@@ -144,6 +144,18 @@ func TestServeDemo(t *testing.T) {
 		}
 		return nil
 	})
+	// AI: lead-score notes from the offline provider, and the AI workflow
+	// flagged the demo's unhappy note with a follow-up task.
+	if notes := get("/rest/notes?limit=50&filter=title[eq]:AI%20lead%20score"); strings.Count(notes, `"title":"AI lead score"`) != 3 ||
+		!strings.Contains(notes, "by offline rules-v1") {
+		t.Errorf("demo AI lead-score notes: %s", notes)
+	}
+	poll.Until(t, 60*time.Second, func() error {
+		if tasks := get("/rest/tasks?limit=50&filter=title[eq]:Follow%20up:%20unhappy%20member"); !strings.Contains(tasks, "reads negative") {
+			return fmt.Errorf("no AI follow-up task yet: %s", tasks)
+		}
+		return nil
+	})
 	if logs := stderr.String(); strings.Contains(logs, `"level":"ERROR"`) {
 		t.Errorf("serve logged an ERROR:\n%s", logs)
 	}
