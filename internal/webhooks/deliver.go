@@ -114,7 +114,7 @@ func (w *deliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration {
 // should stop (webhook deleted or disabled), cancel the job.
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	final := job.Attempt >= job.MaxAttempts
-	res, err := w.s.attempt(ctx, attemptParams{Args: job.Args, Final: final})
+	res, err := w.s.attempt(ctx, attemptParams{Args: job.Args, Final: final, JobAttempt: job.Attempt})
 	switch {
 	case err != nil:
 		return err
@@ -132,6 +132,9 @@ type attemptParams struct {
 	Args DeliverArgs
 	// Final is the last automatic attempt: a failure ends the delivery.
 	Final bool
+	// JobAttempt is River's attempt number, which NextRetry schedules by
+	// (the delivery's own count also includes redeliveries).
+	JobAttempt int
 }
 
 type attemptResult struct {
@@ -193,7 +196,7 @@ func (s *Service) attempt(ctx context.Context, p attemptParams) (*attemptResult,
 	case p.Final:
 		status = store.DeliveryFailed
 	default:
-		t := at.Add(RetryDelay(d.Attempts + 1))
+		t := at.Add(RetryDelay(p.JobAttempt))
 		next = &t
 	}
 	var disabled string

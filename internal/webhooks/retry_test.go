@@ -118,6 +118,9 @@ func TestRetriesWithBackoff(t *testing.T) {
 			if d.Status != store.DeliveryPending || d.Attempts != attempt || d.NextAttemptAt == nil {
 				t.Fatalf("after failed attempt %d: delivery %+v; want pending with %d attempts and a next attempt", attempt, d, attempt)
 			}
+			if got := d.NextAttemptAt.Sub(d.Log[0].AttemptedAt); got != webhooks.RetrySchedule[attempt-1] {
+				t.Errorf("after failed attempt %d: nextAttemptAt is %s after it; want %s", attempt, got, webhooks.RetrySchedule[attempt-1])
+			}
 			w, _ := h.hooks.Get(context.Background(), h.admin, hook.ID)
 			if w.FailureCount != attempt || w.FailingSince == nil || !w.Enabled {
 				t.Fatalf("after failed attempt %d: webhook failures %d since %v, enabled %v; want %d, set, true", attempt, w.FailureCount, w.FailingSince, w.Enabled, attempt)
