@@ -74,6 +74,9 @@ func TestSendTestEventRefused(t *testing.T) {
 		if msg := refused.Message(); !strings.Contains(msg, "not accepted from this address") || !strings.Contains(msg, "(FORBIDDEN)") {
 			t.Errorf("Message() = %q; want the intake's message and its code", msg)
 		}
+		if !strings.Contains(err.Error(), "refused the test event: "+refused.Message()) {
+			t.Errorf("Error() = %q; want it to say the intake refused the test event, and why", err.Error())
+		}
 		if n := e.count("whop_webhook_inbox"); n != 0 {
 			t.Errorf("inbox = %d events; want none stored", n)
 		}
