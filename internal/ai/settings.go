@@ -39,7 +39,7 @@ func (s *Service) Settings(ctx context.Context, ws string) (*Settings, error) {
 	}
 	out := &Settings{EffectiveProvider: e.provider, EffectiveModel: e.model, RatePerMinute: e.ratePerMinute, RedactPII: e.redact}
 	if e.provider == ProviderOffline {
-		out.EffectiveModel = "offline methods (lexicon-v1, rules-v1, textrank-v1, template-v1, render-only)"
+		out.EffectiveModel = "lexicon-v1, rules-v1, textrank-v1, template-v1, render-only"
 	}
 	if st != nil {
 		out.Provider, out.Model, out.MonthlyBudgetMicros = st.Provider, st.Model, st.MonthlyBudgetMicros

@@ -36,7 +36,7 @@ func (a *App) mount(srv *httpserver.Server) error {
 		srv.Handle("POST /webhooks/whop", whopWebhook{whop: a.Whop})
 		srv.Handle("POST /webhooks/whop/{workspaceID}", whopWebhook{whop: a.Whop})
 	}
-	ui, err := web.New(web.Config{Records: a.Records, Auth: a.Auth, Insights: a.Insights, Views: a.Views, Mail: a.Mail, Whop: a.Whop, Webhooks: a.Webhooks, Workflows: a.Workflows, Contracts: a.Contracts, Audit: a.Audit, Logger: a.Logger, BaseURL: a.Config.BaseURL})
+	ui, err := web.New(web.Config{Records: a.Records, Auth: a.Auth, Insights: a.Insights, Views: a.Views, Mail: a.Mail, Whop: a.Whop, Webhooks: a.Webhooks, Workflows: a.Workflows, AI: a.AI, Contracts: a.Contracts, Audit: a.Audit, Logger: a.Logger, BaseURL: a.Config.BaseURL})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"embed"
 	"errors"
+	"github.com/roster-crm/roster/internal/ai"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -44,6 +45,8 @@ type Config struct {
 	// Mail is the mailer whose outbox Settings -> Email shows; nil means
 	// the auth service's.
 	Mail *mail.Service
+	// AI serves Settings -> AI; nil when it is off.
+	AI *ai.Service
 	// Workflows serves Automations; nil when the engine is off.
 	Workflows *workflow.Service
 	Logger    *slog.Logger
@@ -135,7 +138,7 @@ func (u *UI) routes() []route {
 		// layout, title and language), not the mux's bare text.
 		{"/", u.notFound},
 	}
-	for _, area := range [][]route{u.tableRoutes(), u.recordRoutes(), u.settingsRoutes(), u.emailRoutes(), u.webhookRoutes(), u.workflowRoutes(), u.contractRoutes(), u.homeRoutes(), u.importRoutes()} {
+	for _, area := range [][]route{u.tableRoutes(), u.recordRoutes(), u.settingsRoutes(), u.emailRoutes(), u.webhookRoutes(), u.aiRoutes(), u.workflowRoutes(), u.contractRoutes(), u.homeRoutes(), u.importRoutes()} {
 		rs = append(rs, area...)
 	}
 	return rs

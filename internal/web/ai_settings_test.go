@@ -1,0 +1,110 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/roster-crm/roster/internal/ai"
+	"github.com/roster-crm/roster/internal/auth"
+	"github.com/roster-crm/roster/internal/browsertest"
+	"github.com/roster-crm/roster/internal/records"
+	"github.com/roster-crm/roster/internal/secret"
+	"github.com/roster-crm/roster/internal/store"
+	"github.com/roster-crm/roster/internal/store/storetest"
+	"github.com/roster-crm/roster/internal/web"
+)
+
+func newAISite(t *testing.T, s *store.Store) (*site, *ai.Service) {
+	t.Helper()
+	sealer, err := secret.NewSealer(secret.Key{Bytes: bytes.Repeat([]byte{4}, secret.KeySize)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := records.New(records.Config{Store: s})
+	svc := ai.New(ai.Config{Store: s, Records: recs, Sealer: sealer})
+	return newSiteWith(t, s, recs, func(c *web.Config) { c.AI = svc }), svc
+}
+
+func TestAISettings(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		site, svc := newAISite(t, s)
+		admin := site.browser()
+		ws := site.signIn(admin)
+		if _, err := svc.AnalyzeSentiment(context.Background(), ai.Call{WorkspaceID: ws}, "Thanks, great call"); err != nil {
+			t.Fatal(err)
+		}
+		code, body, _ := admin.get("/settings/ai")
+		if code != http.StatusOK || !strings.Contains(body, `data-testid="ai-provider">offline`) || !strings.Contains(body, `href="/settings/ai" aria-current="page"`) ||
+			!strings.Contains(body, "AI_ANALYZE_SENTIMENT") || !strings.Contains(body, "Calls by model") {
+			t.Fatalf("GET /settings/ai = %d; want the offline provider, its tab current and this month's call", code)
+		}
+
+		code, body, _ = admin.settingsPost("/settings/ai", "/settings/ai", url.Values{"provider": {"openai"}, "budget": {"lots"}})
+		if code != http.StatusBadRequest || !strings.Contains(body, `id="budget-error"`) {
+			t.Fatalf("bad budget = %d; want 400 with the error on the budget", code)
+		}
+		code, body, _ = admin.settingsPost("/settings/ai", "/settings/ai", url.Values{"provider": {"openai"}, "apiKey": {"short"}})
+		if code != http.StatusBadRequest || !strings.Contains(body, `id="apiKey-error"`) {
+			t.Fatalf("short key = %d; want 400 with the error on the key", code)
+		}
+		st, _ := svc.Settings(context.Background(), ws)
+		if st.Provider != "" || st.HasKey {
+			t.Fatalf("settings after refused forms = %+v; want nothing changed", st)
+		}
+		code, _, _ = admin.settingsPost("/settings/ai", "/settings/ai", url.Values{"provider": {"openai"}, "model": {"gpt-4o-mini"},
+			"apiKey": {"sk-web-SECRET-2468"}, "budget": {"12.5"}, "rate": {"30"}, "redact": {"on"}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("save = %d; want 303", code)
+		}
+		_, body, _ = admin.get("/settings/ai")
+		if strings.Contains(body, "SECRET") || !strings.Contains(body, "ending …2468") || !strings.Contains(body, `data-testid="ai-provider">openai`) ||
+			!strings.Contains(body, `value="12.5"`) || !strings.Contains(body, `value="30"`) {
+			t.Errorf("page after saving shows the key or lost a setting")
+		}
+		st, _ = svc.Settings(context.Background(), ws)
+		if st.Model != "gpt-4o-mini" || st.MonthlyBudgetMicros == nil || *st.MonthlyBudgetMicros != 12_500_000 || st.RatePerMinute != 30 || !st.RedactPII {
+			t.Errorf("settings = %+v", st)
+		}
+
+		code, csv, hdr := admin.get("/settings/ai/usage.csv")
+		if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") || !strings.HasPrefix(csv, "createdAt,userId,") ||
+			!strings.Contains(csv, ",AI_ANALYZE_SENTIMENT,builtin:AI_ANALYZE_SENTIMENT,0,offline,lexicon-v1,") {
+			t.Errorf("usage.csv = %d %q", code, csv)
+		}
+		member := site.member(ws, "mo@acme.test", auth.RoleMember)
+		if code, _, _ := member.get("/settings/ai"); code != http.StatusForbidden {
+			t.Errorf("GET /settings/ai as a member = %d; want 403", code)
+		}
+	})
+}
+
+// TestAISettingsInBrowser checks Settings -> AI with axe-core in light and
+// dark. (SQLite alone: the dialect does not change the page.)
+func TestAISettingsInBrowser(t *testing.T) {
+	s := storetest.NewSQLite(t)
+	site, svc := newAISite(t, s)
+	ws := site.signIn(site.browser())
+	if _, err := svc.ScoreLead(context.Background(), ai.Call{WorkspaceID: ws}, "person", "00000000-0000-0000-0000-000000000000"); err == nil {
+		t.Fatal("ScoreLead(unknown) = nil; want not found")
+	}
+	if _, err := svc.AnalyzeSentiment(context.Background(), ai.Call{WorkspaceID: ws}, "Really unhappy with the refund"); err != nil {
+		t.Fatal(err)
+	}
+	b := browsertest.Start(t)
+	p := b.NewPage(t, site.srv.URL)
+	p.Navigate("/login?" + url.Values{"next": {"/settings/ai"}}.Encode())
+	p.Fill(browsertest.Label("Email"), "admin@acme.test")
+	p.Fill(browsertest.Label("Password"), "password-123")
+	p.ClickNav(browsertest.Label("Sign in"))
+	p.Navigate("/settings/ai")
+	p.WaitVisible(browsertest.CSS(`[data-testid="ai-recent"]`))
+	for _, dark := range []bool{false, true} {
+		p.ColorScheme(dark)
+		browsertest.Axe(t, p)
+		p.Screenshot("settings-ai")
+	}
+}
