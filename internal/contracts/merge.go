@@ -218,6 +218,19 @@ func (s *Service) PreviewContract(ctx context.Context, workspaceID, templateID s
 	if err != nil {
 		return nil, err
 	}
+	doc, err := s.PreviewText(ctx, workspaceID, t.Body, recordIDs)
+	if err != nil {
+		return nil, err
+	}
+	return &Preview{Name: t.Name, Document: doc}, nil
+}
+
+// PreviewText merges a template body that is not saved yet (the editor's
+// live preview) with records, as PreviewContract does.
+func (s *Service) PreviewText(ctx context.Context, workspaceID, body string, recordIDs []string) (string, error) {
+	if err := checkMergeFields(body); err != nil {
+		return "", err
+	}
 	ids := &RecordIDs{}
 	for i, id := range recordIDs {
 		id := id
@@ -237,12 +250,12 @@ func (s *Service) PreviewContract(ctx context.Context, workspaceID, templateID s
 			}
 		}
 		if !found {
-			return nil, crm.Invalid(fmt.Sprintf("recordIds[%d]", i), crm.CodeNotFound, "no person, company or opportunity %q", id)
+			return "", crm.Invalid(fmt.Sprintf("recordIds[%d]", i), crm.CodeNotFound, "no person, company or opportunity %q", id)
 		}
 	}
 	data, err := s.mergeData(ctx, workspaceID, ids)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	return &Preview{Name: t.Name, Document: merge(t.Body, data, s.now())}, nil
+	return merge(body, data, s.now()), nil
 }

@@ -45,6 +45,8 @@ type recordView struct {
 	// Workflows are the active MANUAL workflows this record can be run
 	// through (the "Run workflow" menu).
 	Workflows []workflow.ManualWorkflow
+	// ContractsOn offers "Send contract" (people and opportunities).
+	ContractsOn bool
 }
 
 // loadRecord reads everything the record page shows. before pages the
@@ -65,6 +67,7 @@ func (u *UI) loadRecord(ctx context.Context, p *auth.Principal, k recordKind, id
 	}
 	v := &recordView{Kind: k.noun, Label: k.o.Label, Base: k.base, ID: rec.Meta().ID, Name: recordName(rec),
 		Href: k.href(rec.Meta().ID), DeletedAt: rec.Meta().DeletedAt, Stages: crm.DefaultStages, Statuses: crm.TaskStatuses}
+	v.ContractsOn = u.cfg.Contracts != nil
 	v.Rows = (&recordRowBuilder{schema: schema, rec: rec, refs: refs}).rows()
 	focusEditing(v.Rows) // hints
 	v.Whop = recordWhopBadgeFor(rec)

@@ -7,8 +7,22 @@ func (u *UI) contractRoutes() []route {
 	if u.cfg.Contracts == nil {
 		return nil
 	}
-	user := u.requireUser
+	user, admin := u.requireUser, u.requireAdmin
 	return []route{
+		{"GET /contracts", user(u.contractsPage)},
+		{"GET /contracts/new", user(u.contractNew)},
+		{"POST /contracts", user(u.contractSend)},
+		{"GET /contracts/{id}", user(u.contractShow)},
+		{"POST /contracts/{id}/void", user(u.contractVoid)},
+		{"POST /contracts/{id}/remind", user(u.contractRemind)},
+		{"GET /contract-templates", user(u.contractTemplates)},
+		{"GET /contract-templates/new", user(u.contractTemplateEdit)},
+		{"POST /contract-templates", user(u.contractTemplateSave)},
+		{"GET /contract-templates/{id}", user(u.contractTemplateEdit)},
+		{"POST /contract-templates/{id}", user(u.contractTemplateSave)},
+		{"POST /contract-templates/preview", user(u.contractTemplatePreview)},
+		{"GET /settings/contracts", admin(u.contractSettingsPage)},
+		{"POST /settings/contracts", admin(u.contractSettingsSave)},
 		{"GET /sign/{token}", u.signPage},
 		{"POST /sign/{token}/consent", u.signConsent},
 		{"POST /sign/{token}", u.signSubmit},

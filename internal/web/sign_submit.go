@@ -33,3 +33,20 @@ func (u *UI) signSubmit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func isInvalid(err error) bool { return errors.Is(err, crm.ErrInvalid) }
+
+// errorMessage is what a person reads of a refused input.
+func errorMessage(err error) string {
+	if e, ok := crm.AsError(err); ok {
+		return e.Message
+	}
+	return err.Error()
+}
+
+// fieldMessage is errorMessage with the field it is about, for forms whose
+// fields the API names ("signers[1].email: ...").
+func fieldMessage(err error) string {
+	if e, ok := crm.AsError(err); ok && e.Field != "" {
+		return e.Field + ": " + e.Message
+	}
+	return errorMessage(err)
+}
