@@ -51,6 +51,9 @@ func (a *App) seedDemo(ctx context.Context, out io.Writer) error {
 		if err := a.seedAI(ctx, wsID); err != nil {
 			return err
 		}
+		if err := a.seedContracts(ctx, wsID); err != nil {
+			return err
+		}
 	} else if err := a.seedWebhook(ctx, wsID); err != nil {
 		return err
 	}

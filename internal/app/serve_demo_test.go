@@ -156,6 +156,13 @@ func TestServeDemo(t *testing.T) {
 		}
 		return nil
 	})
+	// Contracts: one out for signature, one signed with its sealed PDF.
+	if cs := get("/rest/contracts?status=SENT"); strings.Count(cs, `"name":"Coaching agreement"`) != 1 {
+		t.Errorf("demo contracts SENT: %s", cs)
+	}
+	if cs := get("/rest/contracts?status=SIGNED"); strings.Count(cs, `"name":"Coaching agreement"`) != 1 || !strings.Contains(cs, `"signedPdfUrl":"http`) {
+		t.Errorf("demo contracts SIGNED: %s", cs)
+	}
 	if logs := stderr.String(); strings.Contains(logs, `"level":"ERROR"`) {
 		t.Errorf("serve logged an ERROR:\n%s", logs)
 	}
