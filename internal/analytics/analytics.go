@@ -605,3 +605,18 @@ func (s *Service) MRRMovements(ctx context.Context, p MovementsParams) ([]Moveme
 	}
 	return out, nil
 }
+
+// Override returns s with each switch that is not nil set to its value, so
+// an API caller names only the switches it changes.
+func (s Semantics) Override(pastDueActive, cancelingUntilPeriodEnd, trialsInMRR, refundsOnRefundDate *bool) Semantics {
+	set := func(dst *bool, v *bool) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&s.PastDueActive, pastDueActive)
+	set(&s.CancelingUntilPeriodEnd, cancelingUntilPeriodEnd)
+	set(&s.TrialsInMRR, trialsInMRR)
+	set(&s.RefundsOnRefundDate, refundsOnRefundDate)
+	return s
+}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/roster-crm/roster/internal/analytics"
 	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/config"
@@ -39,7 +40,9 @@ type App struct {
 	Auth    *auth.Service
 	// Insights computes the dashboard; Views keeps saved table views.
 	Insights *insights.Service
-	Views    *views.Service
+	// Analytics computes the revenue analytics (MRR movements, churn).
+	Analytics *analytics.Service
+	Views     *views.Service
 	// Audit is the workspaces' audit log, written by every service above.
 	Audit *audit.Service
 	// Mail is the one mailer (invites, password resets, workflow email).
@@ -116,6 +119,7 @@ func open(ctx context.Context, cfg config.Config, logger *slog.Logger, p openPar
 		return nil, err
 	}
 	a.Insights = insights.New(insights.Config{Store: s})
+	a.Analytics = analytics.New(analytics.Config{Store: s})
 	a.Views = views.New(s, nil)
 	if len(cfg.EncryptionKey) > 0 {
 		if a.Whop, err = a.newWhop(ctx); err != nil {

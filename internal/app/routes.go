@@ -23,7 +23,7 @@ func (m authedMux) Handle(pattern string, h http.Handler) { m.srv.Handle(pattern
 // for the APIs; each handler decides what a missing principal means.
 func (a *App) mount(srv *httpserver.Server) error {
 	mux := authedMux{srv: srv, authn: a.Auth.Middleware(httpserver.WriteError)}
-	gql := graph.NewHandler(graph.Config{Records: a.Records, Whop: a.Whop, Webhooks: a.Webhooks, Workflows: a.Workflows, Contracts: a.Contracts, AI: a.AI, Audit: a.Audit, Logger: a.Logger})
+	gql := graph.NewHandler(graph.Config{Records: a.Records, Whop: a.Whop, Webhooks: a.Webhooks, Workflows: a.Workflows, Contracts: a.Contracts, AI: a.AI, Audit: a.Audit, Analytics: a.Analytics, Logger: a.Logger})
 	mux.Handle("POST /graphql", gql)
 	mux.Handle("GET /graphql", gql)
 	rest.Register(mux, rest.Config{Records: a.Records, Webhooks: a.Webhooks, Audit: a.Audit, Workflows: a.Workflows, Contracts: a.Contracts, Logger: a.Logger, BaseURL: a.Config.BaseURL})

@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/roster-crm/roster/internal/analytics"
 	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/contracts"
@@ -40,6 +41,8 @@ type Config struct {
 	Workflows *workflow.Service
 	// Contracts serves the contract operations; nil disables them.
 	Contracts *contracts.Service
+	// Analytics serves the revenue analytics queries; nil disables them.
+	Analytics *analytics.Service
 	// Audit serves the audit log (auditLogs, auditLog).
 	Audit *audit.Service
 	// Logger receives internal errors (once each); nil means slog.Default().
@@ -57,7 +60,7 @@ func NewHandler(cfg Config) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{records: cfg.Records, whop: cfg.Whop, webhooks: cfg.Webhooks, workflows: cfg.Workflows, contracts: cfg.Contracts, ai: cfg.AI, audit: cfg.Audit, log: log}})
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{records: cfg.Records, whop: cfg.Whop, webhooks: cfg.Webhooks, workflows: cfg.Workflows, contracts: cfg.Contracts, ai: cfg.AI, audit: cfg.Audit, analytics: cfg.Analytics, log: log}})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

@@ -5,6 +5,7 @@ import (
 	"github.com/roster-crm/roster/internal/ai"
 	"log/slog"
 
+	"github.com/roster-crm/roster/internal/analytics"
 	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/contracts"
@@ -28,6 +29,8 @@ type Resolver struct {
 	audit     *audit.Service
 	// contracts is nil when the server runs without them.
 	contracts *contracts.Service
+	// analytics is nil when a test builds the handler without it.
+	analytics *analytics.Service
 	log       *slog.Logger
 }
 

@@ -159,6 +159,13 @@ type ComplexityRoot struct {
 		AddressStreet2  func(childComplexity int) int
 	}
 
+	AnalyticsSemantics struct {
+		CancelingUntilPeriodEnd func(childComplexity int) int
+		PastDueActive           func(childComplexity int) int
+		RefundsOnRefundDate     func(childComplexity int) int
+		TrialsInMrr             func(childComplexity int) int
+	}
+
 	AuditActor struct {
 		ID   func(childComplexity int) int
 		Kind func(childComplexity int) int
@@ -377,6 +384,16 @@ type ComplexityRoot struct {
 		SecondaryLinks   func(childComplexity int) int
 	}
 
+	MrrMovement struct {
+		AfterMicros   func(childComplexity int) int
+		BeforeMicros  func(childComplexity int) int
+		HappenedAt    func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		MembershipID  func(childComplexity int) int
+		OpportunityID func(childComplexity int) int
+		PersonID      func(childComplexity int) int
+	}
+
 	Mutation struct {
 		ActivateWorkflowVersion        func(childComplexity int, workflowVersionID string) int
 		AiAnalyzeSentiment             func(childComplexity int, text string) int
@@ -589,6 +606,7 @@ type ComplexityRoot struct {
 		ContractTemplates    func(childComplexity int) int
 		Contracts            func(childComplexity int, filter *model.ContractFilter, first *int, before *string) int
 		Fields               func(childComplexity int, object *string) int
+		MrrMovements         func(childComplexity int, from time.Time, to time.Time, kind *model.MrrMovementKind, currency *string, productID *string, semantics *model.AnalyticsSemanticsInput) int
 		Note                 func(childComplexity int, id *string, filter map[string]any) int
 		Notes                func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Opportunities        func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
@@ -596,6 +614,7 @@ type ComplexityRoot struct {
 		People               func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Person               func(childComplexity int, id *string, filter map[string]any) int
 		PreviewContract      func(childComplexity int, templateID string, recordIds []string) int
+		RevenueMetrics       func(childComplexity int, from time.Time, to time.Time, interval *model.AnalyticsInterval, currency *string, productID *string, semantics *model.AnalyticsSemanticsInput) int
 		Task                 func(childComplexity int, id *string, filter map[string]any) int
 		Tasks                func(childComplexity int, filter map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		TimelineActivities   func(childComplexity int, objectName string, recordID string, first *int, before *string) int
@@ -611,6 +630,39 @@ type ComplexityRoot struct {
 		WorkflowVersion      func(childComplexity int, id string) int
 		WorkflowVersions     func(childComplexity int, filter *model.WorkflowVersionFilterInput, orderBy []*model.WorkflowOrderByInput, first *int, after *string) int
 		Workflows            func(childComplexity int, filter *model.WorkflowFilterInput, orderBy []*model.WorkflowOrderByInput, first *int, after *string) int
+	}
+
+	RevenueMetrics struct {
+		ActiveMembers  func(childComplexity int) int
+		ArpuMicros     func(childComplexity int) int
+		ArrMicros      func(childComplexity int) int
+		Currencies     func(childComplexity int) int
+		Currency       func(childComplexity int) int
+		LogoChurnRate  func(childComplexity int) int
+		MrrMicros      func(childComplexity int) int
+		PayingMembers  func(childComplexity int) int
+		Points         func(childComplexity int) int
+		RefundedMicros func(childComplexity int) int
+		RevenueMicros  func(childComplexity int) int
+		Semantics      func(childComplexity int) int
+	}
+
+	RevenuePoint struct {
+		ActiveMembers         func(childComplexity int) int
+		ChurnedMembers        func(childComplexity int) int
+		ChurnedMrrMicros      func(childComplexity int) int
+		ContractionMrrMicros  func(childComplexity int) int
+		ExpansionMrrMicros    func(childComplexity int) int
+		MrrMicros             func(childComplexity int) int
+		NetNewMrrMicros       func(childComplexity int) int
+		NewMembers            func(childComplexity int) int
+		NewMrrMicros          func(childComplexity int) int
+		PeriodEnd             func(childComplexity int) int
+		PeriodStart           func(childComplexity int) int
+		ReactivatedMembers    func(childComplexity int) int
+		ReactivationMrrMicros func(childComplexity int) int
+		RefundedMicros        func(childComplexity int) int
+		RevenueMicros         func(childComplexity int) int
 	}
 
 	RichTextV2 struct {
@@ -1340,6 +1392,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Address.AddressStreet2(childComplexity), true
+
+	case "AnalyticsSemantics.cancelingUntilPeriodEnd":
+		if e.ComplexityRoot.AnalyticsSemantics.CancelingUntilPeriodEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsSemantics.CancelingUntilPeriodEnd(childComplexity), true
+	case "AnalyticsSemantics.pastDueActive":
+		if e.ComplexityRoot.AnalyticsSemantics.PastDueActive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsSemantics.PastDueActive(childComplexity), true
+	case "AnalyticsSemantics.refundsOnRefundDate":
+		if e.ComplexityRoot.AnalyticsSemantics.RefundsOnRefundDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsSemantics.RefundsOnRefundDate(childComplexity), true
+	case "AnalyticsSemantics.trialsInMrr":
+		if e.ComplexityRoot.AnalyticsSemantics.TrialsInMrr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsSemantics.TrialsInMrr(childComplexity), true
 
 	case "AuditActor.id":
 		if e.ComplexityRoot.AuditActor.ID == nil {
@@ -2255,6 +2332,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Links.SecondaryLinks(childComplexity), true
+
+	case "MrrMovement.afterMicros":
+		if e.ComplexityRoot.MrrMovement.AfterMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovement.AfterMicros(childComplexity), true
+	case "MrrMovement.beforeMicros":
+		if e.ComplexityRoot.MrrMovement.BeforeMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovement.BeforeMicros(childComplexity), true
+	case "MrrMovement.happenedAt":
+		if e.ComplexityRoot.MrrMovement.HappenedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovement.HappenedAt(childComplexity), true
+	case "MrrMovement.kind":
+		if e.ComplexityRoot.MrrMovement.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovement.Kind(childComplexity), true
+	case "MrrMovement.membershipId":
+		if e.ComplexityRoot.MrrMovement.MembershipID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovement.MembershipID(childComplexity), true
+	case "MrrMovement.opportunityId":
+		if e.ComplexityRoot.MrrMovement.OpportunityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovement.OpportunityID(childComplexity), true
+	case "MrrMovement.personId":
+		if e.ComplexityRoot.MrrMovement.PersonID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MrrMovement.PersonID(childComplexity), true
 
 	case "Mutation.activateWorkflowVersion":
 		if e.ComplexityRoot.Mutation.ActivateWorkflowVersion == nil {
@@ -3697,6 +3817,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Fields(childComplexity, args["object"].(*string)), true
 
+	case "Query.mrrMovements":
+		if e.ComplexityRoot.Query.MrrMovements == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mrrMovements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MrrMovements(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["kind"].(*model.MrrMovementKind), args["currency"].(*string), args["productId"].(*string), args["semantics"].(*model.AnalyticsSemanticsInput)), true
 	case "Query.note":
 		if e.ComplexityRoot.Query.Note == nil {
 			break
@@ -3774,6 +3905,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PreviewContract(childComplexity, args["templateId"].(string), args["recordIds"].([]string)), true
+	case "Query.revenueMetrics":
+		if e.ComplexityRoot.Query.RevenueMetrics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_revenueMetrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RevenueMetrics(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["interval"].(*model.AnalyticsInterval), args["currency"].(*string), args["productId"].(*string), args["semantics"].(*model.AnalyticsSemanticsInput)), true
 	case "Query.task":
 		if e.ComplexityRoot.Query.Task == nil {
 			break
@@ -3934,6 +4076,170 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Workflows(childComplexity, args["filter"].(*model.WorkflowFilterInput), args["orderBy"].([]*model.WorkflowOrderByInput), args["first"].(*int), args["after"].(*string)), true
+
+	case "RevenueMetrics.activeMembers":
+		if e.ComplexityRoot.RevenueMetrics.ActiveMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.ActiveMembers(childComplexity), true
+	case "RevenueMetrics.arpuMicros":
+		if e.ComplexityRoot.RevenueMetrics.ArpuMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.ArpuMicros(childComplexity), true
+	case "RevenueMetrics.arrMicros":
+		if e.ComplexityRoot.RevenueMetrics.ArrMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.ArrMicros(childComplexity), true
+	case "RevenueMetrics.currencies":
+		if e.ComplexityRoot.RevenueMetrics.Currencies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.Currencies(childComplexity), true
+	case "RevenueMetrics.currency":
+		if e.ComplexityRoot.RevenueMetrics.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.Currency(childComplexity), true
+	case "RevenueMetrics.logoChurnRate":
+		if e.ComplexityRoot.RevenueMetrics.LogoChurnRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.LogoChurnRate(childComplexity), true
+	case "RevenueMetrics.mrrMicros":
+		if e.ComplexityRoot.RevenueMetrics.MrrMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.MrrMicros(childComplexity), true
+	case "RevenueMetrics.payingMembers":
+		if e.ComplexityRoot.RevenueMetrics.PayingMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.PayingMembers(childComplexity), true
+	case "RevenueMetrics.points":
+		if e.ComplexityRoot.RevenueMetrics.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.Points(childComplexity), true
+	case "RevenueMetrics.refundedMicros":
+		if e.ComplexityRoot.RevenueMetrics.RefundedMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.RefundedMicros(childComplexity), true
+	case "RevenueMetrics.revenueMicros":
+		if e.ComplexityRoot.RevenueMetrics.RevenueMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.RevenueMicros(childComplexity), true
+	case "RevenueMetrics.semantics":
+		if e.ComplexityRoot.RevenueMetrics.Semantics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.Semantics(childComplexity), true
+
+	case "RevenuePoint.activeMembers":
+		if e.ComplexityRoot.RevenuePoint.ActiveMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenuePoint.ActiveMembers(childComplexity), true
+	case "RevenuePoint.churnedMembers":
+		if e.ComplexityRoot.RevenuePoint.ChurnedMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenuePoint.ChurnedMembers(childComplexity), true
+	case "RevenuePoint.churnedMrrMicros":
+		if e.ComplexityRoot.RevenuePoint.ChurnedMrrMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenuePoint.ChurnedMrrMicros(childComplexity), true
+	case "RevenuePoint.contractionMrrMicros":
+		if e.ComplexityRoot.RevenuePoint.ContractionMrrMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenuePoint.ContractionMrrMicros(childComplexity), true
+	case "RevenuePoint.expansionMrrMicros":
+		if e.ComplexityRoot.RevenuePoint.ExpansionMrrMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenuePoint.ExpansionMrrMicros(childComplexity), true
+	case "RevenuePoint.mrrMicros":
+		if e.ComplexityRoot.RevenuePoint.MrrMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenuePoint.MrrMicros(childComplexity), true
+	case "RevenuePoint.netNewMrrMicros":
+		if e.ComplexityRoot.RevenuePoint.NetNewMrrMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenuePoint.NetNewMrrMicros(childComplexity), true
+	case "RevenuePoint.newMembers":
+		if e.ComplexityRoot.RevenuePoint.NewMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenuePoint.NewMembers(childComplexity), true
+	case "RevenuePoint.newMrrMicros":
+		if e.ComplexityRoot.RevenuePoint.NewMrrMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenuePoint.NewMrrMicros(childComplexity), true
+	case "RevenuePoint.periodEnd":
+		if e.ComplexityRoot.RevenuePoint.PeriodEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenuePoint.PeriodEnd(childComplexity), true
+	case "RevenuePoint.periodStart":
+		if e.ComplexityRoot.RevenuePoint.PeriodStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenuePoint.PeriodStart(childComplexity), true
+	case "RevenuePoint.reactivatedMembers":
+		if e.ComplexityRoot.RevenuePoint.ReactivatedMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenuePoint.ReactivatedMembers(childComplexity), true
+	case "RevenuePoint.reactivationMrrMicros":
+		if e.ComplexityRoot.RevenuePoint.ReactivationMrrMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenuePoint.ReactivationMrrMicros(childComplexity), true
+	case "RevenuePoint.refundedMicros":
+		if e.ComplexityRoot.RevenuePoint.RefundedMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenuePoint.RefundedMicros(childComplexity), true
+	case "RevenuePoint.revenueMicros":
+		if e.ComplexityRoot.RevenuePoint.RevenueMicros == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenuePoint.RevenueMicros(childComplexity), true
 
 	case "RichTextV2.blocknote":
 		if e.ComplexityRoot.RichTextV2.Blocknote == nil {
@@ -4915,6 +5221,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AddressFilter", ec.unmarshalInputAddressFilter),
 			graphql.NewInputUnmarshaler("AddressInput", ec.unmarshalInputAddressInput),
 			graphql.NewInputUnmarshaler("AddressOrderBy", ec.unmarshalInputAddressOrderBy),
+			graphql.NewInputUnmarshaler("AnalyticsSemanticsInput", ec.unmarshalInputAnalyticsSemanticsInput),
 			graphql.NewInputUnmarshaler("ArrayFilter", ec.unmarshalInputArrayFilter),
 			graphql.NewInputUnmarshaler("AuditActionFilter", ec.unmarshalInputAuditActionFilter),
 			graphql.NewInputUnmarshaler("AuditActorFilter", ec.unmarshalInputAuditActorFilter),
@@ -5288,6 +5595,121 @@ type AIUsageGroup {
   outputTokens: Int!
   "Null when no call in the group had a price."
   costMicros: Int
+}
+`, BuiltIn: false},
+	{Name: "../schema/analytics.graphqls", Input: `# Revenue analytics (issue 12, part): MRR, ARR and their movements with the
+# drill-down, members, logo churn and revenue. docs/analytics.md defines
+# every figure and switch. Amounts are integer micros in one currency (no
+# exchange rates); dates are ISO days, both bounds included.
+
+"An ISO day, YYYY-MM-DD (UTC)."
+scalar Date
+
+extend type Query {
+  """
+  The revenue figures of [from, to]: the top-level ones as of the end of
+  ` + "`" + `to` + "`" + `, and one point per day, week (Monday to Sunday) or month (default),
+  the first and last clipped to the range. currency defaults to the one with
+  the most MRR; productId keeps one Whop product.
+  """
+  revenueMetrics(from: Date!, to: Date!, interval: AnalyticsInterval, currency: String, productId: ID, semantics: AnalyticsSemanticsInput): RevenueMetrics!
+  """
+  The MRR movements of [from, to] in one currency, oldest first: the people
+  and memberships behind each figure of revenueMetrics (after - before,
+  summed per kind, is that figure).
+  """
+  mrrMovements(from: Date!, to: Date!, kind: MrrMovementKind, currency: String, productId: ID, semantics: AnalyticsSemanticsInput): [MrrMovement!]!
+}
+
+enum AnalyticsInterval {
+  DAY
+  WEEK
+  MONTH
+}
+
+enum MrrMovementKind {
+  "The person's first MRR in the currency."
+  NEW
+  "A paying person's MRR went up."
+  EXPANSION
+  "A paying person's MRR went down, not to zero."
+  CONTRACTION
+  "The person's last paying membership ended."
+  CHURN
+  "A person who had churned pays again."
+  REACTIVATION
+}
+
+"Whop's semantics as switches; an omitted switch keeps its default."
+input AnalyticsSemanticsInput {
+  "past_due counts as active and in MRR until it ends (default true)."
+  pastDueActive: Boolean
+  "canceling counts as active and in MRR until the period ends (default true)."
+  cancelingUntilPeriodEnd: Boolean
+  "A trial's price counts in MRR (default false); trials are members either way."
+  trialsInMrr: Boolean
+  "A refund subtracts from revenue on its own date (default true), else on the payment's."
+  refundsOnRefundDate: Boolean
+}
+
+type AnalyticsSemantics {
+  pastDueActive: Boolean!
+  cancelingUntilPeriodEnd: Boolean!
+  trialsInMrr: Boolean!
+  refundsOnRefundDate: Boolean!
+}
+
+type RevenueMetrics {
+  currency: String!
+  "Every currency with MRR or payments, so each can be asked for."
+  currencies: [String!]!
+  mrrMicros: BigFloat!
+  arrMicros: BigFloat!
+  "People (not memberships) who are active members at the end of to, in any currency."
+  activeMembers: Int!
+  "People with MRR in currency at the end of to."
+  payingMembers: Int!
+  arpuMicros: BigFloat!
+  "Churned members in the range / active members just before it (0 when none)."
+  logoChurnRate: Float!
+  "Paid minus refunded in the range."
+  revenueMicros: BigFloat!
+  refundedMicros: BigFloat!
+  semantics: AnalyticsSemantics!
+  points: [RevenuePoint!]!
+}
+
+"One period [periodStart, periodEnd) of a chart; periodEnd is the first day after it."
+type RevenuePoint {
+  periodStart: Date!
+  periodEnd: Date!
+  "MRR at the end of the period."
+  mrrMicros: BigFloat!
+  newMrrMicros: BigFloat!
+  expansionMrrMicros: BigFloat!
+  contractionMrrMicros: BigFloat!
+  churnedMrrMicros: BigFloat!
+  reactivationMrrMicros: BigFloat!
+  "new + expansion + reactivation - contraction - churned = MRR at the end - MRR at the start."
+  netNewMrrMicros: BigFloat!
+  activeMembers: Int!
+  newMembers: Int!
+  reactivatedMembers: Int!
+  churnedMembers: Int!
+  revenueMicros: BigFloat!
+  refundedMicros: BigFloat!
+}
+
+"One change of a person's MRR, with the membership that caused it."
+type MrrMovement {
+  kind: MrrMovementKind!
+  "Null for a membership without a person."
+  personId: ID
+  membershipId: String!
+  opportunityId: ID!
+  happenedAt: DateTime!
+  beforeMicros: BigFloat!
+  afterMicros: BigFloat!
 }
 `, BuiltIn: false},
 	{Name: "../schema/audit.graphqls", Input: `extend type Query {
@@ -7330,6 +7752,20 @@ func (ec *executionContext) childFields_Address(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Address", field.Name)
 }
 
+func (ec *executionContext) childFields_AnalyticsSemantics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "pastDueActive":
+		return ec.fieldContext_AnalyticsSemantics_pastDueActive(ctx, field)
+	case "cancelingUntilPeriodEnd":
+		return ec.fieldContext_AnalyticsSemantics_cancelingUntilPeriodEnd(ctx, field)
+	case "trialsInMrr":
+		return ec.fieldContext_AnalyticsSemantics_trialsInMrr(ctx, field)
+	case "refundsOnRefundDate":
+		return ec.fieldContext_AnalyticsSemantics_refundsOnRefundDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnalyticsSemantics", field.Name)
+}
+
 func (ec *executionContext) childFields_AuditActor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -7766,6 +8202,26 @@ func (ec *executionContext) childFields_Links(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Links", field.Name)
 }
 
+func (ec *executionContext) childFields_MrrMovement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_MrrMovement_kind(ctx, field)
+	case "personId":
+		return ec.fieldContext_MrrMovement_personId(ctx, field)
+	case "membershipId":
+		return ec.fieldContext_MrrMovement_membershipId(ctx, field)
+	case "opportunityId":
+		return ec.fieldContext_MrrMovement_opportunityId(ctx, field)
+	case "happenedAt":
+		return ec.fieldContext_MrrMovement_happenedAt(ctx, field)
+	case "beforeMicros":
+		return ec.fieldContext_MrrMovement_beforeMicros(ctx, field)
+	case "afterMicros":
+		return ec.fieldContext_MrrMovement_afterMicros(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MrrMovement", field.Name)
+}
+
 func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8016,6 +8472,72 @@ func (ec *executionContext) childFields_Phones(ctx context.Context, field graphq
 		return ec.fieldContext_Phones_additionalPhones(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Phones", field.Name)
+}
+
+func (ec *executionContext) childFields_RevenueMetrics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_RevenueMetrics_currency(ctx, field)
+	case "currencies":
+		return ec.fieldContext_RevenueMetrics_currencies(ctx, field)
+	case "mrrMicros":
+		return ec.fieldContext_RevenueMetrics_mrrMicros(ctx, field)
+	case "arrMicros":
+		return ec.fieldContext_RevenueMetrics_arrMicros(ctx, field)
+	case "activeMembers":
+		return ec.fieldContext_RevenueMetrics_activeMembers(ctx, field)
+	case "payingMembers":
+		return ec.fieldContext_RevenueMetrics_payingMembers(ctx, field)
+	case "arpuMicros":
+		return ec.fieldContext_RevenueMetrics_arpuMicros(ctx, field)
+	case "logoChurnRate":
+		return ec.fieldContext_RevenueMetrics_logoChurnRate(ctx, field)
+	case "revenueMicros":
+		return ec.fieldContext_RevenueMetrics_revenueMicros(ctx, field)
+	case "refundedMicros":
+		return ec.fieldContext_RevenueMetrics_refundedMicros(ctx, field)
+	case "semantics":
+		return ec.fieldContext_RevenueMetrics_semantics(ctx, field)
+	case "points":
+		return ec.fieldContext_RevenueMetrics_points(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevenueMetrics", field.Name)
+}
+
+func (ec *executionContext) childFields_RevenuePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "periodStart":
+		return ec.fieldContext_RevenuePoint_periodStart(ctx, field)
+	case "periodEnd":
+		return ec.fieldContext_RevenuePoint_periodEnd(ctx, field)
+	case "mrrMicros":
+		return ec.fieldContext_RevenuePoint_mrrMicros(ctx, field)
+	case "newMrrMicros":
+		return ec.fieldContext_RevenuePoint_newMrrMicros(ctx, field)
+	case "expansionMrrMicros":
+		return ec.fieldContext_RevenuePoint_expansionMrrMicros(ctx, field)
+	case "contractionMrrMicros":
+		return ec.fieldContext_RevenuePoint_contractionMrrMicros(ctx, field)
+	case "churnedMrrMicros":
+		return ec.fieldContext_RevenuePoint_churnedMrrMicros(ctx, field)
+	case "reactivationMrrMicros":
+		return ec.fieldContext_RevenuePoint_reactivationMrrMicros(ctx, field)
+	case "netNewMrrMicros":
+		return ec.fieldContext_RevenuePoint_netNewMrrMicros(ctx, field)
+	case "activeMembers":
+		return ec.fieldContext_RevenuePoint_activeMembers(ctx, field)
+	case "newMembers":
+		return ec.fieldContext_RevenuePoint_newMembers(ctx, field)
+	case "reactivatedMembers":
+		return ec.fieldContext_RevenuePoint_reactivatedMembers(ctx, field)
+	case "churnedMembers":
+		return ec.fieldContext_RevenuePoint_churnedMembers(ctx, field)
+	case "revenueMicros":
+		return ec.fieldContext_RevenuePoint_revenueMicros(ctx, field)
+	case "refundedMicros":
+		return ec.fieldContext_RevenuePoint_refundedMicros(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevenuePoint", field.Name)
 }
 
 func (ec *executionContext) childFields_RichTextV2(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -166,6 +166,25 @@ type AIUsageRecord struct {
 	ErrorCode  *string       `json:"errorCode,omitempty"`
 }
 
+type AnalyticsSemantics struct {
+	PastDueActive           bool `json:"pastDueActive"`
+	CancelingUntilPeriodEnd bool `json:"cancelingUntilPeriodEnd"`
+	TrialsInMrr             bool `json:"trialsInMrr"`
+	RefundsOnRefundDate     bool `json:"refundsOnRefundDate"`
+}
+
+// Whop's semantics as switches; an omitted switch keeps its default.
+type AnalyticsSemanticsInput struct {
+	// past_due counts as active and in MRR until it ends (default true).
+	PastDueActive *bool `json:"pastDueActive,omitempty"`
+	// canceling counts as active and in MRR until the period ends (default true).
+	CancelingUntilPeriodEnd *bool `json:"cancelingUntilPeriodEnd,omitempty"`
+	// A trial's price counts in MRR (default false); trials are members either way.
+	TrialsInMrr *bool `json:"trialsInMrr,omitempty"`
+	// A refund subtracts from revenue on its own date (default true), else on the payment's.
+	RefundsOnRefundDate *bool `json:"refundsOnRefundDate,omitempty"`
+}
+
 // One of eq (one action) and in (any of several); the actions are listed in docs/admin.md.
 type AuditActionFilter struct {
 	Eq *string  `json:"eq,omitempty"`
@@ -437,6 +456,18 @@ type FieldOptionInput struct {
 	Color *string `json:"color,omitempty"`
 }
 
+// One change of a person's MRR, with the membership that caused it.
+type MrrMovement struct {
+	Kind MrrMovementKind `json:"kind"`
+	// Null for a membership without a person.
+	PersonID      *string   `json:"personId,omitempty"`
+	MembershipID  string    `json:"membershipId"`
+	OpportunityID string    `json:"opportunityId"`
+	HappenedAt    time.Time `json:"happenedAt"`
+	BeforeMicros  int64     `json:"beforeMicros"`
+	AfterMicros   int64     `json:"afterMicros"`
+}
+
 type Mutation struct {
 }
 
@@ -491,6 +522,47 @@ type PersonEdge struct {
 }
 
 type Query struct {
+}
+
+type RevenueMetrics struct {
+	Currency string `json:"currency"`
+	// Every currency with MRR or payments, so each can be asked for.
+	Currencies []string `json:"currencies"`
+	MrrMicros  int64    `json:"mrrMicros"`
+	ArrMicros  int64    `json:"arrMicros"`
+	// People (not memberships) who are active members at the end of to, in any currency.
+	ActiveMembers int `json:"activeMembers"`
+	// People with MRR in currency at the end of to.
+	PayingMembers int   `json:"payingMembers"`
+	ArpuMicros    int64 `json:"arpuMicros"`
+	// Churned members in the range / active members just before it (0 when none).
+	LogoChurnRate float64 `json:"logoChurnRate"`
+	// Paid minus refunded in the range.
+	RevenueMicros  int64               `json:"revenueMicros"`
+	RefundedMicros int64               `json:"refundedMicros"`
+	Semantics      *AnalyticsSemantics `json:"semantics"`
+	Points         []*RevenuePoint     `json:"points"`
+}
+
+// One period [periodStart, periodEnd) of a chart; periodEnd is the first day after it.
+type RevenuePoint struct {
+	PeriodStart time.Time `json:"periodStart"`
+	PeriodEnd   time.Time `json:"periodEnd"`
+	// MRR at the end of the period.
+	MrrMicros             int64 `json:"mrrMicros"`
+	NewMrrMicros          int64 `json:"newMrrMicros"`
+	ExpansionMrrMicros    int64 `json:"expansionMrrMicros"`
+	ContractionMrrMicros  int64 `json:"contractionMrrMicros"`
+	ChurnedMrrMicros      int64 `json:"churnedMrrMicros"`
+	ReactivationMrrMicros int64 `json:"reactivationMrrMicros"`
+	// new + expansion + reactivation - contraction - churned = MRR at the end - MRR at the start.
+	NetNewMrrMicros    int64 `json:"netNewMrrMicros"`
+	ActiveMembers      int   `json:"activeMembers"`
+	NewMembers         int   `json:"newMembers"`
+	ReactivatedMembers int   `json:"reactivatedMembers"`
+	ChurnedMembers     int   `json:"churnedMembers"`
+	RevenueMicros      int64 `json:"revenueMicros"`
+	RefundedMicros     int64 `json:"refundedMicros"`
 }
 
 type RunWorkflowVersionInput struct {
@@ -910,6 +982,63 @@ func (e AIUsageStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type AnalyticsInterval string
+
+const (
+	AnalyticsIntervalDay   AnalyticsInterval = "DAY"
+	AnalyticsIntervalWeek  AnalyticsInterval = "WEEK"
+	AnalyticsIntervalMonth AnalyticsInterval = "MONTH"
+)
+
+var AllAnalyticsInterval = []AnalyticsInterval{
+	AnalyticsIntervalDay,
+	AnalyticsIntervalWeek,
+	AnalyticsIntervalMonth,
+}
+
+func (e AnalyticsInterval) IsValid() bool {
+	switch e {
+	case AnalyticsIntervalDay, AnalyticsIntervalWeek, AnalyticsIntervalMonth:
+		return true
+	}
+	return false
+}
+
+func (e AnalyticsInterval) String() string {
+	return string(e)
+}
+
+func (e *AnalyticsInterval) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AnalyticsInterval(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AnalyticsInterval", str)
+	}
+	return nil
+}
+
+func (e AnalyticsInterval) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AnalyticsInterval) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AnalyticsInterval) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type AuditActorKind string
 
 const (
@@ -1221,6 +1350,72 @@ func (e *FieldType) UnmarshalJSON(b []byte) error {
 }
 
 func (e FieldType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type MrrMovementKind string
+
+const (
+	// The person's first MRR in the currency.
+	MrrMovementKindNew MrrMovementKind = "NEW"
+	// A paying person's MRR went up.
+	MrrMovementKindExpansion MrrMovementKind = "EXPANSION"
+	// A paying person's MRR went down, not to zero.
+	MrrMovementKindContraction MrrMovementKind = "CONTRACTION"
+	// The person's last paying membership ended.
+	MrrMovementKindChurn MrrMovementKind = "CHURN"
+	// A person who had churned pays again.
+	MrrMovementKindReactivation MrrMovementKind = "REACTIVATION"
+)
+
+var AllMrrMovementKind = []MrrMovementKind{
+	MrrMovementKindNew,
+	MrrMovementKindExpansion,
+	MrrMovementKindContraction,
+	MrrMovementKindChurn,
+	MrrMovementKindReactivation,
+}
+
+func (e MrrMovementKind) IsValid() bool {
+	switch e {
+	case MrrMovementKindNew, MrrMovementKindExpansion, MrrMovementKindContraction, MrrMovementKindChurn, MrrMovementKindReactivation:
+		return true
+	}
+	return false
+}
+
+func (e MrrMovementKind) String() string {
+	return string(e)
+}
+
+func (e *MrrMovementKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MrrMovementKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MrrMovementKind", str)
+	}
+	return nil
+}
+
+func (e MrrMovementKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MrrMovementKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MrrMovementKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -131,3 +131,21 @@ func UnmarshalJSONList(v any) ([]any, error) {
 	}
 	return l, nil
 }
+
+// MarshalDate writes a day as ISO "YYYY-MM-DD" (UTC).
+func MarshalDate(t time.Time) graphql.Marshaler {
+	return graphql.MarshalString(t.UTC().Format(time.DateOnly))
+}
+
+// UnmarshalDate accepts an ISO day "YYYY-MM-DD", read as UTC.
+func UnmarshalDate(v any) (time.Time, error) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, fmt.Errorf("Date must be a string YYYY-MM-DD")
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date YYYY-MM-DD", s)
+	}
+	return t, nil
+}
