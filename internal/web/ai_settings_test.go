@@ -11,6 +11,7 @@ import (
 	"github.com/roster-crm/roster/internal/ai"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/browsertest"
+	"github.com/roster-crm/roster/internal/crm"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/secret"
 	"github.com/roster-crm/roster/internal/store"
@@ -107,4 +108,64 @@ func TestAISettingsInBrowser(t *testing.T) {
 		browsertest.Axe(t, p)
 		p.Screenshot("settings-ai")
 	}
+	p.ColorScheme(false)
+
+	// The record page's AI menu, with the keyboard-free path a pointer user
+	// takes: open the menu, draft an email, and check the draft page.
+	recs, err := site.records.Create(context.Background(), records.CreateParams{WorkspaceID: ws, Object: crm.PersonObject, Actor: crm.Actor{Source: crm.SourceManual, Name: "Ada Admin"},
+		Inputs: []crm.Input{{"name": map[string]any{"firstName": "Ada"}, "jobTitle": "CEO"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Navigate("/people/" + recs[0].Meta().ID)
+	p.Click(browsertest.CSS(`[data-testid="ai-menu"] summary`))
+	browsertest.Axe(t, p)
+	p.Fill(browsertest.Label("Email goal"), "invite Ada to the beta")
+	p.ClickNav(browsertest.CSS(`form[action$="/ai/draft"] button`))
+	p.WaitVisible(browsertest.CSS(`[data-testid="ai-draft"]`))
+	if v := browsertest.Eval[string](p, `document.getElementById('draft-body').value`); !strings.HasPrefix(v, "Hi Ada!") {
+		t.Errorf("draft body = %q; want the offline draft", v)
+	}
+	for _, dark := range []bool{false, true} {
+		p.ColorScheme(dark)
+		browsertest.Axe(t, p)
+		p.Screenshot("record-ai-draft")
+	}
+}
+
+// The record page's AI menu: summary, lead score and an editable draft,
+// each saying which provider made it; a bad input shows its error.
+func TestRecordAIButtons(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		site, _ := newAISite(t, s)
+		admin := site.browser()
+		ws := site.signIn(admin)
+		recs, err := site.records.Create(context.Background(), records.CreateParams{WorkspaceID: ws, Object: crm.PersonObject, Actor: crm.Actor{Source: crm.SourceManual, Name: "Ada Admin"},
+			Inputs: []crm.Input{{"name": map[string]any{"firstName": "Ada"}, "emails": map[string]any{"primaryEmail": "ada@engines.test"}, "jobTitle": "CEO"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := "/people/" + recs[0].Meta().ID
+		code, body, _ := admin.get(page)
+		if code != http.StatusOK || !strings.Contains(body, `data-testid="ai-menu"`) || !strings.Contains(body, page+"/ai/score") {
+			t.Fatalf("GET %s = %d; want the AI menu", page, code)
+		}
+		code, body, _ = admin.settingsPost(page, page+"/ai/score", nil)
+		if code != http.StatusOK || !strings.Contains(body, `data-testid="ai-score"`) || !strings.Contains(body, "job title &#34;CEO&#34; is senior") ||
+			!strings.Contains(body, "offline (rules-v1)") {
+			t.Errorf("score lead = %d; want the score with its reasons, by offline rules-v1:\n%s", code, body)
+		}
+		code, body, _ = admin.settingsPost(page, page+"/ai/summary", nil)
+		if code != http.StatusOK || !strings.Contains(body, "There are no notes on Ada yet.") {
+			t.Errorf("summarize notes = %d", code)
+		}
+		code, body, _ = admin.settingsPost(page, page+"/ai/draft", url.Values{"goal": {"invite Ada to the beta"}, "tone": {"formal"}})
+		if code != http.StatusOK || !strings.Contains(body, `id="draft-body"`) || !strings.Contains(body, "Dear Ada,") || !strings.Contains(body, "mailto:ada@engines.test?") {
+			t.Errorf("draft email = %d; want an editable draft with a mailto link", code)
+		}
+		code, body, _ = admin.settingsPost(page, page+"/ai/draft", url.Values{"goal": {""}})
+		if code != http.StatusBadRequest || !strings.Contains(body, `data-testid="ai-error"`) || !strings.Contains(body, "goal") {
+			t.Errorf("draft without a goal = %d; want 400 naming the goal", code)
+		}
+	})
 }

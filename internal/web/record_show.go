@@ -47,6 +47,8 @@ type recordView struct {
 	Workflows []workflow.ManualWorkflow
 	// ContractsOn offers "Send contract" (people and opportunities).
 	ContractsOn bool
+	// AI shows the AI menu (Summarize notes, Score lead, Draft email).
+	AI bool
 }
 
 // loadRecord reads everything the record page shows. before pages the
@@ -96,6 +98,7 @@ func (u *UI) loadRecord(ctx context.Context, p *auth.Principal, k recordKind, id
 			return nil, nil, err
 		}
 	}
+	v.AI = u.cfg.AI != nil && v.DeletedAt == nil
 	v.TaskForm.Status = "TODO"
 	return v, rec, nil
 }

@@ -19,6 +19,9 @@ func (u *UI) recordRoutes() []route {
 			route{"POST " + b + "/{id}/notes", u.requireUser(u.noteCreate(k))},
 			route{"POST " + b + "/{id}/tasks", u.requireUser(u.taskCreate(k))},
 			route{"POST " + b + "/{id}/tasks/{task}/done", u.requireUser(u.taskDone(k))},
+			route{"POST " + b + "/{id}/ai/summary", u.requireUser(u.recordAI(k, "summary"))},
+			route{"POST " + b + "/{id}/ai/score", u.requireUser(u.recordAI(k, "score"))},
+			route{"POST " + b + "/{id}/ai/draft", u.requireUser(u.recordAI(k, "draft"))},
 		)
 	}
 	return append(rs,
