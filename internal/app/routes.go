@@ -26,7 +26,7 @@ func (a *App) mount(srv *httpserver.Server) error {
 	gql := graph.NewHandler(graph.Config{Records: a.Records, Whop: a.Whop, Webhooks: a.Webhooks, Workflows: a.Workflows, Contracts: a.Contracts, AI: a.AI, Audit: a.Audit, Analytics: a.Analytics, Logger: a.Logger})
 	mux.Handle("POST /graphql", gql)
 	mux.Handle("GET /graphql", gql)
-	rest.Register(mux, rest.Config{Records: a.Records, Webhooks: a.Webhooks, Audit: a.Audit, Workflows: a.Workflows, Contracts: a.Contracts, Logger: a.Logger, BaseURL: a.Config.BaseURL})
+	rest.Register(mux, rest.Config{Records: a.Records, Webhooks: a.Webhooks, Audit: a.Audit, Analytics: a.Analytics, Workflows: a.Workflows, Contracts: a.Contracts, Logger: a.Logger, BaseURL: a.Config.BaseURL})
 	// Workflow webhooks: a key when the workflow requires one, else open.
 	wh := workflowWebhook{workflows: a.Workflows}
 	mux.Handle("POST /webhooks/workflows/{workspaceID}/{workflowID}", wh)

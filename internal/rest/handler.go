@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/roster-crm/roster/internal/analytics"
 	"github.com/roster-crm/roster/internal/audit"
 	"github.com/roster-crm/roster/internal/auth"
 	"github.com/roster-crm/roster/internal/contracts"
@@ -22,6 +23,9 @@ type Config struct {
 	Webhooks *webhooks.Service
 	// Audit serves /rest/auditLogs.
 	Audit *audit.Service
+	// Analytics serves /rest/revenueMetrics and /rest/mrrMovements; nil
+	// answers that they are off.
+	Analytics *analytics.Service
 	// Workflows serves /rest/workflows, /rest/workflowVersions and
 	// /rest/workflowRuns; nil answers that they are off.
 	Workflows *workflow.Service
@@ -42,6 +46,7 @@ type handler struct {
 	records   *records.Service
 	webhooks  *webhooks.Service
 	audit     *audit.Service
+	analytics *analytics.Service
 	workflows *workflow.Service
 	contracts *contracts.Service
 	logger    *slog.Logger
@@ -66,7 +71,7 @@ type Mux interface {
 // httpserver.Server directly (rather than NewHandler on "/rest/") labels
 // access logs and metrics per route ("GET /rest/{object}/{id}").
 func Register(mux Mux, cfg Config) {
-	h := &handler{records: cfg.Records, webhooks: cfg.Webhooks, audit: cfg.Audit, workflows: cfg.Workflows, contracts: cfg.Contracts, logger: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
+	h := &handler{records: cfg.Records, webhooks: cfg.Webhooks, audit: cfg.Audit, analytics: cfg.Analytics, workflows: cfg.Workflows, contracts: cfg.Contracts, logger: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}
@@ -80,6 +85,8 @@ func Register(mux Mux, cfg Config) {
 	mux.Handle("POST /rest/restore/{object}/{id}", h.json(h.restore))
 	h.registerWebhooks(mux)
 	mux.Handle("GET /rest/auditLogs", h.json(h.auditLogList))
+	mux.Handle("GET /rest/revenueMetrics", h.json(h.revenueMetrics))
+	mux.Handle("GET /rest/mrrMovements", h.json(h.mrrMovements))
 	h.registerWorkflows(mux)
 	h.registerContracts(mux)
 	mux.Handle("/rest/", h.json(func(w http.ResponseWriter, r *http.Request) error {

@@ -39,6 +39,9 @@ func OpenAPI(baseURL string, defs []*crm.FieldDefinition) map[string]any {
 		}},
 	}
 	paths["/auditLogs"] = auditLogPath()
+	for path, item := range analyticsPaths() {
+		paths[path] = item
+	}
 	schemas := obj{"PageInfo": pageInfoSchema(), "Error": errorSchema(), "AuditLog": auditLogSchema()}
 	for name, schema := range webhookSchemas() {
 		schemas[name] = schema
@@ -89,7 +92,7 @@ func tags() []any {
 	for _, o := range crm.Objects() {
 		out = append(out, obj{"name": o.Plural})
 	}
-	return append(out, obj{"name": "auditLogs"}, obj{"name": "webhooks"}, obj{"name": "workflows"}, obj{"name": "meta"})
+	return append(out, obj{"name": "auditLogs"}, obj{"name": "analytics"}, obj{"name": "webhooks"}, obj{"name": "workflows"}, obj{"name": "meta"})
 }
 
 func ref(kind, name string) obj { return obj{"$ref": "#/components/" + kind + "/" + name} }

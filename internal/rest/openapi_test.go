@@ -27,7 +27,7 @@ func TestOpenAPI(t *testing.T) {
 		if got, _ := get(doc, "servers.0.url"); got != "https://crm.example.com/rest" {
 			t.Errorf("servers.0.url = %v; want https://crm.example.com/rest", got)
 		}
-		methods := map[string][]string{"/openapi.json": {"get"}, "/auditLogs": {"get"}}
+		methods := map[string][]string{"/openapi.json": {"get"}, "/auditLogs": {"get"}, "/revenueMetrics": {"get"}, "/mrrMovements": {"get"}}
 		for _, o := range crm.Objects() {
 			methods["/"+o.Plural] = []string{"get", "post"}
 			methods["/"+o.Plural+"/{id}"] = []string{"get", "patch", "delete"}
