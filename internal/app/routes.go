@@ -31,6 +31,9 @@ func (a *App) mount(srv *httpserver.Server) error {
 	wh := workflowWebhook{workflows: a.Workflows}
 	mux.Handle("POST /webhooks/workflows/{workspaceID}/{workflowID}", wh)
 	mux.Handle("GET /webhooks/workflows/{workspaceID}/{workflowID}", wh)
+	if a.Contracts != nil {
+		srv.Handle("POST /webhooks/esign/{provider}/{workspaceID}", esignWebhook{contracts: a.Contracts})
+	}
 	if a.Whop != nil {
 		// Webhooks authenticate by signature, not by key or session.
 		srv.Handle("POST /webhooks/whop", whopWebhook{whop: a.Whop})

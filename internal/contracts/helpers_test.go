@@ -68,11 +68,17 @@ func testSealer(t testing.TB) *secret.Sealer {
 
 func newHarness(t *testing.T, s *store.Store) *harness {
 	t.Helper()
+	return newHarnessWith(t, s, nil)
+}
+
+// newHarnessWith is newHarness with third-party providers.
+func newHarnessWith(t *testing.T, s *store.Store, providers map[string]contracts.Provider) *harness {
+	t.Helper()
 	h := &harness{t: t, s: s, ws: storetest.NewWorkspace(t, s, "Acme"), clock: &clock{t: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}}
 	h.records = records.New(records.Config{Store: s, Now: h.clock.Now})
 	h.mail = mail.New(mail.Config{Store: s, Now: h.clock.Now})
 	h.svc = contracts.New(contracts.Config{Store: s, Records: h.records, Mail: h.mail, Sealer: testSealer(t),
-		BaseURL: "https://roster.test", Now: h.clock.Now, OnEvent: func(_ context.Context, n contracts.Notice) {
+		BaseURL: "https://roster.test", Now: h.clock.Now, Providers: providers, OnEvent: func(_ context.Context, n contracts.Notice) {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			h.notices = append(h.notices, n)

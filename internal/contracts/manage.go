@@ -121,7 +121,13 @@ func (s *Service) Remind(ctx context.Context, workspaceID, id string, actor crm.
 func (s *Service) remindTx(ctx context.Context, tx *sql.Tx, c *Contract, actor string) ([]invite, error) {
 	now := s.now()
 	if p := s.cfg.Providers[c.Provider]; p != nil && c.ProviderRequestID != nil {
-		if err := p.Remind(ctx, *c.ProviderRequestID); err != nil {
+		var emails []string
+		for _, g := range c.Signers {
+			if g.Status == SignerSent || g.Status == SignerViewed {
+				emails = append(emails, g.Email)
+			}
+		}
+		if err := p.Remind(ctx, *c.ProviderRequestID, emails); err != nil {
 			return nil, fmt.Errorf("contracts: remind with %s: %w", c.Provider, err)
 		}
 	}

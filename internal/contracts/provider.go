@@ -1,6 +1,10 @@
 package contracts
 
-import "context"
+import (
+	"bytes"
+	"context"
+	"fmt"
+)
 
 // Provider is a third-party e-signature service (DocuSign, Dropbox Sign).
 // The built-in flow is not a Provider: it is this package itself.
@@ -12,8 +16,8 @@ type Provider interface {
 	Send(ctx context.Context, req *SendRequest) (*SendResult, error)
 	// Void cancels a request.
 	Void(ctx context.Context, requestID, reason string) error
-	// Remind asks the provider to remind the pending signers.
-	Remind(ctx context.Context, requestID string) error
+	// Remind asks the provider to remind these pending signers.
+	Remind(ctx context.Context, requestID string, emails []string) error
 	// Download fetches the completed, provider-signed PDF.
 	Download(ctx context.Context, requestID string) ([]byte, error)
 }
@@ -34,4 +38,16 @@ type SendRequest struct {
 type SendResult struct {
 	RequestID string
 	SignerIDs []string
+}
+
+// pdfFrom checks that a provider's download is a PDF before it is stored
+// as the signed contract.
+func pdfFrom(provider string, b []byte, err error) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(b, []byte("%PDF-")) {
+		return nil, fmt.Errorf("%s: the signed document is not a PDF", provider)
+	}
+	return b, nil
 }
