@@ -131,6 +131,18 @@ func TestAISettingsInBrowser(t *testing.T) {
 		browsertest.Axe(t, p)
 		p.Screenshot("record-ai-draft")
 	}
+	p.ColorScheme(false)
+
+	// The template editor with a preview.
+	p.Navigate("/settings/ai/templates?id=builtin:AI_SCORE_LEAD")
+	p.Select(browsertest.Label("Person"), recs[0].Meta().ID)
+	p.ClickNav(browsertest.CSS(`button[value="preview"]`))
+	p.WaitVisible(browsertest.CSS(`[data-testid="ai-preview"]`))
+	for _, dark := range []bool{false, true} {
+		p.ColorScheme(dark)
+		browsertest.Axe(t, p)
+		p.Screenshot("settings-ai-templates")
+	}
 }
 
 // The record page's AI menu: summary, lead score and an editable draft,
@@ -166,6 +178,50 @@ func TestRecordAIButtons(t *testing.T) {
 		code, body, _ = admin.settingsPost(page, page+"/ai/draft", url.Values{"goal": {""}})
 		if code != http.StatusBadRequest || !strings.Contains(body, `data-testid="ai-error"`) || !strings.Contains(body, "goal") {
 			t.Errorf("draft without a goal = %d; want 400 naming the goal", code)
+		}
+	})
+}
+
+// Settings -> AI -> Templates: preview a copy of a built-in template for a
+// person (nothing sent, nothing recorded), save it as a version, and a
+// refused template names its field.
+func TestAITemplateEditor(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		site, svc := newAISite(t, s)
+		admin := site.browser()
+		ws := site.signIn(admin)
+		recs, err := site.records.Create(context.Background(), records.CreateParams{WorkspaceID: ws, Object: crm.PersonObject, Actor: crm.Actor{Source: crm.SourceManual, Name: "Ada Admin"},
+			Inputs: []crm.Input{{"name": map[string]any{"firstName": "Ada", "lastName": "Lovelace"}, "jobTitle": "CEO"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := "/settings/ai/templates?id=builtin:AI_DRAFT_EMAIL"
+		code, body, _ := admin.get(page)
+		if code != http.StatusOK || !strings.Contains(body, "Copy of the built-in") || !strings.Contains(body, "{{person.firstName}}") {
+			t.Fatalf("GET %s = %d", page, code)
+		}
+		form := url.Values{"id": {"builtin:AI_DRAFT_EMAIL"}, "action": {"AI_DRAFT_EMAIL"}, "name": {"Short drafts"}, "system": {"Two sentences."},
+			"user": {"Goal: {{goal}} for {{person.name}}, {{person.jobTitle}}"}, "personId": {recs[0].Meta().ID}, "goal": {"renewal"}, "intent": {"preview"}}
+		code, body, _ = admin.settingsPost(page, "/settings/ai/templates", form)
+		if code != http.StatusOK || !strings.Contains(body, `data-testid="ai-preview"`) || !strings.Contains(body, "Goal: renewal for Ada Lovelace, CEO") || !strings.Contains(body, "Nothing was sent") {
+			t.Fatalf("preview = %d; want the rendered prompt:\n%s", code, body)
+		}
+		if rows, _ := svc.UsageRecords(context.Background(), ws, ai.UsageFilter{}, false, 10); len(rows) != 0 {
+			t.Errorf("usage after a preview = %d rows; want 0", len(rows))
+		}
+		form.Set("intent", "save")
+		code, _, hdr := admin.settingsPost(page, "/settings/ai/templates", form)
+		if code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "/settings/ai/templates?id=") {
+			t.Fatalf("save = %d %s; want a redirect to the saved template", code, hdr.Get("Location"))
+		}
+		_, body, _ = admin.get(hdr.Get("Location"))
+		if !strings.Contains(body, "Short drafts (version 1)") {
+			t.Errorf("saved template page lacks its version")
+		}
+		form.Set("system", "Hi {{person.name}}")
+		code, body, _ = admin.settingsPost(page, "/settings/ai/templates", form)
+		if code != http.StatusBadRequest || !strings.Contains(body, `id="system-error"`) {
+			t.Errorf("save with a variable in the instructions = %d; want 400 on system", code)
 		}
 	})
 }

@@ -157,7 +157,8 @@ var funcs = template.FuncMap{
 		}
 		return strings.HasPrefix(current, prefix)
 	},
-	"lower": strings.ToLower,
+	"lower":     strings.ToLower,
+	"hasPrefix": strings.HasPrefix,
 	// statusLabel is the word for a Whop membership status (package whopstatus).
 	"statusLabel": whopstatus.Label,
 	"title": func(s string) string {

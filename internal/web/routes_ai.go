@@ -9,5 +9,7 @@ func (u *UI) aiRoutes() []route {
 		{"GET /settings/ai", admin(u.aiSettingsPage)},
 		{"POST /settings/ai", admin(u.aiSettingsSave)},
 		{"GET /settings/ai/usage.csv", admin(u.aiUsageCSV)},
+		{"GET /settings/ai/templates", admin(u.aiTemplatesPage)},
+		{"POST /settings/ai/templates", admin(u.aiTemplateSubmit)},
 	}
 }
