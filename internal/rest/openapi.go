@@ -49,6 +49,12 @@ func OpenAPI(baseURL string, defs []*crm.FieldDefinition) map[string]any {
 	for path, item := range webhookPaths() {
 		paths[path] = item
 	}
+	for name, schema := range contractSchemas() {
+		schemas[name] = schema
+	}
+	for path, item := range contractPaths() {
+		paths[path] = item
+	}
 	for name, schema := range workflowSchemas() {
 		schemas[name] = schema
 	}

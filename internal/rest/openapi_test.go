@@ -48,6 +48,15 @@ func TestOpenAPI(t *testing.T) {
 		methods["/workflowRuns"] = []string{"get"}
 		methods["/workflowRuns/{id}"] = []string{"get"}
 		methods["/workflowRuns/{id}/stop"] = []string{"post"}
+		methods["/contractTemplates"] = []string{"get", "post"}
+		methods["/contractTemplates/{id}"] = []string{"get", "patch"}
+		methods["/contractTemplates/{id}/preview"] = []string{"post"}
+		methods["/contracts"] = []string{"get", "post"}
+		methods["/contracts/{id}"] = []string{"get"}
+		methods["/contracts/{id}/void"] = []string{"post"}
+		methods["/contracts/{id}/remind"] = []string{"post"}
+		methods["/contracts/verify"] = []string{"post"}
+		methods["/attachments/{id}"] = []string{"get"}
 		paths, _ := doc["paths"].(map[string]any)
 		if len(paths) != len(methods) {
 			t.Errorf("document has %d paths; want %d", len(paths), len(methods))
