@@ -245,7 +245,7 @@ func (s *Service) load(ctx context.Context, p *Params, until time.Time) (*book, 
 	for _, pl := range plans {
 		b.rules.plans[pl.ID] = plan{renewal: pl.PlanType == "renewal", days: pl.BillingPeriodDays}
 	}
-	for _, m := range replay(ms, changes) {
+	for _, m := range replay(ms, changes, b.rules.plans) {
 		if p.ProductID != "" && m.productID != p.ProductID {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/roster-crm/roster/internal/analytics"
 	"github.com/roster-crm/roster/internal/crm"
+	"github.com/roster-crm/roster/internal/insights"
 	"github.com/roster-crm/roster/internal/records"
 	"github.com/roster-crm/roster/internal/store"
 	"github.com/roster-crm/roster/internal/store/storetest"
@@ -133,16 +134,19 @@ const usd = 1_000_000 // micros per dollar
 //	         MRR nor an active member; 30 refunded on 02-02.
 //	Gus  G   2026-03-12 canceling, monthly 15 (counted until it ends: new +15).
 //	Hal  H   2026-01-02 active on a free monthly plan: a member, no MRR.
+//	Ola  O   first synced 2026-03-15 already canceled, monthly 12, paid
+//	         01-03 and 02-03: taken as active from 01-03 (new +12) until a
+//	         period after the last payment, 03-05 (churn -12).
 //
-// MRR (USD) at month ends: Jan A30 + B10 = 40; Feb A50 + B10 + C40 + D25 =
-// 125; Mar B5 + C40 + G15 = 60.
-// Movements: Jan new 40; Feb new 65 (C40 + D25), expansion 20, net 85;
-// Mar new 15, contraction 5, churn 75 (D25 + A50), net -65.
-// Members: Jan new E, H, A, B (4), active 4; Feb new C, D (2), active 6;
-// Mar new G, churned D and A, active 5 (B, C, E, G, H).
-// Revenue (USD, paid minus refunded on its date): Jan A30 + F100 + B120 =
-// 250; Feb C40 + D25 + A50 - 30 refunded = 85; Mar G15 = 15; D's failed
-// payment of 03-01 is not revenue.
+// MRR (USD) at month ends: Jan A30 + B10 + O12 = 52; Feb A50 + B10 + C40 +
+// D25 + O12 = 137; Mar B5 + C40 + G15 = 60.
+// Movements: Jan new 52; Feb new 65 (C40 + D25), expansion 20, net 85;
+// Mar new 15, contraction 5, churn 87 (O12 + D25 + A50), net -77.
+// Members: Jan new O, E, H, A, B (5), active 5; Feb new C, D (2), active 7;
+// Mar new G, churned O, D and A, active 5 (B, C, E, G, H).
+// Revenue (USD, paid minus refunded on its date): Jan O12 + A30 + F100 +
+// B120 = 262; Feb O12 + C40 + D25 + A50 - 30 refunded = 97; Mar G15 = 15;
+// D's failed payment of 03-01 is not revenue.
 func fixture(t *testing.T, s *store.Store) *world {
 	w := newWorld(t, s, "Acme")
 	w.plan("plan_m", "renewal", 30)
@@ -150,7 +154,7 @@ func fixture(t *testing.T, s *store.Store) *world {
 	w.plan("plan_once", "one_time", 0)
 	w.plan("plan_free", "renewal", 31)
 	ann, bob, cat, dan := w.person("Ann"), w.person("Bob"), w.person("Cat"), w.person("Dan")
-	eve, fay, gus, hal := w.person("Eve"), w.person("Fay"), w.person("Gus"), w.person("Hal")
+	eve, fay, gus, hal, ola := w.person("Eve"), w.person("Fay"), w.person("Gus"), w.person("Hal"), w.person("Ola")
 
 	w.membership(date(2026, 1, 2), "H", hal, "active", "plan_free", 0, "")
 	w.membership(date(2026, 1, 5), "E", eve, "active", "plan_m", 9*usd, "EUR")
@@ -174,6 +178,9 @@ func fixture(t *testing.T, s *store.Store) *world {
 	g := w.membership(date(2026, 3, 12), "G", gus, "canceling", "plan_m", 15*usd, "")
 	w.payment("pay_g", g, "paid", 15*usd, date(2026, 3, 12), 0, time.Time{})
 	w.status(date(2026, 3, 20), a, "canceled")
+	o := w.membership(date(2026, 3, 15), "O", ola, "canceled", "plan_m", 12*usd, "")
+	w.payment("pay_o1", o, "paid", 12*usd, date(2026, 1, 3), 0, time.Time{})
+	w.payment("pay_o2", o, "paid", 12*usd, date(2026, 2, 3), 0, time.Time{})
 	w.membership(date(2026, 4, 5), "A2", ann, "active", "plan_m", 20*usd, "")
 	return w
 }
@@ -202,21 +209,21 @@ func TestRevenueMetricsFixture(t *testing.T) {
 		}
 		// As of 03-31: MRR 60, ARR 720, paying B, C, G (3), ARPU 20; active
 		// B, C, E, G, H (5); nobody was active before 01-01, so the logo
-		// churn rate of the range is 0; revenue 250 + 85 + 15 = 350.
+		// churn rate of the range is 0; revenue 262 + 97 + 15 = 374.
 		if m.MRRMicros != 60*usd || m.ARRMicros != 720*usd || m.PayingMembers != 3 || m.ARPUMicros != 20*usd || m.ActiveMembers != 5 ||
-			m.LogoChurnRate != 0 || m.RevenueMicros != 350*usd || m.RefundedMicros != 30*usd {
+			m.LogoChurnRate != 0 || m.RevenueMicros != 374*usd || m.RefundedMicros != 30*usd {
 			t.Errorf("top = mrr %d arr %d paying %d arpu %d active %d churn %v revenue %d refunded %d",
 				m.MRRMicros, m.ARRMicros, m.PayingMembers, m.ARPUMicros, m.ActiveMembers, m.LogoChurnRate, m.RevenueMicros, m.RefundedMicros)
 		}
 		want := []analytics.Point{
 			{PeriodStart: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), PeriodEnd: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC),
-				MRRMicros: 40 * usd, NewMicros: 40 * usd, NetNewMicros: 40 * usd, ActiveMembers: 4, NewMembers: 4, RevenueMicros: 250 * usd},
+				MRRMicros: 52 * usd, NewMicros: 52 * usd, NetNewMicros: 52 * usd, ActiveMembers: 5, NewMembers: 5, RevenueMicros: 262 * usd},
 			{PeriodStart: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), PeriodEnd: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
-				MRRMicros: 125 * usd, NewMicros: 65 * usd, ExpansionMicros: 20 * usd, NetNewMicros: 85 * usd, ActiveMembers: 6, NewMembers: 2,
-				RevenueMicros: 85 * usd, RefundedMicros: 30 * usd},
+				MRRMicros: 137 * usd, NewMicros: 65 * usd, ExpansionMicros: 20 * usd, NetNewMicros: 85 * usd, ActiveMembers: 7, NewMembers: 2,
+				RevenueMicros: 97 * usd, RefundedMicros: 30 * usd},
 			{PeriodStart: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), PeriodEnd: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC),
-				MRRMicros: 60 * usd, NewMicros: 15 * usd, ContractionMicros: 5 * usd, ChurnedMicros: 75 * usd, NetNewMicros: -65 * usd,
-				ActiveMembers: 5, NewMembers: 1, ChurnedMembers: 2, RevenueMicros: 15 * usd},
+				MRRMicros: 60 * usd, NewMicros: 15 * usd, ContractionMicros: 5 * usd, ChurnedMicros: 87 * usd, NetNewMicros: -77 * usd,
+				ActiveMembers: 5, NewMembers: 1, ChurnedMembers: 3, RevenueMicros: 15 * usd},
 		}
 		if !reflect.DeepEqual(m.Points, want) {
 			t.Errorf("points:\n got %+v\nwant %+v", m.Points, want)
@@ -232,15 +239,15 @@ func TestRevenueMetricsFixture(t *testing.T) {
 			t.Errorf("EUR = %+v", eur)
 		}
 
-		// February to March: active before 02-01 were H, E, A, B (4); D and A
-		// churned: logo churn 2/4.
+		// February to March: active before 02-01 were O, H, E, A, B (5); O, D
+		// and A churned: logo churn 3/5.
 		fm, err := svc.RevenueMetrics(context.Background(), analytics.Params{WorkspaceID: w.ws, From: date(2026, 2, 1), To: date(2026, 3, 31),
 			Semantics: analytics.DefaultSemantics()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fm.LogoChurnRate != 0.5 {
-			t.Errorf("logo churn rate Feb-Mar = %v; want 0.5", fm.LogoChurnRate)
+		if fm.LogoChurnRate != 0.6 {
+			t.Errorf("logo churn rate Feb-Mar = %v; want 0.6", fm.LogoChurnRate)
 		}
 	})
 }
@@ -273,10 +280,12 @@ func TestMRRMovementsDrillDown(t *testing.T) {
 			return out
 		}
 		def := analytics.DefaultSemantics()
-		// March's churn: D (25 -> 0) on 03-10, A (50 -> 0) on 03-20; their
-		// sum, -75, is March's churned MRR.
+		// March's churn: O (12 -> 0) on 03-05, a period after its last
+		// payment, D (25 -> 0) on 03-10, A (50 -> 0) on 03-20; their sum,
+		// -87, is March's churned MRR.
 		got := rows(moves(date(2026, 3, 1), date(2026, 3, 31), analytics.KindChurn, def))
-		want := []row{{"mem_D", date(2026, 3, 10), 25 * usd, 0, analytics.KindChurn, true}, {"mem_A", date(2026, 3, 20), 50 * usd, 0, analytics.KindChurn, true}}
+		want := []row{{"mem_O", date(2026, 3, 5), 12 * usd, 0, analytics.KindChurn, true},
+			{"mem_D", date(2026, 3, 10), 25 * usd, 0, analytics.KindChurn, true}, {"mem_A", date(2026, 3, 20), 50 * usd, 0, analytics.KindChurn, true}}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("March churn:\n got %+v\nwant %+v", got, want)
 		}
@@ -297,7 +306,7 @@ func TestMRRMovementsDrillDown(t *testing.T) {
 		noPastDue := def
 		noPastDue.PastDueActive = false
 		got = rows(moves(date(2026, 3, 1), date(2026, 3, 31), analytics.KindChurn, noPastDue))
-		if len(got) != 2 || got[0].membership != "mem_D" || !got[0].at.Equal(date(2026, 3, 1)) {
+		if len(got) != 3 || got[0].membership != "mem_D" || !got[0].at.Equal(date(2026, 3, 1)) {
 			t.Errorf("churn without past_due: %+v; want D on 03-01 first", got)
 		}
 		// Trials in MRR: Cat is new on 02-01 (the trial), not on 02-08.
@@ -316,7 +325,7 @@ func TestMRRMovementsDrillDown(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.MRRMicros != 45*usd || m.ActiveMembers != 4 || m.Points[2].NewMicros != 0 || m.Points[0].RevenueMicros != 220*usd || m.Points[1].RevenueMicros != 115*usd {
+		if m.MRRMicros != 45*usd || m.ActiveMembers != 4 || m.Points[2].NewMicros != 0 || m.Points[0].RevenueMicros != 232*usd || m.Points[1].RevenueMicros != 127*usd {
 			t.Errorf("strict: mrr %d active %d march new %d jan revenue %d feb revenue %d", m.MRRMicros, m.ActiveMembers, m.Points[2].NewMicros,
 				m.Points[0].RevenueMicros, m.Points[1].RevenueMicros)
 		}
@@ -397,4 +406,32 @@ func TestRevenueMetricsRefusesBadInput(t *testing.T) {
 	if !errors.As(err, &ve) || ve.Field != "kind" {
 		t.Errorf("kind LOST: err %v; want a validation error on kind", err)
 	}
+}
+
+// TestMRRAgreesWithDashboard keeps one set of definitions: today's MRR per
+// currency is the home dashboard's (package insights, computed in SQL) when
+// asked for today. On 2026-04-15: A2 20 + B 5 + C 40 + G 15 = 80 USD, E 9
+// EUR.
+func TestMRRAgreesWithDashboard(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
+		w := fixture(t, s)
+		now := date(2026, 4, 15)
+		dash, err := insights.New(insights.Config{Store: s, Now: func() time.Time { return now }}).MRR(context.Background(), w.ws, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int64{"USD": 80 * usd, "EUR": 9 * usd}
+		if len(dash) != len(want) {
+			t.Fatalf("dashboard MRR = %+v; want %v", dash, want)
+		}
+		for _, d := range dash {
+			m, err := service(s).RevenueMetrics(context.Background(), analytics.Params{WorkspaceID: w.ws, From: now, To: now, Currency: d.Currency, Semantics: analytics.DefaultSemantics()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Micros != want[d.Currency] || m.MRRMicros != d.Micros {
+				t.Errorf("%s: dashboard %d, analytics %d; want %d", d.Currency, d.Micros, m.MRRMicros, want[d.Currency])
+			}
+		}
+	})
 }

@@ -35,7 +35,15 @@ type membership struct {
 // "before" gives the state before that change. A membership's first segment
 // starts at its Since; changes recorded earlier than that (none in practice)
 // only shape the first state.
-func replay(ms []*store.AnalyticsMembership, changes []*store.AnalyticsChange) []*membership {
+//
+// Before the opportunity was created (by the first sync of an old
+// membership) the timeline knows nothing. A membership that had already
+// ended when first synced (a churned status then) but was paid for is
+// taken as active, at that first state's price and plan, from its first
+// payment until one billing period after its last paid payment (or the
+// sync, if earlier); without that, years of churn before the first sync
+// would be invisible.
+func replay(ms []*store.AnalyticsMembership, changes []*store.AnalyticsChange, plans map[string]plan) []*membership {
 	byOpp := map[string][]*store.AnalyticsChange{}
 	for _, c := range changes {
 		byOpp[c.OpportunityID] = append(byOpp[c.OpportunityID], c)
@@ -59,6 +67,12 @@ func replay(ms []*store.AnalyticsMembership, changes []*store.AnalyticsChange) [
 			cur = undo(cur, c)
 		}
 		segs = append(segs, segment{from: m.Since, state: cur})
+		if end, ok := endedBeforeSync(m, cur, plans); ok {
+			was := cur
+			was.status = whopstatus.Active
+			segs[len(segs)-1].from = end
+			segs = append(segs, segment{from: m.Since, state: was})
+		}
 		// Reverse into time order.
 		for i, j := 0, len(segs)-1; i < j; i, j = i+1, j-1 {
 			segs[i], segs[j] = segs[j], segs[i]
@@ -66,6 +80,20 @@ func replay(ms []*store.AnalyticsMembership, changes []*store.AnalyticsChange) [
 		out = append(out, &membership{opportunityID: m.OpportunityID, membershipID: m.MembershipID, productID: m.ProductID, person: person, segments: segs})
 	}
 	return out
+}
+
+// endedBeforeSync reports when a membership that had already ended when
+// first synced stopped being paid for (see replay).
+func endedBeforeSync(m *store.AnalyticsMembership, first state, plans map[string]plan) (time.Time, bool) {
+	p, ok := plans[first.plan]
+	if !ok || !p.renewal || p.days <= 0 || m.LastPaidAt == nil || !whopstatus.In(whopstatus.Churned, first.status) {
+		return time.Time{}, false
+	}
+	end := m.LastPaidAt.AddDate(0, 0, int(p.days))
+	if end.After(m.CreatedAt) {
+		end = m.CreatedAt
+	}
+	return end, end.After(m.Since)
 }
 
 // undo puts back the "before" of each field a change touched.

@@ -26,13 +26,20 @@ type AnalyticsMembership struct {
 	// the opportunity's creation and its first Whop payment (a first sync
 	// creates old memberships today; their payments date them).
 	Since time.Time
+	// CreatedAt is when the opportunity was created (by the first sync for
+	// an old membership): the timeline knows nothing before it.
+	CreatedAt time.Time
+	// LastPaidAt is the latest paid payment's date, nil when none.
+	LastPaidAt *time.Time
 }
 
 // AnalyticsMemberships returns a workspace's live Whop memberships.
 func (s *Store) AnalyticsMemberships(ctx context.Context, workspaceID string) ([]*AnalyticsMembership, error) {
 	q := `SELECT o.id, COALESCE(o.point_of_contact_id, ''), o.whop_membership_id, o.whop_product_id, o.whop_plan_id,
 		o.whop_membership_status, o.amount_amount_micros, o.amount_currency_code, o.created_at,
-		(SELECT MIN(wp.whop_created_at) FROM whop_payments wp WHERE wp.workspace_id = o.workspace_id AND wp.opportunity_id = o.id)
+		(SELECT MIN(wp.whop_created_at) FROM whop_payments wp WHERE wp.workspace_id = o.workspace_id AND wp.opportunity_id = o.id),
+		(SELECT MAX(COALESCE(wp.paid_at, wp.whop_created_at)) FROM whop_payments wp WHERE wp.workspace_id = o.workspace_id AND wp.opportunity_id = o.id
+			AND (wp.paid_at IS NOT NULL OR wp.status = 'paid'))
 	FROM opportunities o
 	WHERE o.workspace_id = $1 AND o.deleted_at IS NULL AND o.whop_membership_id IS NOT NULL
 	ORDER BY o.id`
@@ -40,9 +47,10 @@ func (s *Store) AnalyticsMemberships(ctx context.Context, workspaceID string) ([
 		m := &AnalyticsMembership{}
 		var firstPaid *time.Time
 		if err := sc.Scan(&m.OpportunityID, &m.PersonID, &m.MembershipID, &m.ProductID, &m.PlanID, &m.Status,
-			&m.AmountMicros, &m.Currency, TimeScanner{&m.Since}, NullTimeScanner{&firstPaid}); err != nil {
+			&m.AmountMicros, &m.Currency, TimeScanner{&m.Since}, NullTimeScanner{&firstPaid}, NullTimeScanner{&m.LastPaidAt}); err != nil {
 			return nil, err
 		}
+		m.CreatedAt = m.Since
 		if firstPaid != nil && firstPaid.Before(m.Since) {
 			m.Since = *firstPaid
 		}
