@@ -153,6 +153,12 @@ type Metrics struct {
 	PayingMembers  int // people with MRR in Currency
 	ARPUMicros     int64
 	LogoChurnRate  float64 // churned members in the range / active members at its start
+	// NRR and GRR follow the people paying just before the range: their MRR
+	// at its end over their MRR at its start, counting each person's end at
+	// most at its start for GRR. RevenueChurnRate = 1 - GRR (gross) and
+	// NetRevenueChurnRate = 1 - NRR (negative when expansion outweighs
+	// churn). All 0 when nobody paid at the start.
+	NRR, GRR, RevenueChurnRate, NetRevenueChurnRate float64
 	RevenueMicros  int64   // paid minus refunded in the range
 	RefundedMicros int64
 	Points         []Point
@@ -567,6 +573,19 @@ func (s *Service) RevenueMetrics(ctx context.Context, p Params) (*Metrics, error
 		out.LogoChurnRate = float64(churned) / float64(atStart)
 	}
 	out.RevenueMicros, out.RefundedMicros = b.revenue(p.Currency, start, end)
+	var startSum, endSum, keptSum int64
+	for _, ms := range b.people {
+		s0, _ := b.personMRR(ms, p.Currency, start, false)
+		if s0 == 0 {
+			continue
+		}
+		s1, _ := b.personMRR(ms, p.Currency, end, false)
+		startSum, endSum, keptSum = startSum+s0, endSum+s1, keptSum+min(s0, s1)
+	}
+	if startSum > 0 {
+		out.NRR, out.GRR = float64(endSum)/float64(startSum), float64(keptSum)/float64(startSum)
+		out.RevenueChurnRate, out.NetRevenueChurnRate = 1-out.GRR, 1-out.NRR
+	}
 	return out, nil
 }
 

@@ -249,6 +249,29 @@ func TestRevenueMetricsFixture(t *testing.T) {
 		if fm.LogoChurnRate != 0.6 {
 			t.Errorf("logo churn rate Feb-Mar = %v; want 0.6", fm.LogoChurnRate)
 		}
+		// Retention of the people paying on 02-01: A 30, B 10, O 12 = 52.
+		// By 03-31 A and O left and B pays 5: NRR = GRR = 5/52, revenue
+		// churn 47/52 (gross and net).
+		// (Ratios are computed at run time as the service does, not folded
+		// exactly by the compiler.)
+		ratio := func(a, b int64) float64 { return float64(a) / float64(b) }
+		if r := ratio(5, 52); fm.NRR != r || fm.GRR != r || fm.RevenueChurnRate != 1-r || fm.NetRevenueChurnRate != 1-r {
+			t.Errorf("Feb-Mar: NRR %v GRR %v churn %v net %v; want 5/52, 5/52, 47/52, 47/52", fm.NRR, fm.GRR, fm.RevenueChurnRate, fm.NetRevenueChurnRate)
+		}
+		// February alone: by 02-28 A pays 50 (expansion), B 10, O 12 = 72:
+		// NRR 72/52, GRR 52/52 = 1, gross revenue churn 0, net -20/52.
+		feb, err := svc.RevenueMetrics(context.Background(), analytics.Params{WorkspaceID: w.ws, From: date(2026, 2, 1), To: date(2026, 2, 28),
+			Semantics: analytics.DefaultSemantics()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := ratio(72, 52); feb.NRR != r || feb.GRR != 1 || feb.RevenueChurnRate != 0 || feb.NetRevenueChurnRate != 1-r {
+			t.Errorf("Feb: NRR %v GRR %v churn %v net %v; want 72/52, 1, 0, -20/52", feb.NRR, feb.GRR, feb.RevenueChurnRate, feb.NetRevenueChurnRate)
+		}
+		// Nobody paid before January: the rates are 0.
+		if m.NRR != 0 || m.GRR != 0 || m.RevenueChurnRate != 0 {
+			t.Errorf("Jan-Mar: NRR %v GRR %v churn %v; want 0", m.NRR, m.GRR, m.RevenueChurnRate)
+		}
 	})
 }
 

@@ -35,6 +35,7 @@ func (r *Resolver) analyticsParams(ctx context.Context, from, to time.Time, curr
 func revenueMetrics(m *analytics.Metrics) *model.RevenueMetrics {
 	out := &model.RevenueMetrics{Currency: m.Currency, Currencies: m.Currencies, MrrMicros: m.MRRMicros, ArrMicros: m.ARRMicros,
 		ActiveMembers: m.ActiveMembers, PayingMembers: m.PayingMembers, ArpuMicros: m.ARPUMicros, LogoChurnRate: m.LogoChurnRate,
+		Nrr: m.NRR, Grr: m.GRR, RevenueChurnRate: m.RevenueChurnRate, NetRevenueChurnRate: m.NetRevenueChurnRate,
 		RevenueMicros: m.RevenueMicros, RefundedMicros: m.RefundedMicros, Points: make([]*model.RevenuePoint, len(m.Points)),
 		Semantics: &model.AnalyticsSemantics{PastDueActive: m.Semantics.PastDueActive, CancelingUntilPeriodEnd: m.Semantics.CancelingUntilPeriodEnd,
 			TrialsInMrr: m.Semantics.TrialsInMRR, RefundsOnRefundDate: m.Semantics.RefundsOnRefundDate}}

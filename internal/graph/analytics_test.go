@@ -67,10 +67,11 @@ func TestRevenueAnalyticsQueries(t *testing.T) {
 		update(day(3, 3), x, crm.Input{"whopMembershipStatus": "canceled"})
 
 		const q = `query($from: Date!, $to: Date!) {
-  revenueMetrics(from: $from, to: $to, interval: MONTH) { currency currencies mrrMicros arrMicros activeMembers payingMembers arpuMicros logoChurnRate
+  revenueMetrics(from: $from, to: $to, interval: MONTH) { currency currencies mrrMicros arrMicros activeMembers payingMembers arpuMicros logoChurnRate nrr grr revenueChurnRate netRevenueChurnRate
     semantics { pastDueActive cancelingUntilPeriodEnd trialsInMrr refundsOnRefundDate }
     points { periodStart periodEnd mrrMicros newMrrMicros expansionMrrMicros churnedMrrMicros netNewMrrMicros activeMembers newMembers churnedMembers } }
   churn: mrrMovements(from: "2026-03-01", to: "2026-03-31", kind: CHURN) { kind personId membershipId opportunityId happenedAt beforeMicros afterMicros }
+  feb: revenueMetrics(from: "2026-02-01", to: "2026-02-28") { nrr grr revenueChurnRate }
   expansion: mrrMovements(from: $from, to: $to, kind: EXPANSION, currency: "usd") { personId membershipId beforeMicros afterMicros }
 }`
 		got := e.ok(t, q, map[string]any{"from": "2026-01-01", "to": "2026-03-31"})
@@ -78,6 +79,7 @@ func TestRevenueAnalyticsQueries(t *testing.T) {
 			"revenueMetrics.currency": "USD", "revenueMetrics.currencies": []any{"USD"},
 			"revenueMetrics.mrrMicros": 50_000_000, "revenueMetrics.arrMicros": 600_000_000, "revenueMetrics.activeMembers": 1,
 			"revenueMetrics.payingMembers": 1, "revenueMetrics.arpuMicros": 50_000_000, "revenueMetrics.logoChurnRate": 0,
+			"revenueMetrics.nrr": 0, "revenueMetrics.grr": 0, "revenueMetrics.revenueChurnRate": 0, "revenueMetrics.netRevenueChurnRate": 0,
 			"revenueMetrics.semantics": map[string]any{"pastDueActive": true, "cancelingUntilPeriodEnd": true, "trialsInMrr": false, "refundsOnRefundDate": true},
 			"revenueMetrics.points.0": map[string]any{"periodStart": "2026-01-01", "periodEnd": "2026-02-01", "mrrMicros": 30_000_000, "newMrrMicros": 30_000_000,
 				"expansionMrrMicros": 0, "churnedMrrMicros": 0, "netNewMrrMicros": 30_000_000, "activeMembers": 1, "newMembers": 1, "churnedMembers": 0},
@@ -86,6 +88,8 @@ func TestRevenueAnalyticsQueries(t *testing.T) {
 			"revenueMetrics.points.2.churnedMembers": 1, "revenueMetrics.points.2.periodEnd": "2026-04-01",
 			"churn": []any{map[string]any{"kind": "CHURN", "personId": nil, "membershipId": "mem_X", "opportunityId": x,
 				"happenedAt": "2026-03-03T12:00:00Z", "beforeMicros": 10_000_000, "afterMicros": 0}},
+			// Ann paid 30 on 02-01 and 50 on 02-28; X started after 02-01.
+			"feb": map[string]any{"nrr": float64(50) / float64(30), "grr": 1, "revenueChurnRate": 0},
 			"expansion": []any{map[string]any{"personId": ann, "membershipId": "mem_A", "beforeMicros": 30_000_000, "afterMicros": 50_000_000}},
 		})
 

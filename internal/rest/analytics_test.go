@@ -95,7 +95,7 @@ func TestAnalyticsEndpoints(t *testing.T) {
 				}
 			}
 		}
-		if pts[0].(map[string]any)["periodStart"] != "2026-01-01" || m["currency"] != "USD" || m["mrrMicros"] != 0.0 || m["semantics"].(map[string]any)["trialsInMrr"] != false {
+		if pts[0].(map[string]any)["periodStart"] != "2026-01-01" || m["currency"] != "USD" || m["mrrMicros"] != 0.0 || m["nrr"] != 0.0 || m["semantics"].(map[string]any)["trialsInMrr"] != false {
 			t.Errorf("revenueMetrics = %v", m)
 		}
 

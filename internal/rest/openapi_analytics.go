@@ -29,7 +29,8 @@ func analyticsPaths() map[string]obj {
 	metrics := obj{"type": "object", "properties": obj{
 		"currency": obj{"type": "string"}, "currencies": obj{"type": "array", "items": obj{"type": "string"}},
 		"mrrMicros": integer, "arrMicros": integer, "activeMembers": integer, "payingMembers": integer, "arpuMicros": integer,
-		"logoChurnRate": obj{"type": "number"}, "revenueMicros": integer, "refundedMicros": integer,
+		"logoChurnRate": obj{"type": "number"}, "nrr": obj{"type": "number"}, "grr": obj{"type": "number"},
+		"revenueChurnRate": obj{"type": "number"}, "netRevenueChurnRate": obj{"type": "number"}, "revenueMicros": integer, "refundedMicros": integer,
 		"semantics": obj{"type": "object", "additionalProperties": boolean},
 		"points":    obj{"type": "array", "items": point},
 	}}

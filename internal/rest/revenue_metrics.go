@@ -82,18 +82,22 @@ func (h *handler) analyticsQuery(r *http.Request, extra ...string) (analytics.Pa
 
 // revenueMetricsJSON is GraphQL's RevenueMetrics as REST returns it.
 type revenueMetricsJSON struct {
-	Currency       string             `json:"currency"`
-	Currencies     []string           `json:"currencies"`
-	MRRMicros      int64              `json:"mrrMicros"`
-	ARRMicros      int64              `json:"arrMicros"`
-	ActiveMembers  int                `json:"activeMembers"`
-	PayingMembers  int                `json:"payingMembers"`
-	ARPUMicros     int64              `json:"arpuMicros"`
-	LogoChurnRate  float64            `json:"logoChurnRate"`
-	RevenueMicros  int64              `json:"revenueMicros"`
-	RefundedMicros int64              `json:"refundedMicros"`
-	Semantics      map[string]bool    `json:"semantics"`
-	Points         []revenuePointJSON `json:"points"`
+	Currency        string             `json:"currency"`
+	Currencies      []string           `json:"currencies"`
+	MRRMicros       int64              `json:"mrrMicros"`
+	ARRMicros       int64              `json:"arrMicros"`
+	ActiveMembers   int                `json:"activeMembers"`
+	PayingMembers   int                `json:"payingMembers"`
+	ARPUMicros      int64              `json:"arpuMicros"`
+	LogoChurnRate   float64            `json:"logoChurnRate"`
+	NRR             float64            `json:"nrr"`
+	GRR             float64            `json:"grr"`
+	RevenueChurn    float64            `json:"revenueChurnRate"`
+	NetRevenueChurn float64            `json:"netRevenueChurnRate"`
+	RevenueMicros   int64              `json:"revenueMicros"`
+	RefundedMicros  int64              `json:"refundedMicros"`
+	Semantics       map[string]bool    `json:"semantics"`
+	Points          []revenuePointJSON `json:"points"`
 }
 
 type revenuePointJSON struct {
@@ -129,6 +133,7 @@ func (h *handler) revenueMetrics(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := revenueMetricsJSON{Currency: m.Currency, Currencies: m.Currencies, MRRMicros: m.MRRMicros, ARRMicros: m.ARRMicros,
 		ActiveMembers: m.ActiveMembers, PayingMembers: m.PayingMembers, ARPUMicros: m.ARPUMicros, LogoChurnRate: m.LogoChurnRate,
+		NRR: m.NRR, GRR: m.GRR, RevenueChurn: m.RevenueChurnRate, NetRevenueChurn: m.NetRevenueChurnRate,
 		RevenueMicros: m.RevenueMicros, RefundedMicros: m.RefundedMicros, Points: make([]revenuePointJSON, len(m.Points)),
 		Semantics: map[string]bool{"pastDueActive": m.Semantics.PastDueActive, "cancelingUntilPeriodEnd": m.Semantics.CancelingUntilPeriodEnd,
 			"trialsInMrr": m.Semantics.TrialsInMRR, "refundsOnRefundDate": m.Semantics.RefundsOnRefundDate}}

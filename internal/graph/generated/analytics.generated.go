@@ -461,6 +461,98 @@ func (ec *executionContext) fieldContext_RevenueMetrics_logoChurnRate(_ context.
 	return graphql.NewScalarFieldContext("RevenueMetrics", field, false, false, "Float")
 }
 
+func (ec *executionContext) _RevenueMetrics_nrr(ctx context.Context, field graphql.CollectedField, obj *model.RevenueMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueMetrics_nrr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nrr, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueMetrics_nrr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RevenueMetrics_grr(ctx context.Context, field graphql.CollectedField, obj *model.RevenueMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueMetrics_grr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grr, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueMetrics_grr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RevenueMetrics_revenueChurnRate(ctx context.Context, field graphql.CollectedField, obj *model.RevenueMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueMetrics_revenueChurnRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevenueChurnRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueMetrics_revenueChurnRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RevenueMetrics_netRevenueChurnRate(ctx context.Context, field graphql.CollectedField, obj *model.RevenueMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueMetrics_netRevenueChurnRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NetRevenueChurnRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueMetrics_netRevenueChurnRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueMetrics", field, false, false, "Float")
+}
+
 func (ec *executionContext) _RevenueMetrics_revenueMicros(ctx context.Context, field graphql.CollectedField, obj *model.RevenueMetrics) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1150,6 +1242,26 @@ func (ec *executionContext) _RevenueMetrics(ctx context.Context, sel ast.Selecti
 			}
 		case "logoChurnRate":
 			out.Values[i] = ec._RevenueMetrics_logoChurnRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nrr":
+			out.Values[i] = ec._RevenueMetrics_nrr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grr":
+			out.Values[i] = ec._RevenueMetrics_grr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revenueChurnRate":
+			out.Values[i] = ec._RevenueMetrics_revenueChurnRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "netRevenueChurnRate":
+			out.Values[i] = ec._RevenueMetrics_netRevenueChurnRate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -633,18 +633,22 @@ type ComplexityRoot struct {
 	}
 
 	RevenueMetrics struct {
-		ActiveMembers  func(childComplexity int) int
-		ArpuMicros     func(childComplexity int) int
-		ArrMicros      func(childComplexity int) int
-		Currencies     func(childComplexity int) int
-		Currency       func(childComplexity int) int
-		LogoChurnRate  func(childComplexity int) int
-		MrrMicros      func(childComplexity int) int
-		PayingMembers  func(childComplexity int) int
-		Points         func(childComplexity int) int
-		RefundedMicros func(childComplexity int) int
-		RevenueMicros  func(childComplexity int) int
-		Semantics      func(childComplexity int) int
+		ActiveMembers       func(childComplexity int) int
+		ArpuMicros          func(childComplexity int) int
+		ArrMicros           func(childComplexity int) int
+		Currencies          func(childComplexity int) int
+		Currency            func(childComplexity int) int
+		Grr                 func(childComplexity int) int
+		LogoChurnRate       func(childComplexity int) int
+		MrrMicros           func(childComplexity int) int
+		NetRevenueChurnRate func(childComplexity int) int
+		Nrr                 func(childComplexity int) int
+		PayingMembers       func(childComplexity int) int
+		Points              func(childComplexity int) int
+		RefundedMicros      func(childComplexity int) int
+		RevenueChurnRate    func(childComplexity int) int
+		RevenueMicros       func(childComplexity int) int
+		Semantics           func(childComplexity int) int
 	}
 
 	RevenuePoint struct {
@@ -4107,6 +4111,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RevenueMetrics.Currency(childComplexity), true
+	case "RevenueMetrics.grr":
+		if e.ComplexityRoot.RevenueMetrics.Grr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.Grr(childComplexity), true
 	case "RevenueMetrics.logoChurnRate":
 		if e.ComplexityRoot.RevenueMetrics.LogoChurnRate == nil {
 			break
@@ -4119,6 +4129,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RevenueMetrics.MrrMicros(childComplexity), true
+	case "RevenueMetrics.netRevenueChurnRate":
+		if e.ComplexityRoot.RevenueMetrics.NetRevenueChurnRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.NetRevenueChurnRate(childComplexity), true
+	case "RevenueMetrics.nrr":
+		if e.ComplexityRoot.RevenueMetrics.Nrr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.Nrr(childComplexity), true
 	case "RevenueMetrics.payingMembers":
 		if e.ComplexityRoot.RevenueMetrics.PayingMembers == nil {
 			break
@@ -4137,6 +4159,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RevenueMetrics.RefundedMicros(childComplexity), true
+	case "RevenueMetrics.revenueChurnRate":
+		if e.ComplexityRoot.RevenueMetrics.RevenueChurnRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueMetrics.RevenueChurnRate(childComplexity), true
 	case "RevenueMetrics.revenueMicros":
 		if e.ComplexityRoot.RevenueMetrics.RevenueMicros == nil {
 			break
@@ -5672,6 +5700,14 @@ type RevenueMetrics {
   arpuMicros: BigFloat!
   "Churned members in the range / active members just before it (0 when none)."
   logoChurnRate: Float!
+  "The MRR at the end of to of the people paying just before from, over their MRR then (net revenue retention)."
+  nrr: Float!
+  "As nrr, each person counted at most at their starting MRR (gross revenue retention)."
+  grr: Float!
+  "Gross revenue churn: 1 - grr."
+  revenueChurnRate: Float!
+  "Net revenue churn: 1 - nrr (negative when expansion outweighs churn)."
+  netRevenueChurnRate: Float!
   "Paid minus refunded in the range."
   revenueMicros: BigFloat!
   refundedMicros: BigFloat!
@@ -8492,6 +8528,14 @@ func (ec *executionContext) childFields_RevenueMetrics(ctx context.Context, fiel
 		return ec.fieldContext_RevenueMetrics_arpuMicros(ctx, field)
 	case "logoChurnRate":
 		return ec.fieldContext_RevenueMetrics_logoChurnRate(ctx, field)
+	case "nrr":
+		return ec.fieldContext_RevenueMetrics_nrr(ctx, field)
+	case "grr":
+		return ec.fieldContext_RevenueMetrics_grr(ctx, field)
+	case "revenueChurnRate":
+		return ec.fieldContext_RevenueMetrics_revenueChurnRate(ctx, field)
+	case "netRevenueChurnRate":
+		return ec.fieldContext_RevenueMetrics_netRevenueChurnRate(ctx, field)
 	case "revenueMicros":
 		return ec.fieldContext_RevenueMetrics_revenueMicros(ctx, field)
 	case "refundedMicros":

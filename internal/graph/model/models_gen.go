@@ -537,6 +537,14 @@ type RevenueMetrics struct {
 	ArpuMicros    int64 `json:"arpuMicros"`
 	// Churned members in the range / active members just before it (0 when none).
 	LogoChurnRate float64 `json:"logoChurnRate"`
+	// The MRR at the end of to of the people paying just before from, over their MRR then (net revenue retention).
+	Nrr float64 `json:"nrr"`
+	// As nrr, each person counted at most at their starting MRR (gross revenue retention).
+	Grr float64 `json:"grr"`
+	// Gross revenue churn: 1 - grr.
+	RevenueChurnRate float64 `json:"revenueChurnRate"`
+	// Net revenue churn: 1 - nrr (negative when expansion outweighs churn).
+	NetRevenueChurnRate float64 `json:"netRevenueChurnRate"`
 	// Paid minus refunded in the range.
 	RevenueMicros  int64               `json:"revenueMicros"`
 	RefundedMicros int64               `json:"refundedMicros"`
