@@ -146,23 +146,23 @@ type Metrics struct {
 	Currency string
 	// Currencies are every currency with MRR or revenue, sorted, so a
 	// caller can ask for each (no exchange rates are invented).
-	Currencies     []string
-	MRRMicros      int64
-	ARRMicros      int64
-	ActiveMembers  int // people
-	PayingMembers  int // people with MRR in Currency
-	ARPUMicros     int64
-	LogoChurnRate  float64 // churned members in the range / active members at its start
+	Currencies    []string
+	MRRMicros     int64
+	ARRMicros     int64
+	ActiveMembers int // people
+	PayingMembers int // people with MRR in Currency
+	ARPUMicros    int64
+	LogoChurnRate float64 // churned members in the range / active members at its start
 	// NRR and GRR follow the people paying just before the range: their MRR
 	// at its end over their MRR at its start, counting each person's end at
 	// most at its start for GRR. RevenueChurnRate = 1 - GRR (gross) and
 	// NetRevenueChurnRate = 1 - NRR (negative when expansion outweighs
 	// churn). All 0 when nobody paid at the start.
 	NRR, GRR, RevenueChurnRate, NetRevenueChurnRate float64
-	RevenueMicros  int64   // paid minus refunded in the range
-	RefundedMicros int64
-	Points         []Point
-	Semantics      Semantics
+	RevenueMicros                                   int64 // paid minus refunded in the range
+	RefundedMicros                                  int64
+	Points                                          []Point
+	Semantics                                       Semantics
 }
 
 // window checks p and returns its normalised bounds: [start, end) with end

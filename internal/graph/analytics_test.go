@@ -89,7 +89,7 @@ func TestRevenueAnalyticsQueries(t *testing.T) {
 			"churn": []any{map[string]any{"kind": "CHURN", "personId": nil, "membershipId": "mem_X", "opportunityId": x,
 				"happenedAt": "2026-03-03T12:00:00Z", "beforeMicros": 10_000_000, "afterMicros": 0}},
 			// Ann paid 30 on 02-01 and 50 on 02-28; X started after 02-01.
-			"feb": map[string]any{"nrr": float64(50) / float64(30), "grr": 1, "revenueChurnRate": 0},
+			"feb":       map[string]any{"nrr": float64(50) / float64(30), "grr": 1, "revenueChurnRate": 0},
 			"expansion": []any{map[string]any{"personId": ann, "membershipId": "mem_A", "beforeMicros": 30_000_000, "afterMicros": 50_000_000}},
 		})
 
