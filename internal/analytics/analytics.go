@@ -437,29 +437,23 @@ func (b *book) activeBefore(t time.Time) int {
 	return n
 }
 
-// revenue is what was paid in [start, end) minus what was refunded in it,
-// and the refunds, in currency.
-func (b *book) revenue(currency string, start, end time.Time) (net, refunded int64) {
-	in := func(t time.Time) bool { return !t.Before(start) && t.Before(end) }
+// eachRevenue calls fn for each money movement in currency: a payment on
+// its date (paid), and a refund (refunded) on its date or, per the switch,
+// the payment's.
+func (b *book) eachRevenue(currency string, fn func(at time.Time, paid, refunded int64)) {
 	for _, p := range b.payments {
 		if !strings.EqualFold(p.Currency, currency) {
 			continue
 		}
-		if in(p.PaidAt) {
-			net += p.AmountMicros
-		}
+		fn(p.PaidAt, p.AmountMicros, 0)
 		if p.RefundedMicros > 0 {
 			when := p.PaidAt
 			if b.rules.sem.RefundsOnRefundDate && p.RefundedAt != nil {
 				when = *p.RefundedAt
 			}
-			if in(when) {
-				net -= p.RefundedMicros
-				refunded += p.RefundedMicros
-			}
+			fn(when, 0, p.RefundedMicros)
 		}
 	}
-	return net, refunded
 }
 
 // currencies lists every currency with MRR at end or a payment, and picks
@@ -515,44 +509,68 @@ func (s *Service) RevenueMetrics(ctx context.Context, p Params) (*Metrics, error
 		p.Currency = def
 	}
 	out := &Metrics{Currency: p.Currency, Currencies: all, Semantics: p.Semantics}
-	moves := b.movements(p.Currency)
-	logos := b.logoEvents()
-	for _, pr := range ps {
-		pt := Point{PeriodStart: pr[0], PeriodEnd: pr[1], MRRMicros: b.mrrBefore(pr[1])[p.Currency], ActiveMembers: b.activeBefore(pr[1])}
-		for _, m := range moves {
-			if m.HappenedAt.Before(pr[0]) || !m.HappenedAt.Before(pr[1]) {
-				continue
-			}
-			d := m.AfterMicros - m.BeforeMicros
-			switch m.Kind {
-			case KindNew:
-				pt.NewMicros += d
-			case KindExpansion:
-				pt.ExpansionMicros += d
-			case KindReactivation:
-				pt.ReactivationMicros += d
-			case KindContraction:
-				pt.ContractionMicros -= d
-			case KindChurn:
-				pt.ChurnedMicros -= d
-			}
+	// Each movement, member change and payment is added to the period it
+	// falls in (one pass each); MRR and active members run on from their
+	// value at the start. Both equal a fresh count at each period's end, as
+	// every change of a person's MRR or membership is a movement or a
+	// member change.
+	out.Points = make([]Point, len(ps))
+	for i, pr := range ps {
+		out.Points[i] = Point{PeriodStart: pr[0], PeriodEnd: pr[1]}
+	}
+	period := func(t time.Time) *Point {
+		i := sort.Search(len(ps), func(i int) bool { return ps[i][1].After(t) })
+		if i == len(ps) || t.Before(ps[i][0]) {
+			return nil
 		}
+		return &out.Points[i]
+	}
+	for _, m := range b.movements(p.Currency) {
+		pt := period(m.HappenedAt)
+		if pt == nil {
+			continue
+		}
+		d := m.AfterMicros - m.BeforeMicros
+		switch m.Kind {
+		case KindNew:
+			pt.NewMicros += d
+		case KindExpansion:
+			pt.ExpansionMicros += d
+		case KindReactivation:
+			pt.ReactivationMicros += d
+		case KindContraction:
+			pt.ContractionMicros -= d
+		case KindChurn:
+			pt.ChurnedMicros -= d
+		}
+	}
+	for _, e := range b.logoEvents() {
+		pt := period(e.at)
+		switch {
+		case pt == nil:
+		case e.delta < 0:
+			pt.ChurnedMembers++
+		case e.first:
+			pt.NewMembers++
+		default:
+			pt.ReactivatedMembers++
+		}
+	}
+	b.eachRevenue(p.Currency, func(at time.Time, paid, refunded int64) {
+		if pt := period(at); pt != nil {
+			pt.RevenueMicros += paid - refunded
+			pt.RefundedMicros += refunded
+		}
+	})
+	mrr, active := b.mrrBefore(start)[p.Currency], b.activeBefore(start)
+	for i := range out.Points {
+		pt := &out.Points[i]
 		pt.NetNewMicros = pt.NewMicros + pt.ExpansionMicros + pt.ReactivationMicros - pt.ContractionMicros - pt.ChurnedMicros
-		for _, e := range logos {
-			if e.at.Before(pr[0]) || !e.at.Before(pr[1]) {
-				continue
-			}
-			switch {
-			case e.delta < 0:
-				pt.ChurnedMembers++
-			case e.first:
-				pt.NewMembers++
-			default:
-				pt.ReactivatedMembers++
-			}
-		}
-		pt.RevenueMicros, pt.RefundedMicros = b.revenue(p.Currency, pr[0], pr[1])
-		out.Points = append(out.Points, pt)
+		mrr += pt.NetNewMicros
+		active += pt.NewMembers + pt.ReactivatedMembers - pt.ChurnedMembers
+		pt.MRRMicros, pt.ActiveMembers = mrr, active
+		out.RevenueMicros += pt.RevenueMicros
+		out.RefundedMicros += pt.RefundedMicros
 	}
 	out.MRRMicros = b.mrrBefore(end)[p.Currency]
 	out.ARRMicros = out.MRRMicros * 12
@@ -572,7 +590,6 @@ func (s *Service) RevenueMetrics(ctx context.Context, p Params) (*Metrics, error
 	if atStart := b.activeBefore(start); atStart > 0 {
 		out.LogoChurnRate = float64(churned) / float64(atStart)
 	}
-	out.RevenueMicros, out.RefundedMicros = b.revenue(p.Currency, start, end)
 	var startSum, endSum, keptSum int64
 	for _, ms := range b.people {
 		s0, _ := b.personMRR(ms, p.Currency, start, false)

@@ -356,8 +356,9 @@ func TestMRRMovementsDrillDown(t *testing.T) {
 }
 
 // TestMovementsAddUp checks the identity the charts rely on, on every
-// interval and every switch: per period, MRR(end) - MRR(start) = net new;
-// and the drill-down of each kind sums to the period's figure.
+// interval and every switch: per period, MRR(end) - MRR(start) = net new,
+// each period's MRR and active members equal a fresh count at its end, and
+// the drill-down of each kind sums to the period's figure.
 func TestMovementsAddUp(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, s *store.Store) {
 		w := fixture(t, s)
@@ -379,6 +380,18 @@ func TestMovementsAddUp(t *testing.T) {
 				}
 				if iv != analytics.Month {
 					continue
+				}
+				// The points' MRR and active members run on from the start;
+				// a fresh count at each period's end must agree.
+				for _, pt := range m.Points {
+					last := pt.PeriodEnd.AddDate(0, 0, -1)
+					one, err := svc.RevenueMetrics(context.Background(), analytics.Params{WorkspaceID: w.ws, From: last, To: last, Currency: "USD", Semantics: sem})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if one.MRRMicros != pt.MRRMicros || one.ActiveMembers != pt.ActiveMembers {
+						t.Errorf("%+v %s: point MRR %d active %d; counted %d, %d", sem, pt.PeriodStart, pt.MRRMicros, pt.ActiveMembers, one.MRRMicros, one.ActiveMembers)
+					}
 				}
 				all, err := svc.MRRMovements(context.Background(), analytics.MovementsParams{Params: p})
 				if err != nil {
