@@ -162,14 +162,15 @@ func (s *Service) handleEvents(ctx context.Context, events []crm.Event) error {
 // eventMatch is one run to start: an event, a version it fires, and the
 // trigger's payload.
 type eventMatch struct {
-	event   crm.Event
-	version *store.WorkflowVersion
-	payload map[string]any
+	event    crm.Event
+	listener *listener
+	payload  map[string]any
 }
 
 // listener is an active version with its trigger read.
 type listener struct {
 	version *store.WorkflowVersion
+	name    string // the workflow's, for its runs' names
 	object  *crm.Object
 	kind    string
 	fields  []string
@@ -216,7 +217,11 @@ func (s *Service) handleWorkspaceEvents(ctx context.Context, ws string, events [
 		if err != nil {
 			return err
 		}
-		l := &listener{version: v, object: o, kind: kind}
+		w, err := s.store.WorkflowGet(ctx, nil, ws, v.WorkflowID)
+		if err != nil {
+			return err
+		}
+		l := &listener{version: v, name: w.Name, object: o, kind: kind}
 		l.fields, _ = triggerFields(schema, &t)
 		l.filter, _ = triggerFilter(schema, &t)
 		listeners = append(listeners, l)
@@ -259,7 +264,7 @@ func (s *Service) handleWorkspaceEvents(ctx context.Context, ws string, events [
 			if payload == nil {
 				payload = eventPayload(schema, r, e)
 			}
-			matches = append(matches, eventMatch{event: e, version: l.version, payload: payload})
+			matches = append(matches, eventMatch{event: e, listener: l, payload: payload})
 		}
 	}
 	const batch = 200
@@ -268,7 +273,7 @@ func (s *Service) handleWorkspaceEvents(ctx context.Context, ws string, events [
 		err := s.store.InTx(ctx, func(tx *sql.Tx) error {
 			for _, m := range part {
 				_, err := s.startRun(ctx, tx, startParams{
-					version: m.version, payload: m.payload, eventKey: "event:" + m.event.Key(), depth: m.event.ChainDepth + 1,
+					version: m.listener.version, name: m.listener.name, payload: m.payload, eventKey: "event:" + m.event.Key(), depth: m.event.ChainDepth + 1,
 					actor: crm.Actor{Source: crm.SourceWorkflow, Name: m.event.Actor.Name},
 				})
 				if err != nil {
