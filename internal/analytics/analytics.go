@@ -224,10 +224,10 @@ func periods(start, end time.Time, iv Interval) ([][2]time.Time, error) {
 
 // book is a workspace's replayed history, ready to be asked.
 type book struct {
-	rules    rules
-	ms       []*membership
-	people   map[string][]*membership
-	payments []*store.AnalyticsPayment
+	rules  rules
+	ms     []*membership
+	people map[string][]*membership
+	money  []*store.AnalyticsMoneyDay
 }
 
 func (s *Service) load(ctx context.Context, p *Params, until time.Time) (*book, error) {
@@ -243,11 +243,11 @@ func (s *Service) load(ctx context.Context, p *Params, until time.Time) (*book, 
 	if err != nil {
 		return nil, fmt.Errorf("analytics: %w", err)
 	}
-	pays, err := s.store.AnalyticsPayments(ctx, p.WorkspaceID, until)
+	money, err := s.store.AnalyticsMoneyDays(ctx, p.WorkspaceID, p.ProductID, until)
 	if err != nil {
 		return nil, fmt.Errorf("analytics: %w", err)
 	}
-	b := &book{rules: rules{sem: p.Semantics, plans: map[string]plan{}}, people: map[string][]*membership{}}
+	b := &book{rules: rules{sem: p.Semantics, plans: map[string]plan{}}, people: map[string][]*membership{}, money: money}
 	for _, pl := range plans {
 		b.rules.plans[pl.ID] = plan{renewal: pl.PlanType == "renewal", days: pl.BillingPeriodDays}
 	}
@@ -257,11 +257,6 @@ func (s *Service) load(ctx context.Context, p *Params, until time.Time) (*book, 
 		}
 		b.ms = append(b.ms, m)
 		b.people[m.person] = append(b.people[m.person], m)
-	}
-	for _, pay := range pays {
-		if p.ProductID == "" || pay.ProductID == p.ProductID {
-			b.payments = append(b.payments, pay)
-		}
 	}
 	return b, nil
 }
@@ -437,21 +432,19 @@ func (b *book) activeBefore(t time.Time) int {
 	return n
 }
 
-// eachRevenue calls fn for each money movement in currency: a payment on
-// its date (paid), and a refund (refunded) on its date or, per the switch,
-// the payment's.
+// eachRevenue calls fn for each day's money in currency: payments on their
+// day (paid), and refunds (refunded) on the day they were made or, per the
+// switch, on their payment's day. A refund without a date is on its
+// payment's day either way.
 func (b *book) eachRevenue(currency string, fn func(at time.Time, paid, refunded int64)) {
-	for _, p := range b.payments {
-		if !strings.EqualFold(p.Currency, currency) {
+	for _, d := range b.money {
+		if d.Currency != currency {
 			continue
 		}
-		fn(p.PaidAt, p.AmountMicros, 0)
-		if p.RefundedMicros > 0 {
-			when := p.PaidAt
-			if b.rules.sem.RefundsOnRefundDate && p.RefundedAt != nil {
-				when = *p.RefundedAt
-			}
-			fn(when, 0, p.RefundedMicros)
+		if b.rules.sem.RefundsOnRefundDate {
+			fn(d.Day, d.PaidMicros, d.UndatedRefunds+d.RefundedThatDay)
+		} else {
+			fn(d.Day, d.PaidMicros, d.RefundedOfPaid)
 		}
 	}
 }
@@ -461,8 +454,8 @@ func (b *book) eachRevenue(currency string, fn func(at time.Time, paid, refunded
 func (b *book) currencies(end time.Time) ([]string, string) {
 	mrr := b.mrrBefore(end)
 	paid := map[string]int64{}
-	for _, p := range b.payments {
-		paid[strings.ToUpper(p.Currency)] += p.AmountMicros
+	for _, d := range b.money {
+		paid[d.Currency] += d.PaidMicros
 	}
 	set := map[string]bool{}
 	for c := range mrr {

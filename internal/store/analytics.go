@@ -36,11 +36,11 @@ type AnalyticsMembership struct {
 // AnalyticsMemberships returns a workspace's live Whop memberships.
 func (s *Store) AnalyticsMemberships(ctx context.Context, workspaceID string) ([]*AnalyticsMembership, error) {
 	q := `SELECT o.id, COALESCE(o.point_of_contact_id, ''), o.whop_membership_id, o.whop_product_id, o.whop_plan_id,
-		o.whop_membership_status, o.amount_amount_micros, o.amount_currency_code, o.created_at,
-		(SELECT MIN(wp.whop_created_at) FROM whop_payments wp WHERE wp.workspace_id = o.workspace_id AND wp.opportunity_id = o.id),
-		(SELECT MAX(COALESCE(wp.paid_at, wp.whop_created_at)) FROM whop_payments wp WHERE wp.workspace_id = o.workspace_id AND wp.opportunity_id = o.id
-			AND (wp.paid_at IS NOT NULL OR wp.status = 'paid'))
+		o.whop_membership_status, o.amount_amount_micros, o.amount_currency_code, o.created_at, wp.first_at, wp.last_paid
 	FROM opportunities o
+	LEFT JOIN (SELECT opportunity_id, MIN(whop_created_at) AS first_at,
+			MAX(CASE WHEN paid_at IS NOT NULL OR status = 'paid' THEN COALESCE(paid_at, whop_created_at) END) AS last_paid
+		FROM whop_payments WHERE workspace_id = $1 AND opportunity_id IS NOT NULL GROUP BY opportunity_id) wp ON wp.opportunity_id = o.id
 	WHERE o.workspace_id = $1 AND o.deleted_at IS NULL AND o.whop_membership_id IS NOT NULL
 	ORDER BY o.id`
 	return queryList(ctx, s.Read, "analytics memberships", func(sc rowScanner) (*AnalyticsMembership, error) {
@@ -123,33 +123,47 @@ func (s *Store) AnalyticsPlans(ctx context.Context, workspaceID string) ([]*Anal
 	}, q, workspaceID)
 }
 
-// AnalyticsPayment is a payment that moved money: paid (PaidAt set) and
-// possibly refunded later (RefundedAt, RefundedMicros).
-type AnalyticsPayment struct {
-	WhopID         string
-	OpportunityID  string
-	PersonID       string
-	ProductID      string
-	Currency       string
-	AmountMicros   int64
-	RefundedMicros int64
-	PaidAt         time.Time
-	RefundedAt     *time.Time
+// AnalyticsMoneyDay is what moved in one currency on one UTC day: payments
+// paid that day, the refunds of those payments (RefundedOfPaid, and
+// UndatedRefunds those without a refund date), and refunds made that day
+// (RefundedThatDay, of payments of any day).
+type AnalyticsMoneyDay struct {
+	Day                                                         time.Time
+	Currency                                                    string
+	PaidMicros, RefundedOfPaid, UndatedRefunds, RefundedThatDay int64
 }
 
-// AnalyticsPayments returns a workspace's payments that were paid, with a
-// payment date before until (a refund may come later; the caller decides
-// which dates fall in its window). A paid payment without paid_at is dated
-// by its creation at Whop.
-func (s *Store) AnalyticsPayments(ctx context.Context, workspaceID string, until time.Time) ([]*AnalyticsPayment, error) {
-	q := `SELECT whop_id, COALESCE(opportunity_id, ''), COALESCE(person_id, ''), product_whop_id, currency,
-		COALESCE(amount_micros, 0), COALESCE(refunded_micros, 0), COALESCE(paid_at, whop_created_at), refunded_at
-	FROM whop_payments
-	WHERE workspace_id = $1 AND (paid_at IS NOT NULL OR status = 'paid') AND COALESCE(paid_at, whop_created_at) < $2
-	ORDER BY COALESCE(paid_at, whop_created_at), whop_id`
-	return queryList(ctx, s.Read, "analytics payments", func(sc rowScanner) (*AnalyticsPayment, error) {
-		p := &AnalyticsPayment{}
-		return p, sc.Scan(&p.WhopID, &p.OpportunityID, &p.PersonID, &p.ProductID, &p.Currency,
-			&p.AmountMicros, &p.RefundedMicros, TimeScanner{&p.PaidAt}, NullTimeScanner{&p.RefundedAt})
-	}, q, workspaceID, s.Dialect.Time(until))
+// day is the SQL expression of a timestamp column's UTC day, YYYY-MM-DD.
+func (s *Store) day(col string) string {
+	if s.Dialect == SQLite {
+		return "substr(" + col + ", 1, 10)"
+	}
+	return "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+}
+
+// AnalyticsMoneyDays sums a workspace's paid payments and refunds per UTC
+// day and currency, before until; productID "" means every product. A paid
+// payment without paid_at is dated by its creation at Whop. Summing in SQL
+// keeps the rows read to days × currencies however many payments there are.
+func (s *Store) AnalyticsMoneyDays(ctx context.Context, workspaceID, productID string, until time.Time) ([]*AnalyticsMoneyDay, error) {
+	paidAt := "COALESCE(paid_at, whop_created_at)"
+	where := `workspace_id = $1 AND (paid_at IS NOT NULL OR status = 'paid') AND ($2 = '' OR product_whop_id = $2)`
+	q := `SELECT d, currency, CAST(SUM(paid) AS BIGINT), CAST(SUM(ofpaid) AS BIGINT), CAST(SUM(undated) AS BIGINT), CAST(SUM(thatday) AS BIGINT) FROM (
+		SELECT ` + s.day(paidAt) + ` AS d, UPPER(currency) AS currency, COALESCE(amount_micros, 0) AS paid, COALESCE(refunded_micros, 0) AS ofpaid,
+			CASE WHEN refunded_at IS NULL THEN COALESCE(refunded_micros, 0) ELSE 0 END AS undated, 0 AS thatday
+		FROM whop_payments WHERE ` + where + ` AND ` + paidAt + ` < $3
+		UNION ALL
+		SELECT ` + s.day("refunded_at") + `, UPPER(currency), 0, 0, 0, refunded_micros
+		FROM whop_payments WHERE ` + where + ` AND refunded_at IS NOT NULL AND refunded_at < $3 AND refunded_micros > 0
+	) x GROUP BY d, currency ORDER BY d, currency`
+	return queryList(ctx, s.Read, "analytics money", func(sc rowScanner) (*AnalyticsMoneyDay, error) {
+		m := &AnalyticsMoneyDay{}
+		var d string
+		if err := sc.Scan(&d, &m.Currency, &m.PaidMicros, &m.RefundedOfPaid, &m.UndatedRefunds, &m.RefundedThatDay); err != nil {
+			return nil, err
+		}
+		t, err := time.Parse(time.DateOnly, d)
+		m.Day = t
+		return m, err
+	}, q, workspaceID, productID, s.Dialect.Time(until))
 }
