@@ -33,27 +33,48 @@ type AnalyticsMembership struct {
 	LastPaidAt *time.Time
 }
 
-// AnalyticsMemberships returns a workspace's live Whop memberships.
+// AnalyticsMemberships returns a workspace's live Whop memberships. The
+// first and last payments are a second grouped query merged here rather
+// than a join, so the plan cannot turn into a nested loop over freshly
+// loaded tables whose statistics the planner has not gathered yet.
 func (s *Store) AnalyticsMemberships(ctx context.Context, workspaceID string) ([]*AnalyticsMembership, error) {
+	type span struct{ first, last *time.Time }
+	spans, err := queryList(ctx, s.Read, "analytics payment spans", func(sc rowScanner) (struct {
+		id string
+		span
+	}, error) {
+		var r struct {
+			id string
+			span
+		}
+		return r, sc.Scan(&r.id, NullTimeScanner{&r.first}, NullTimeScanner{&r.last})
+	}, `SELECT opportunity_id, MIN(whop_created_at),
+			MAX(CASE WHEN paid_at IS NOT NULL OR status = 'paid' THEN COALESCE(paid_at, whop_created_at) END)
+		FROM whop_payments WHERE workspace_id = $1 AND opportunity_id IS NOT NULL GROUP BY opportunity_id`, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	byOpp := make(map[string]span, len(spans))
+	for _, r := range spans {
+		byOpp[r.id] = r.span
+	}
 	q := `SELECT o.id, COALESCE(o.point_of_contact_id, ''), o.whop_membership_id, o.whop_product_id, o.whop_plan_id,
-		o.whop_membership_status, o.amount_amount_micros, o.amount_currency_code, o.created_at, wp.first_at, wp.last_paid
+		o.whop_membership_status, o.amount_amount_micros, o.amount_currency_code, o.created_at
 	FROM opportunities o
-	LEFT JOIN (SELECT opportunity_id, MIN(whop_created_at) AS first_at,
-			MAX(CASE WHEN paid_at IS NOT NULL OR status = 'paid' THEN COALESCE(paid_at, whop_created_at) END) AS last_paid
-		FROM whop_payments WHERE workspace_id = $1 AND opportunity_id IS NOT NULL GROUP BY opportunity_id) wp ON wp.opportunity_id = o.id
 	WHERE o.workspace_id = $1 AND o.deleted_at IS NULL AND o.whop_membership_id IS NOT NULL
 	ORDER BY o.id`
 	return queryList(ctx, s.Read, "analytics memberships", func(sc rowScanner) (*AnalyticsMembership, error) {
 		m := &AnalyticsMembership{}
-		var firstPaid *time.Time
 		if err := sc.Scan(&m.OpportunityID, &m.PersonID, &m.MembershipID, &m.ProductID, &m.PlanID, &m.Status,
-			&m.AmountMicros, &m.Currency, TimeScanner{&m.Since}, NullTimeScanner{&firstPaid}, NullTimeScanner{&m.LastPaidAt}); err != nil {
+			&m.AmountMicros, &m.Currency, TimeScanner{&m.Since}); err != nil {
 			return nil, err
 		}
 		m.CreatedAt = m.Since
-		if firstPaid != nil && firstPaid.Before(m.Since) {
-			m.Since = *firstPaid
+		sp := byOpp[m.OpportunityID]
+		if sp.first != nil && sp.first.Before(m.Since) {
+			m.Since = *sp.first
 		}
+		m.LastPaidAt = sp.last
 		return m, nil
 	}, q, workspaceID)
 }
