@@ -268,6 +268,26 @@ func TestRevenueMetricsFixture(t *testing.T) {
 		if r := ratio(72, 52); feb.NRR != r || feb.GRR != 1 || feb.RevenueChurnRate != 0 || feb.NetRevenueChurnRate != 1-r {
 			t.Errorf("Feb: NRR %v GRR %v churn %v net %v; want 72/52, 1, 0, -20/52", feb.NRR, feb.GRR, feb.RevenueChurnRate, feb.NetRevenueChurnRate)
 		}
+		// The product filter: everything is prod_1 but Eve's membership,
+		// moved to prod_2 here; prod_2 has her 9 EUR and no USD at all.
+		if _, err := w.s.Write.ExecContext(context.Background(), `UPDATE opportunities SET whop_product_id = 'prod_2' WHERE workspace_id = $1 AND whop_membership_id = 'mem_E'`, w.ws); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			product, currency string
+			mrr               int64
+			active            int
+			revenue           int64
+		}{{"prod_2", "EUR", 9 * usd, 1, 0}, {"prod_2", "USD", 0, 1, 0}, {"prod_1", "USD", 60 * usd, 4, 374 * usd}, {"prod_1", "EUR", 0, 4, 0}} {
+			pm, err := svc.RevenueMetrics(context.Background(), analytics.Params{WorkspaceID: w.ws, From: date(2026, 1, 1), To: date(2026, 3, 31),
+				Currency: c.currency, ProductID: c.product, Semantics: analytics.DefaultSemantics()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pm.MRRMicros != c.mrr || pm.ActiveMembers != c.active || pm.RevenueMicros != c.revenue {
+				t.Errorf("%s %s: mrr %d active %d revenue %d; want %d %d %d", c.product, c.currency, pm.MRRMicros, pm.ActiveMembers, pm.RevenueMicros, c.mrr, c.active, c.revenue)
+			}
+		}
 		// Nobody paid before January: the rates are 0.
 		if m.NRR != 0 || m.GRR != 0 || m.RevenueChurnRate != 0 {
 			t.Errorf("Jan-Mar: NRR %v GRR %v churn %v; want 0", m.NRR, m.GRR, m.RevenueChurnRate)
