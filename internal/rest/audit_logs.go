@@ -3,6 +3,7 @@ package rest
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,22 +61,8 @@ var auditParams = []string{"action[eq]", "action[in]", "actorId[eq]", "createdAt
 
 func auditListParams(q url.Values) (audit.ListParams, error) {
 	lp := audit.ListParams{WithTotal: true, After: q.Get("starting_after")}
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		known := false
-		for _, x := range auditParams {
-			known = known || x == k
-		}
-		if !known {
-			return lp, crm.Invalid(k, crm.CodeInvalidValue, "unknown parameter %q (use %s)", k, strings.Join(auditParams, ", "))
-		}
-		if len(q[k]) > 1 {
-			return lp, crm.Invalid(k, crm.CodeInvalidValue, "%s is given %d times; give it once", k, len(q[k]))
-		}
+	if err := onlyKeys(q, auditParams); err != nil {
+		return lp, err
 	}
 	f := &lp.Filter
 	if q.Has("action[eq]") && q.Has("action[in]") {
@@ -155,4 +142,24 @@ func auditLogJSON(e *audit.Event) map[string]any {
 		"actor":  map[string]any{"kind": strings.ToUpper(string(e.Actor.Kind)), "id": nullableString(e.Actor.ID), "name": e.Actor.Name},
 		"target": target, "details": details, "ip": nullableString(e.IP), "userAgent": nullableString(e.UserAgent),
 	}
+}
+
+// onlyKeys refuses a query key that is not in known, or one given twice,
+// naming it: a misspelt filter or switch must not silently widen an answer
+// or keep a default.
+func onlyKeys(q url.Values, known []string) error {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !slices.Contains(known, k) {
+			return crm.Invalid(k, crm.CodeInvalidValue, "unknown parameter %q (use %s)", k, strings.Join(known, ", "))
+		}
+		if len(q[k]) > 1 {
+			return crm.Invalid(k, crm.CodeInvalidValue, "%s is given %d times; give it once", k, len(q[k]))
+		}
+	}
+	return nil
 }

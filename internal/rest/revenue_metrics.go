@@ -3,7 +3,6 @@ package rest
 import (
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -20,8 +19,7 @@ var analyticsParams = []string{"from", "to", "currency", "productId", "pastDueAc
 
 // analyticsQuery reads the shared query keys into the service's parameters
 // for the caller's workspace. extra are the endpoint's own keys, returned
-// for it to read. An unknown or repeated key is refused, so a misspelt
-// switch cannot silently keep its default.
+// for it to read. An unknown or repeated key is refused (onlyKeys).
 func (h *handler) analyticsQuery(r *http.Request, extra ...string) (analytics.Params, url.Values, error) {
 	p := auth.PrincipalFrom(r.Context())
 	if p == nil {
@@ -32,22 +30,8 @@ func (h *handler) analyticsQuery(r *http.Request, extra ...string) (analytics.Pa
 	}
 	q := r.URL.Query()
 	known := append(append([]string{}, analyticsParams...), extra...)
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		ok := false
-		for _, x := range known {
-			ok = ok || x == k
-		}
-		if !ok {
-			return analytics.Params{}, nil, crm.Invalid(k, crm.CodeInvalidValue, "unknown parameter %q (use %s)", k, strings.Join(known, ", "))
-		}
-		if len(q[k]) > 1 {
-			return analytics.Params{}, nil, crm.Invalid(k, crm.CodeInvalidValue, "%s is given %d times; give it once", k, len(q[k]))
-		}
+	if err := onlyKeys(q, known); err != nil {
+		return analytics.Params{}, nil, err
 	}
 	out := analytics.Params{WorkspaceID: p.WorkspaceID, Currency: q.Get("currency"), ProductID: q.Get("productId")}
 	for _, d := range []struct {
