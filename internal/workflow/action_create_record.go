@@ -7,11 +7,26 @@ import (
 	"github.com/roster-crm/roster/internal/records"
 )
 
-// CREATE_RECORD {objectName, objectRecord}: creates one record. Its output
-// is the record, so {{<stepId>.id}} is the new record's ID.
-type createRecord struct{ svc *Service }
+// createRecord is two steps that differ only in how the write matches:
+//
+//   - CREATE_RECORD {objectName, objectRecord} creates one record.
+//   - UPSERT_RECORD {objectName, objectRecord} creates the record, or
+//     updates the one it matches as createMany's upsert does (by id, Whop
+//     ID, primary email for people, domain for companies).
+//
+// Either's output is the record, so {{<stepId>.id}} is its ID.
+type createRecord struct {
+	svc    *Service
+	upsert bool
+}
 
-func (createRecord) Type() string        { return "CREATE_RECORD" }
+func (a createRecord) Type() string {
+	if a.upsert {
+		return "UPSERT_RECORD"
+	}
+	return "CREATE_RECORD"
+}
+
 func (createRecord) Transactional() bool { return true }
 
 func (createRecord) Validate(ctx context.Context, c *Check) error {
@@ -35,7 +50,8 @@ func (a *createRecord) Execute(ctx context.Context, x *Exec) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	recs, err := a.svc.records.CreateTx(ctx, x.Tx, records.CreateParams{WorkspaceID: x.WorkspaceID, Object: o, Actor: x.Actor, Inputs: []crm.Input{in}})
+	recs, err := a.svc.records.CreateTx(ctx, x.Tx, records.CreateParams{WorkspaceID: x.WorkspaceID, Object: o, Actor: x.Actor,
+		Inputs: []crm.Input{in}, Upsert: a.upsert})
 	if err != nil {
 		return nil, err
 	}

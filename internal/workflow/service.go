@@ -138,7 +138,7 @@ func (s *Service) Registry() *Registry { return s.reg }
 func DefaultRegistry(svc *Service) (*Registry, error) {
 	reg := NewRegistry()
 	for _, a := range []Action{
-		&createRecord{svc: svc}, &updateRecord{svc: svc}, &deleteRecord{svc: svc}, &upsertRecord{svc: svc}, &findRecords{svc: svc},
+		&createRecord{svc: svc}, &updateRecord{svc: svc}, &deleteRecord{svc: svc}, &createRecord{svc: svc, upsert: true}, &findRecords{svc: svc},
 		&sendEmail{svc: svc}, &httpRequest{svc: svc},
 		ifElse{}, filterStep{}, iterator{}, delay{},
 	} {
