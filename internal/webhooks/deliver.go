@@ -79,13 +79,10 @@ func Register(reg *jobs.Registry, s *Service) error {
 	if err := jobs.Register(reg, &deliverWorker{s: s}); err != nil {
 		return err
 	}
-	if err := jobs.Register(reg, &pruneWorker{s: s}); err != nil {
+	return jobs.AddDaily(reg, PruneArgs{}, func(ctx context.Context) error {
+		_, err := s.Prune(ctx)
 		return err
-	}
-	reg.AddPeriodic(river.PeriodicInterval(pruneEvery), func() (river.JobArgs, *river.InsertOpts) {
-		return PruneArgs{}, nil
-	}, &river.PeriodicJobOpts{ID: "webhook_delivery_prune", RunOnStart: true})
-	return nil
+	})
 }
 
 type deliverWorker struct {

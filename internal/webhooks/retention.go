@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/roster-crm/roster/internal/store"
 )
 
@@ -14,9 +12,6 @@ import (
 // kept: long enough to look back over a month of a receiver's trouble,
 // short enough that a busy webhook does not grow the database without end.
 const Retention = 30 * 24 * time.Hour
-
-// pruneEvery is how often the retention job runs.
-const pruneEvery = 24 * time.Hour
 
 // pruneBatch bounds the rows one DELETE removes.
 const pruneBatch = 5000
@@ -26,24 +21,6 @@ type PruneArgs struct{}
 
 // Kind implements river.JobArgs.
 func (PruneArgs) Kind() string { return "webhook_delivery_prune" }
-
-// InsertOpts make the job unique per day, so replicas that each become
-// leader within a day do not prune twice.
-func (PruneArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: pruneEvery}}
-}
-
-type pruneWorker struct {
-	river.WorkerDefaults[PruneArgs]
-	s *Service
-}
-
-// Work prunes every workspace's delivery log; pruning is idempotent, so an
-// interrupted run is finished by the next.
-func (w *pruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
-	_, err := w.s.Prune(ctx)
-	return err
-}
 
 // Prune deletes the finished deliveries older than Retention, with their
 // attempts, from every workspace, and returns how many it deleted.
